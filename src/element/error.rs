@@ -1,0 +1,137 @@
+//! Validation errors: what is wrong, and where in the JSON it is.
+
+use std::fmt;
+
+/// What is wrong with one value of a ContentKit tree.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ErrorKind {
+    /// A `type` that names no ContentKit element.
+    #[error("unknown element type \"{found}\", expected one of {}", .expected.join(", "))]
+    UnknownElement {
+        /// The type as written.
+        found: String,
+        /// Every element type.
+        expected: &'static [&'static str],
+    },
+    /// A key that the element or object does not have.
+    #[error("unknown attribute \"{name}\" on {owner}")]
+    UnknownAttribute {
+        /// The key as written.
+        name: String,
+        /// The element type or object name that owns it.
+        owner: &'static str,
+    },
+    /// A string outside an enumeration.
+    #[error("unknown value \"{found}\", expected one of {}", .expected.join(", "))]
+    UnknownValue {
+        /// The value as written.
+        found: String,
+        /// The allowed values.
+        expected: &'static [&'static str],
+    },
+    /// A required key is absent.
+    #[error("missing required field \"{0}\"")]
+    MissingField(&'static str),
+    /// The JSON type is not the expected one.
+    #[error("expected {expected}, found {found}")]
+    WrongType {
+        /// What the schema asks for.
+        expected: &'static str,
+        /// What was there (a JSON type name).
+        found: &'static str,
+    },
+    /// A string over the schema's length limit (counted in characters, as JSON Schema counts).
+    #[error("too long: {len} characters, at most {max} allowed")]
+    TooLong {
+        /// The length found.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A list with fewer items than the schema asks for.
+    #[error("needs at least {min} item(s), found {len}")]
+    TooFew {
+        /// The length found.
+        len: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// An element in a place that does not take it.
+    #[error("element \"{found}\" is not allowed here, expected one of {}", .allowed.join(", "))]
+    NotAllowedHere {
+        /// The element type found.
+        found: &'static str,
+        /// The element types this place takes.
+        allowed: &'static [&'static str],
+    },
+    /// A tree nested deeper than [`crate::element::MAX_DEPTH`].
+    #[error("nested too deeply: at most {max} levels")]
+    TooDeep {
+        /// The limit.
+        max: usize,
+    },
+    /// A rule that spans several fields.
+    #[error("{0}")]
+    Rule(&'static str),
+}
+
+/// One validation error, located by its JSON path (`element.children[1].style`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {kind}")]
+pub struct ValidationError {
+    /// Where the error is, as a JavaScript-like access path.
+    pub path: String,
+    /// What is wrong.
+    pub kind: ErrorKind,
+}
+
+/// Every error found in one tree; never empty when returned as an `Err`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+impl ValidationErrors {
+    /// The errors in document order.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.0.iter()
+    }
+
+    /// How many errors there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+impl IntoIterator for ValidationErrors {
+    type Item = ValidationError;
+    type IntoIter = std::vec::IntoIter<ValidationError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}

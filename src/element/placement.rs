@@ -1,0 +1,207 @@
+//! Which elements may stand where.
+//!
+//! The schema gives each place a set of element types: roots, descendants, inline
+//! places, text children, an input's control, a configuration's children. Decoding
+//! checks the type against the place before decoding the element, so an element in the
+//! wrong place is one clear error instead of a cascade.
+
+use serde_json::Value;
+
+use super::decode::{Decode, Decoder};
+use super::{Element, ElementKind, ErrorKind};
+
+use ElementKind as K;
+
+/// A named set of element types.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    /// The allowed types.
+    pub kinds: &'static [ElementKind],
+    /// Their names, for messages.
+    pub names: &'static [&'static str],
+}
+
+impl Place {
+    /// Whether `kind` may stand here.
+    pub fn allows(&self, kind: ElementKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+/// The root of a render output: block, modal, configuration.
+pub const ROOT: Place = Place {
+    kinds: &[K::Block, K::Modal, K::Configuration],
+    names: &["block", "modal", "configuration"],
+};
+
+/// The children of layout elements.
+pub const DESCENDANT: Place = Place {
+    kinds: &[
+        K::Button,
+        K::TextInput,
+        K::HStack,
+        K::VStack,
+        K::Box,
+        K::Divider,
+        K::WebFrame,
+        K::CodeBlock,
+        K::Markdown,
+        K::Card,
+        K::Image,
+        K::Input,
+        K::Select,
+        K::Switch,
+        K::Checkbox,
+        K::Radio,
+        K::Text,
+        K::Hint,
+        K::Link,
+        K::Step,
+    ],
+    names: &[
+        "button",
+        "textinput",
+        "hstack",
+        "vstack",
+        "box",
+        "divider",
+        "webframe",
+        "codeblock",
+        "markdown",
+        "card",
+        "image",
+        "input",
+        "select",
+        "switch",
+        "checkbox",
+        "radio",
+        "text",
+        "hint",
+        "link",
+        "step",
+    ],
+};
+
+/// Inline places (a hint's children, a modal's subtitle, a card's hint): text, image, link.
+pub const INLINE: Place = Place {
+    kinds: &[K::Text, K::Image, K::Link],
+    names: &["text", "image", "link"],
+};
+
+/// The element children of a text: text and link.
+pub const TEXT_CHILD: Place = Place {
+    kinds: &[K::Text, K::Link],
+    names: &["text", "link"],
+};
+
+/// The control of an `input`.
+pub const INPUT_CONTROL: Place = Place {
+    kinds: &[
+        K::TextInput,
+        K::Select,
+        K::Switch,
+        K::Radio,
+        K::Checkbox,
+        K::Button,
+        K::CodeBlock,
+    ],
+    names: &[
+        "textinput",
+        "select",
+        "switch",
+        "radio",
+        "checkbox",
+        "button",
+        "codeblock",
+    ],
+};
+
+/// A configuration's children: descendants, or one stepper.
+pub const CONFIGURATION_CHILD: Place = Place {
+    kinds: &[
+        K::Stepper,
+        K::Button,
+        K::TextInput,
+        K::HStack,
+        K::VStack,
+        K::Box,
+        K::Divider,
+        K::WebFrame,
+        K::CodeBlock,
+        K::Markdown,
+        K::Card,
+        K::Image,
+        K::Input,
+        K::Select,
+        K::Switch,
+        K::Checkbox,
+        K::Radio,
+        K::Text,
+        K::Hint,
+        K::Link,
+        K::Step,
+    ],
+    names: &[
+        "stepper",
+        "button",
+        "textinput",
+        "hstack",
+        "vstack",
+        "box",
+        "divider",
+        "webframe",
+        "codeblock",
+        "markdown",
+        "card",
+        "image",
+        "input",
+        "select",
+        "switch",
+        "checkbox",
+        "radio",
+        "text",
+        "hint",
+        "link",
+        "step",
+    ],
+};
+
+/// Decodes one element that must stand in `place`.
+pub fn decode_in(v: &Value, d: &mut Decoder, place: Place) -> Option<Element> {
+    if let Some(kind) = v
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(ElementKind::from_name)
+    {
+        if !place.allows(kind) {
+            d.error(ErrorKind::NotAllowedHere {
+                found: kind.name(),
+                allowed: place.names,
+            });
+            return None;
+        }
+    }
+    Element::decode(v, d)
+}
+
+/// Decodes a list of elements that must stand in `place`.
+pub fn decode_list_in(v: &Value, d: &mut Decoder, place: Place) -> Option<Vec<Element>> {
+    let Value::Array(items) = v else {
+        d.wrong_type("array", v);
+        return None;
+    };
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        match d.at_index(i, |d| decode_in(item, d, place)) {
+            Some(e) => out.push(e),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Decodes the children of a layout element.
+pub fn decode_descendants(v: &Value, d: &mut Decoder) -> Option<Vec<Element>> {
+    decode_list_in(v, d, DESCENDANT)
+}
