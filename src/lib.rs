@@ -1,8 +1,11 @@
 //! `contentkit`: a Rust engine for GitBook's ContentKit UI kit.
 //!
 //! - [`element`]: the typed element tree, its exact JSON form and its strict checks.
+//! - [`component`]: components, their lifecycle, and the client that drives them.
+//! - [`markup`]: the JSX-like markup language, compiled once and rendered many times.
 //! - [`runtime`]: the integration runtime: events, environment, webhooks.
 
+pub mod component;
 pub mod element;
 mod error;
 pub mod runtime;

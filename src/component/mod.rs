@@ -1,0 +1,355 @@
+//! Components and their lifecycle: initial state, actions, re-rendering, `complete`.
+//!
+//! A [`Component`] is what GitBook renders: an id, an initial state, an action handler
+//! and a render. An [`Integration`] holds components and answers `ui_render` requests
+//! exactly as the official runtime does (see `fixtures/reference/`):
+//!
+//! ```
+//! use contentkit::component::{ActionResult, Component, Integration, RenderRequest};
+//! use contentkit::element::{Action, Block, Button};
+//! use serde_json::json;
+//!
+//! let hello = Component::new("hello", |input| {
+//!     let label = input.state["message"].as_str().unwrap_or_default().to_owned();
+//!     Ok(Block::new([Button::new(label, Action::custom("say"))]).into())
+//! })
+//! .initial_state(json!({"message": "Click me"}).as_object().unwrap().clone())
+//! .on_action(|input| {
+//!     Ok(match input.action["action"].as_str() {
+//!         Some("say") => ActionResult::state(json!({"message": "Hello World"})),
+//!         _ => ActionResult::Nothing,
+//!     })
+//! });
+//! let integration = Integration::new().component(hello);
+//!
+//! let mut request = RenderRequest::new("hello", Default::default());
+//! request.action = json!({"action": "say"}).as_object().cloned();
+//! let out = integration.render(&request).unwrap();
+//! assert_eq!(
+//!     serde_json::to_string(&out.output).unwrap(),
+//!     r#"{"type":"element","state":{"message":"Hello World"},"props":{},"element":{"type":"block","children":[{"type":"button","label":"Hello World","onPress":{"action":"say"}}]}}"#
+//! );
+//! ```
+
+pub mod client;
+mod error;
+mod request;
+
+use serde_json::Value;
+
+pub use client::{Client, ClientEvent, Transport};
+pub use error::ComponentError;
+pub use request::{default_context, RenderRequest};
+
+use crate::element::{CompleteOutput, Element, ElementOutput, Object, RenderOutput};
+
+/// What an action handler and a render see.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The props.
+    pub props: &'a Object,
+    /// The state.
+    pub state: &'a Object,
+    /// The render context (JSON).
+    pub context: &'a Value,
+    /// The action being handled (an empty object during render).
+    pub action: &'a Object,
+}
+
+/// What an action handler returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionResult {
+    /// Replace the state and/or the props (each present one replaces, no deep merge), then re-render.
+    Update {
+        /// The new state.
+        state: Option<Object>,
+        /// The new props.
+        props: Option<Object>,
+    },
+    /// End the flow: the response is `{"type": "complete", "returnValue": …}`, nothing is rendered.
+    Complete {
+        /// The value handed to whoever opened the component.
+        return_value: Option<Object>,
+    },
+    /// Re-render unchanged (what the reference runtime does for `{}`).
+    Nothing,
+}
+
+impl ActionResult {
+    /// Replace the state with `state` (a JSON object; anything else leaves the state unchanged).
+    pub fn state(state: Value) -> Self {
+        ActionResult::Update {
+            state: state.as_object().cloned(),
+            props: None,
+        }
+    }
+
+    /// Reads a handler result written as JavaScript would return it:
+    /// `{state?, props?}`, `{type: "complete", returnValue?}`, or `{}`/`undefined`.
+    pub fn from_value(v: &Value) -> Result<Self, ComponentError> {
+        let obj = match v {
+            Value::Null => return Ok(ActionResult::Nothing),
+            Value::Object(o) => o,
+            _ => {
+                return Err(ComponentError::Internal(
+                    "an action must return an object".into(),
+                ))
+            }
+        };
+        let object = |key: &str| match obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(o)) => Ok(Some(o.clone())),
+            Some(_) => Err(ComponentError::Internal(format!(
+                "an action result's \"{key}\" must be an object"
+            ))),
+        };
+        if obj.get("type").and_then(Value::as_str) == Some("complete") {
+            return Ok(ActionResult::Complete {
+                return_value: object("returnValue")?,
+            });
+        }
+        let state = object("state")?;
+        let props = object("props")?;
+        Ok(if state.is_none() && props.is_none() {
+            ActionResult::Nothing
+        } else {
+            ActionResult::Update { state, props }
+        })
+    }
+}
+
+/// Computes a component's initial state from its props and context.
+pub trait InitialState: Send + Sync {
+    /// The initial state.
+    fn initial_state(&self, props: &Object, context: &Value) -> Result<Object, ComponentError>;
+}
+
+/// Handles a component's actions.
+pub trait ActionHandler: Send + Sync {
+    /// What the action does.
+    fn handle(&self, input: &Input<'_>) -> Result<ActionResult, ComponentError>;
+}
+
+/// Renders a component.
+pub trait Renderer: Send + Sync {
+    /// The root element (block, modal or configuration).
+    fn render(&self, input: &Input<'_>) -> Result<Element, ComponentError>;
+}
+
+impl<F> InitialState for F
+where
+    F: Fn(&Object, &Value) -> Result<Object, ComponentError> + Send + Sync,
+{
+    fn initial_state(&self, props: &Object, context: &Value) -> Result<Object, ComponentError> {
+        self(props, context)
+    }
+}
+
+impl<F> ActionHandler for F
+where
+    F: Fn(&Input<'_>) -> Result<ActionResult, ComponentError> + Send + Sync,
+{
+    fn handle(&self, input: &Input<'_>) -> Result<ActionResult, ComponentError> {
+        self(input)
+    }
+}
+
+impl<F> Renderer for F
+where
+    F: Fn(&Input<'_>) -> Result<Element, ComponentError> + Send + Sync,
+{
+    fn render(&self, input: &Input<'_>) -> Result<Element, ComponentError> {
+        self(input)
+    }
+}
+
+enum Initial {
+    Empty,
+    Value(Object),
+    Computed(Box<dyn InitialState>),
+}
+
+/// A ContentKit component: id, initial state, action handler, render, cache age.
+pub struct Component {
+    id: String,
+    initial: Initial,
+    action: Option<Box<dyn ActionHandler>>,
+    render: Box<dyn Renderer>,
+    cache_max_age: Option<u32>,
+}
+
+impl std::fmt::Debug for Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Component")
+            .field("id", &self.id)
+            .field("has_action", &self.action.is_some())
+            .field("cache_max_age", &self.cache_max_age)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Component {
+    /// A component rendered by `render`, with an empty initial state and no actions.
+    pub fn new(id: impl Into<String>, render: impl Renderer + 'static) -> Self {
+        Component {
+            id: id.into(),
+            initial: Initial::Empty,
+            action: None,
+            render: Box::new(render),
+            cache_max_age: None,
+        }
+    }
+
+    /// The component's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// A fixed initial state.
+    #[must_use]
+    pub fn initial_state(mut self, state: Object) -> Self {
+        self.initial = Initial::Value(state);
+        self
+    }
+
+    /// An initial state computed from props and context.
+    #[must_use]
+    pub fn initial_state_fn(mut self, f: impl InitialState + 'static) -> Self {
+        self.initial = Initial::Computed(Box::new(f));
+        self
+    }
+
+    /// The action handler.
+    #[must_use]
+    pub fn on_action(mut self, handler: impl ActionHandler + 'static) -> Self {
+        self.action = Some(Box::new(handler));
+        self
+    }
+
+    /// Ask GitBook to cache renders for `seconds` (`Cache-Control: max-age`).
+    #[must_use]
+    pub fn cache_max_age(mut self, seconds: u32) -> Self {
+        self.cache_max_age = Some(seconds);
+        self
+    }
+
+    /// Runs one lifecycle step for `request` (whose component id is not checked here).
+    pub fn render(&self, request: &RenderRequest) -> Result<Rendered, ComponentError> {
+        let mut props = request.props.clone();
+        let mut state = match (&request.state, &self.initial) {
+            (Some(s), _) => s.clone(),
+            (None, Initial::Empty) => Object::new(),
+            (None, Initial::Value(v)) => v.clone(),
+            (None, Initial::Computed(f)) => f.initial_state(&props, &request.context)?,
+        };
+        let empty = Object::new();
+        if let (Some(action), Some(handler)) = (&request.action, &self.action) {
+            let input = Input {
+                props: &props,
+                state: &state,
+                context: &request.context,
+                action,
+            };
+            match handler.handle(&input)? {
+                ActionResult::Complete { return_value } => {
+                    return Ok(Rendered {
+                        output: RenderOutput::Complete(CompleteOutput { return_value }),
+                        cache_max_age: None,
+                    })
+                }
+                ActionResult::Update {
+                    state: new_state,
+                    props: new_props,
+                } => {
+                    if let Some(s) = new_state {
+                        state = s;
+                    }
+                    if let Some(p) = new_props {
+                        props = p;
+                    }
+                }
+                ActionResult::Nothing => {}
+            }
+        }
+        let element = self.render.render(&Input {
+            props: &props,
+            state: &state,
+            context: &request.context,
+            action: request.action.as_ref().unwrap_or(&empty),
+        })?;
+        if !element.kind().is_root() {
+            return Err(ComponentError::Internal(format!(
+                "component {} rendered a {}, not a block, modal or configuration",
+                self.id,
+                element.kind()
+            )));
+        }
+        Ok(Rendered {
+            output: RenderOutput::Element(ElementOutput {
+                state,
+                props,
+                element,
+                can_access_visitor_claims: None,
+            }),
+            cache_max_age: self.cache_max_age,
+        })
+    }
+}
+
+/// A render output and how long GitBook may cache it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The output.
+    pub output: RenderOutput,
+    /// `Cache-Control: max-age` in seconds, when the component asked for caching.
+    pub cache_max_age: Option<u32>,
+}
+
+/// An integration's components.
+#[derive(Debug, Default)]
+pub struct Integration {
+    components: Vec<Component>,
+}
+
+impl Integration {
+    /// An integration with no components.
+    pub fn new() -> Self {
+        Integration::default()
+    }
+
+    /// Adds a component (a later one with the same id replaces the earlier).
+    #[must_use]
+    pub fn component(mut self, component: Component) -> Self {
+        self.add(component);
+        self
+    }
+
+    /// Adds a component in place.
+    pub fn add(&mut self, component: Component) {
+        self.components.retain(|c| c.id != component.id);
+        self.components.push(component);
+    }
+
+    /// The components, in the order added.
+    pub fn components(&self) -> &[Component] {
+        &self.components
+    }
+
+    /// The component with `id`.
+    pub fn get(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.id == id)
+    }
+
+    /// Answers a `ui_render` request as the reference runtime does.
+    pub fn render(&self, request: &RenderRequest) -> Result<Rendered, ComponentError> {
+        self.get(&request.component_id)
+            .ok_or_else(|| ComponentError::NotFound(request.component_id.clone()))?
+            .render(request)
+    }
+}
+
+impl Transport for Integration {
+    fn send(&self, request: &RenderRequest) -> Result<RenderOutput, ComponentError> {
+        self.render(request).map(|r| r.output)
+    }
+}

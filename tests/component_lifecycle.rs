@@ -1,0 +1,315 @@
+//! The lifecycle against the reference runtime's recorded request sequences, with the
+//! reference components written in Rust, and the client driving them.
+
+mod common;
+
+use contentkit::component::{
+    ActionResult, Client, ClientEvent, Component, ComponentError, Integration, RenderRequest,
+};
+use contentkit::element::*;
+use serde_json::{json, Value};
+
+fn obj(v: Value) -> Object {
+    v.as_object().cloned().unwrap()
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(0.0)
+}
+
+fn reference_integration() -> Integration {
+    let hello = Component::new("hello", |input: &contentkit::component::Input<'_>| {
+        let label = input.state["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Block::new([Button::new(label, Action::custom("say"))]).into())
+    })
+    .initial_state_fn(|_: &Object, _: &Value| Ok(obj(json!({"message": "Click me"}))))
+    .on_action(|input: &contentkit::component::Input<'_>| {
+        Ok(match input.action["action"].as_str() {
+            Some("say") => ActionResult::state(json!({"message": "Hello World"})),
+            _ => ActionResult::Nothing,
+        })
+    });
+
+    let counter = Component::new("counter", |input: &contentkit::component::Input<'_>| {
+        let count = num(&input.state["count"]);
+        let start = input.props.get("start").map_or(0.0, num);
+        let mut children: Vec<Element> = vec![HStack::new([
+            Element::from(Button::new("-", Action::custom("dec")).style(ButtonStyle::Secondary)),
+            Text::new([format!("Count: {count}")])
+                .style(TextStyle::Bold)
+                .into(),
+            Button::new("+", Action::custom("inc"))
+                .style(ButtonStyle::Primary)
+                .into(),
+        ])
+        .align(Align::Center)
+        .into()];
+        if count != start {
+            children.push(
+                Button::new("Reset", Action::custom("reset"))
+                    .style(ButtonStyle::Danger)
+                    .icon(Icon::Close)
+                    .confirm(
+                        Confirm::new("Reset?", "The count goes back to its start.", "Reset")
+                            .style(ConfirmStyle::Danger),
+                    )
+                    .into(),
+            );
+        }
+        Ok(Block::new(children).into())
+    })
+    .initial_state_fn(|props: &Object, _: &Value| {
+        Ok(obj(
+            json!({"count": props.get("start").cloned().unwrap_or(json!(0))}),
+        ))
+    })
+    .on_action(|input: &contentkit::component::Input<'_>| {
+        let step = input.props.get("step").map_or(1.0, num);
+        let count = num(&input.state["count"]);
+        let state = |n: f64| ActionResult::state(json!({"count": js_number_value(n)}));
+        Ok(match input.action["action"].as_str() {
+            Some("inc") => state(count + step),
+            Some("dec") => state(count - step),
+            Some("reset") => state(input.props.get("start").map_or(0.0, num)),
+            _ => ActionResult::Nothing,
+        })
+    });
+
+    let chooser = Component::new("chooser", |input: &contentkit::component::Input<'_>| {
+        let options: Vec<String> = input.props["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o.as_str().map(str::to_owned))
+            .collect();
+        let mut modal =
+            Modal::new(
+                "Pick a colour",
+                [VStack::new(options.iter().map(|o| {
+                    Button::new(o.clone(), Action::close_modal(obj(json!({"choice": o}))))
+                }))
+                .align(Align::Center)],
+            )
+            .size(ModalSize::Medium);
+        modal.subtitle = Some(vec![Text::new([
+            "One of ".to_owned(),
+            options.len().to_string(),
+            " options".to_owned(),
+        ])
+        .into()]);
+        Ok(modal.into())
+    });
+
+    Integration::new()
+        .component(hello)
+        .component(counter)
+        .component(chooser)
+}
+
+#[test]
+fn rust_components_reproduce_every_recorded_output() {
+    let integration = reference_integration();
+    let reference = common::reference_outputs();
+    let mut checked = 0;
+    for (component, steps) in reference.as_object().unwrap() {
+        for (i, step) in steps.as_array().unwrap().iter().enumerate() {
+            let request = RenderRequest::from_event(&step["request"]).unwrap();
+            let out = integration.render(&request).unwrap();
+            assert_eq!(step["status"], 200);
+            assert_eq!(
+                serde_json::to_string(&out.output).unwrap(),
+                serde_json::to_string(&step["output"]).unwrap(),
+                "{component}[{i}]"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9);
+}
+
+#[test]
+fn unknown_component_is_404_with_the_reference_message() {
+    let err = reference_integration()
+        .render(&RenderRequest::new("nope", Object::new()))
+        .unwrap_err();
+    assert_eq!(err.status(), 404);
+    assert_eq!(err.public_message(), "Component nope not found");
+}
+
+#[test]
+fn errors_map_to_reference_statuses() {
+    let failing = Component::new("fail", |_: &contentkit::component::Input<'_>| {
+        Err(ComponentError::Internal("db exploded at 10.0.0.1".into()))
+    });
+    let exposed = Component::new("exposed", |_: &contentkit::component::Input<'_>| {
+        Err(ComponentError::exposed(403, "Not allowed"))
+    });
+    let not_root = Component::new("leaf", |_: &contentkit::component::Input<'_>| {
+        Ok(Divider::new().into())
+    });
+    let i = Integration::new()
+        .component(failing)
+        .component(exposed)
+        .component(not_root);
+    let e = i
+        .render(&RenderRequest::new("fail", Object::new()))
+        .unwrap_err();
+    assert_eq!(
+        (e.status(), e.public_message().as_str()),
+        (500, "Internal server error")
+    );
+    let e = i
+        .render(&RenderRequest::new("exposed", Object::new()))
+        .unwrap_err();
+    assert_eq!(
+        (e.status(), e.public_message().as_str()),
+        (403, "Not allowed")
+    );
+    let e = i
+        .render(&RenderRequest::new("leaf", Object::new()))
+        .unwrap_err();
+    assert_eq!(e.status(), 500);
+}
+
+#[test]
+fn complete_results_end_the_flow_without_rendering() {
+    let c = Component::new(
+        "done",
+        |_: &contentkit::component::Input<'_>| -> Result<Element, ComponentError> {
+            panic!("a complete result must not render")
+        },
+    )
+    .on_action(|_: &contentkit::component::Input<'_>| {
+        ActionResult::from_value(&json!({"type": "complete", "returnValue": {"ok": true}}))
+    });
+    let i = Integration::new().component(c);
+    let mut req = RenderRequest::new("done", Object::new());
+    req.action = Some(obj(json!({"action": "finish"})));
+    let out = i.render(&req).unwrap();
+    assert_eq!(
+        out.output.to_value(),
+        json!({"type": "complete", "returnValue": {"ok": true}})
+    );
+}
+
+#[test]
+fn action_results_replace_state_and_props_without_merging() {
+    assert_eq!(
+        ActionResult::from_value(&json!({})).unwrap(),
+        ActionResult::Nothing
+    );
+    assert_eq!(
+        ActionResult::from_value(&json!({"props": {"a": 1}})).unwrap(),
+        ActionResult::Update {
+            state: None,
+            props: Some(obj(json!({"a": 1})))
+        }
+    );
+    assert!(ActionResult::from_value(&json!({"state": 3})).is_err());
+}
+
+#[test]
+fn client_counts_opens_a_modal_and_receives_its_return_value() {
+    let integration = reference_integration();
+    let mut client = Client::new(&integration, contentkit::component::default_context());
+    client
+        .open("counter", obj(json!({"start": 5, "step": 2})))
+        .unwrap();
+    assert_eq!(client.press("+").unwrap(), ClientEvent::Rendered);
+    assert_eq!(client.press("+").unwrap(), ClientEvent::Rendered);
+    assert_eq!(client.view().unwrap().output.state["count"], json!(9));
+    client.press("Reset").unwrap();
+    assert_eq!(client.view().unwrap().output.state["count"], json!(5));
+
+    // A modal on top of the hello block; closing it hands the choice underneath.
+    let picker = Component::new("picker-host", |input: &contentkit::component::Input<'_>| {
+        let chosen = input
+            .state
+            .get("choice")
+            .and_then(Value::as_str)
+            .unwrap_or("none")
+            .to_owned();
+        Ok(Block::new([
+            Element::from(Text::new([chosen])),
+            Button::new(
+                "Pick",
+                Action::open_modal("chooser", obj(json!({"options": ["red", "blue"]}))),
+            )
+            .into(),
+            Button::new("Docs", Action::open_url("https://example.com/docs")).into(),
+        ])
+        .into())
+    })
+    .on_action(|input: &contentkit::component::Input<'_>| {
+        Ok(match input.action["action"].as_str() {
+            Some("@ui.modal.close") => ActionResult::state(input.action["returnValue"].clone()),
+            _ => ActionResult::Nothing,
+        })
+    });
+    let integration = reference_integration().component(picker);
+    let mut client = Client::new(&integration, contentkit::component::default_context());
+    client.open("picker-host", Object::new()).unwrap();
+    assert_eq!(
+        client.press("Docs").unwrap(),
+        ClientEvent::UrlOpened("https://example.com/docs".into())
+    );
+    assert_eq!(
+        client.press("Pick").unwrap(),
+        ClientEvent::ModalOpened("chooser".into())
+    );
+    assert_eq!(client.views().len(), 2);
+    assert_eq!(
+        client.press("blue").unwrap(),
+        ClientEvent::ModalClosed(obj(json!({"choice": "blue"})))
+    );
+    assert_eq!(client.views().len(), 1);
+    assert_eq!(client.view().unwrap().output.state["choice"], json!("blue"));
+    assert_eq!(client.opened_urls(), ["https://example.com/docs"]);
+}
+
+#[test]
+fn client_resolves_bindings_and_keeps_input_values() {
+    let form = Component::new("form", |input: &contentkit::component::Input<'_>| {
+        let saved = input
+            .state
+            .get("saved")
+            .cloned()
+            .unwrap_or(Value::Null)
+            .to_string();
+        Ok(Block::new([
+            Element::from(TextInput::new("title").initial_value("Untitled")),
+            Checkbox::new("tags", "a").into(),
+            Text::new([saved]).into(),
+            Button::new(
+                "Save",
+                Action::custom("save")
+                    .with("title", json!({"$state": "title"}))
+                    .with("tags", json!({"$state": "tags"}))
+                    .with("missing", json!({"$state": "nope"})),
+            )
+            .into(),
+        ])
+        .into())
+    })
+    .on_action(|input: &contentkit::component::Input<'_>| {
+        let mut action = input.action.clone();
+        action.remove("action");
+        Ok(ActionResult::state(json!({"saved": action})))
+    });
+    let integration = Integration::new().component(form);
+    let mut client = Client::new(&integration, contentkit::component::default_context());
+    client.open("form", Object::new()).unwrap();
+    assert_eq!(client.view().unwrap().local["title"], json!("Untitled"));
+    client.set_state("title", json!("Hello"));
+    client.toggle("tags", json!("a"));
+    client.toggle("tags", json!("b"));
+    client.toggle("tags", json!("a"));
+    client.press("Save").unwrap();
+    assert_eq!(
+        client.view().unwrap().output.state["saved"],
+        json!({"title": "Hello", "tags": ["b"]})
+    );
+}
