@@ -8,6 +8,7 @@
 pub mod component;
 pub mod element;
 mod error;
+pub mod render;
 pub mod runtime;
 
 pub use error::Error;
