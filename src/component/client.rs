@@ -328,8 +328,9 @@ pub fn resolve_bindings(v: &Value, local: &Object) -> Value {
     }
 }
 
-/// Seeds unset state keys from the `initialValue` of bound inputs.
-fn seed_initial_values(element: &Element, local: &mut Object) {
+/// Seeds unset state keys from the `initialValue` of bound inputs, as the client does
+/// when an output arrives.
+pub fn seed_initial_values(element: &Element, local: &mut Object) {
     let mut seed = |key: &str, value: Value| {
         if !local.contains_key(key) {
             local.insert(key.to_owned(), value);

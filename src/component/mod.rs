@@ -5,16 +5,16 @@
 //! exactly as the official runtime does (see `fixtures/reference/`):
 //!
 //! ```
-//! use contentkit::component::{ActionResult, Component, Integration, RenderRequest};
+//! use contentkit::component::{ActionResult, Component, Input, Integration, RenderRequest};
 //! use contentkit::element::{Action, Block, Button};
 //! use serde_json::json;
 //!
-//! let hello = Component::new("hello", |input| {
+//! let hello = Component::new("hello", |input: &Input<'_>| {
 //!     let label = input.state["message"].as_str().unwrap_or_default().to_owned();
 //!     Ok(Block::new([Button::new(label, Action::custom("say"))]).into())
 //! })
 //! .initial_state(json!({"message": "Click me"}).as_object().unwrap().clone())
-//! .on_action(|input| {
+//! .on_action(|input: &Input<'_>| {
 //!     Ok(match input.action["action"].as_str() {
 //!         Some("say") => ActionResult::state(json!({"message": "Hello World"})),
 //!         _ => ActionResult::Nothing,
@@ -34,6 +34,8 @@
 pub mod client;
 mod error;
 mod request;
+
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -305,10 +307,12 @@ pub struct Rendered {
     pub cache_max_age: Option<u32>,
 }
 
-/// An integration's components.
+/// An integration's components, and its handlers of runtime events
+/// (answered through [`crate::runtime::handle`]).
 #[derive(Debug, Default)]
 pub struct Integration {
-    components: Vec<Component>,
+    components: Vec<Arc<Component>>,
+    handlers: crate::runtime::dispatch::Handlers,
 }
 
 impl Integration {
@@ -326,18 +330,121 @@ impl Integration {
 
     /// Adds a component in place.
     pub fn add(&mut self, component: Component) {
+        self.add_shared(&Arc::new(component));
+    }
+
+    /// Adds a component shared with another integration (a playground keeps the last
+    /// good build of a file that stopped compiling this way).
+    pub fn add_shared(&mut self, component: &Arc<Component>) {
+        let component = component.clone();
         self.components.retain(|c| c.id != component.id);
         self.components.push(component);
     }
 
     /// The components, in the order added.
-    pub fn components(&self) -> &[Component] {
+    pub fn components(&self) -> &[Arc<Component>] {
         &self.components
     }
 
     /// The component with `id`.
-    pub fn get(&self, id: &str) -> Option<&Component> {
+    pub fn get(&self, id: &str) -> Option<&Arc<Component>> {
         self.components.iter().find(|c| c.id == id)
+    }
+
+    /// Adds a handler of events of type `event_type` (e.g. `space_view`,
+    /// `installation_setup`, or a type this version does not know). Several
+    /// handlers of one type all run, in the order added.
+    ///
+    /// ```
+    /// use contentkit::component::{ComponentError, Integration};
+    /// use contentkit::runtime::Event;
+    ///
+    /// let integration = Integration::new().on_event("space_view", |event, context| {
+    ///     match event {
+    ///         Event::Unknown { raw, .. } if raw["spaceId"].is_string() => Ok(()),
+    ///         _ => Err(ComponentError::exposed(422, "a space view needs a space")),
+    ///     }
+    /// });
+    /// assert!(integration.handles_event("space_view"));
+    /// ```
+    #[must_use]
+    pub fn on_event<F>(mut self, event_type: impl Into<String>, handler: F) -> Self
+    where
+        F: Fn(
+                &crate::runtime::Event,
+                &crate::runtime::RequestContext,
+            ) -> Result<(), ComponentError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.handlers
+            .add_event(event_type.into(), Box::new(handler));
+        self
+    }
+
+    /// Sets the handler of `fetch` events: the HTTP requests that reached the
+    /// integration's endpoint (a later one replaces the earlier).
+    ///
+    /// ```
+    /// use contentkit::component::Integration;
+    /// use contentkit::runtime::FetchResponse;
+    ///
+    /// let integration = Integration::new().on_fetch(|request, _context| {
+    ///     Ok(FetchResponse::text(200, format!("{} {} ({} bytes)", request.method(), request.url(), request.body.len())))
+    /// });
+    /// assert!(integration.handles_event("fetch"));
+    /// ```
+    #[must_use]
+    pub fn on_fetch<F>(mut self, handler: F) -> Self
+    where
+        F: Fn(
+                &crate::runtime::FetchInput<'_>,
+                &crate::runtime::RequestContext,
+            ) -> Result<crate::runtime::FetchResponse, ComponentError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.handlers.set_fetch(Box::new(handler));
+        self
+    }
+
+    /// Adds a handler of `task` events, which sees the typed task; it runs
+    /// with the `on_event("task", …)` handlers, in the order added.
+    ///
+    /// ```
+    /// use contentkit::component::Integration;
+    ///
+    /// let integration = Integration::new().on_task(|task, _context| {
+    ///     let _kind = task.task.get("type");
+    ///     Ok(())
+    /// });
+    /// assert!(integration.handles_event("task"));
+    /// ```
+    #[must_use]
+    pub fn on_task<F>(mut self, handler: F) -> Self
+    where
+        F: Fn(
+                &crate::runtime::TaskEvent,
+                &crate::runtime::RequestContext,
+            ) -> Result<(), ComponentError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.handlers.add_task(handler);
+        self
+    }
+
+    /// Whether a handler is registered for events of `event_type` (`fetch`
+    /// included; `ui_render` goes to the components instead).
+    pub fn handles_event(&self, event_type: &str) -> bool {
+        self.handlers.handles(event_type)
+    }
+
+    pub(crate) fn handlers(&self) -> &crate::runtime::dispatch::Handlers {
+        &self.handlers
     }
 
     /// Answers a `ui_render` request as the reference runtime does.

@@ -4,6 +4,11 @@
 //! in ([`IntegrationEnvironment`]) and, for `fetch` events, the raw body.
 //! [`webhook`] verifies and routes signed webhook deliveries.
 //!
+//! [`handle`] answers a runtime request with the integration's components and
+//! handlers, without I/O ([`dispatch`] lists every status). The `server`
+//! feature serves it over HTTP with axum (`runtime::server`); the `client`
+//! feature drives components over HTTP (`runtime::http::HttpTransport`).
+//!
 //! All types here keep the fields they do not model, so data from a newer
 //! API version parses and serializes back unchanged, and an event of a type
 //! this version does not know arrives as [`Event::Unknown`] instead of an
@@ -72,9 +77,18 @@
 //! # Ok::<(), contentkit::runtime::WebhookError>(())
 //! ```
 
+pub mod dispatch;
 pub mod environment;
 pub mod event;
+#[cfg(feature = "client")]
+pub mod http;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod webhook;
+
+pub use dispatch::{
+    handle, FetchInput, FetchResponse, IncomingRequest, OutgoingResponse, RequestContext,
+};
 
 pub use environment::{
     ApiTokens, InstallationTarget, InstallationUrls, Integration, IntegrationEnvironment,

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod reference;
 pub mod strategy;
 
 use serde_json::{json, Value};

@@ -1,0 +1,591 @@
+//! The runtime's one entry point: a request already split from its multipart
+//! body in, a response out.
+//!
+//! [`handle`] does no I/O and never blocks on anything but the integration's
+//! own handlers, so the same code answers behind the axum server
+//! (`runtime::server`, feature `server`), in a worker compiled to wasm, or in
+//! a test.
+//!
+//! # What it answers
+//!
+//! The statuses and bodies follow `createIntegration` in the official
+//! `@gitbook/runtime` (`packages/runtime/src/integrations.ts`):
+//!
+//! | request | status | body |
+//! | --- | --- | --- |
+//! | path other than `/v1` | 400 | `{"error": "Unsupported version <v>"}` |
+//! | no `event` / `environment` field | 400 | `{"error": "Missing \"event\" field"}` |
+//! | `event` / `environment` not JSON, or not of the API's shape | 400 | `{"error": "Invalid JSON in \"event\" field: …"}` |
+//! | `ui_render` | 200 | the render output, `Content-Type: application/json`, `Cache-Control: max-age=N` when the component asked |
+//! | `ui_render` of an unknown component | 404 | `{"error": "Component <id> not found"}` |
+//! | `fetch` | the fetch handler's | the fetch handler's |
+//! | `fetch` without a fetch handler | 400 | `{"error": "Integration does not handle HTTP requests"}` |
+//! | `fetch_published_script`, `fetch_visitor_authentication` nobody handles | 400 | `{"error": "Integration does not handle <type>"}` |
+//! | `content_compute_*` nobody handles | 404 | `{"error": "Content source <id> not found"}` |
+//! | any other event with handlers (`task` included) | 200 | `OK` (`text/plain`) |
+//! | any other event nobody handles | 406 | `{"error": "Integration does not handle \"<type>\" events"}` |
+//! | an exposed [`ComponentError`] | its status | `{"error": "<its message>"}` |
+//! | any other failure | 500 | `{"error": "Internal server error"}`, the detail logged with `tracing` |
+//!
+//! Where this differs from the official runtime, on purpose:
+//! - a wrong version answers JSON (the official runtime answers plain text),
+//!   so every error of this runtime has the same shape;
+//! - a missing or malformed `event` or `environment` is a 400 naming the
+//!   field (the official runtime fails on it with a 500);
+//! - a known event whose fields do not match the API is a 400 (the official
+//!   runtime does not check them); events of unknown types are accepted;
+//! - handlers of `fetch_published_script` and `fetch_visitor_authentication`
+//!   are plain event handlers answered with `OK`; the official runtime lets
+//!   them return a response (a script, a redirect).
+//!
+//! # Example
+//!
+//! ```
+//! use contentkit::component::{Component, Integration};
+//! use contentkit::element::{Block, Text};
+//! use contentkit::runtime::{handle, IncomingRequest, IntegrationEnvironment};
+//!
+//! let integration = Integration::new()
+//!     .component(Component::new("hello", |_: &contentkit::component::Input<'_>| {
+//!         Ok(Block::new([Text::new(["Hello"])]).into())
+//!     }))
+//!     .on_event("space_view", |event, _context| {
+//!         assert_eq!(event.type_name(), "space_view");
+//!         Ok(())
+//!     });
+//! let environment = serde_json::to_vec(&IntegrationEnvironment::for_tests()).unwrap();
+//!
+//! let render = br#"{"eventId": "e1", "type": "ui_render", "installationId": "i",
+//!     "componentId": "hello", "props": {}, "context": {"type": "document", "theme": "light"}}"#;
+//! let response = handle(&integration, IncomingRequest::new("/v1", render.to_vec(), environment.clone()));
+//! assert_eq!(response.status, 200);
+//! assert_eq!(response.header("content-type"), Some("application/json"));
+//!
+//! let view = br#"{"eventId": "e2", "type": "space_view", "spaceId": "s"}"#;
+//! let response = handle(&integration, IncomingRequest::new("/v1", view.to_vec(), environment.clone()));
+//! assert_eq!((response.status, response.body.as_slice()), (200, &b"OK"[..]));
+//!
+//! let response = handle(&integration, IncomingRequest::new("/v2", view.to_vec(), environment));
+//! assert_eq!(response.status, 400);
+//! assert_eq!(response.body, br#"{"error":"Unsupported version v2"}"#);
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::Value;
+
+use super::environment::IntegrationEnvironment;
+use super::event::{Event, FetchEvent, TaskEvent};
+use crate::component::{ComponentError, Integration, RenderRequest, Rendered};
+
+/// The only API version this runtime answers, as the request path.
+pub const VERSION_PATH: &str = "/v1";
+
+/// The body the official runtime sends after event handlers ran.
+const HANDLED_BODY: &[u8] = b"OK";
+
+/// A runtime request, its multipart fields already read.
+///
+/// Each field is the raw bytes of the multipart part of the same name;
+/// `None` when the part was not sent.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IncomingRequest {
+    /// The request path; only [`VERSION_PATH`] is answered.
+    pub path: String,
+    /// The `event` part: the event as JSON.
+    pub event: Option<Vec<u8>>,
+    /// The `environment` part: the [`IntegrationEnvironment`] as JSON.
+    pub environment: Option<Vec<u8>>,
+    /// The `fetch-body` part: the raw body of the HTTP request a `fetch`
+    /// event describes.
+    pub fetch_body: Option<Vec<u8>>,
+}
+
+impl IncomingRequest {
+    /// A request on `path` with an `event` and an `environment` and no
+    /// `fetch-body`.
+    ///
+    /// ```
+    /// use contentkit::runtime::IncomingRequest;
+    ///
+    /// let request = IncomingRequest::new("/v1", b"{}".to_vec(), b"{}".to_vec())
+    ///     .with_fetch_body(b"raw".to_vec());
+    /// assert_eq!(request.fetch_body.as_deref(), Some(&b"raw"[..]));
+    /// ```
+    pub fn new(path: impl Into<String>, event: Vec<u8>, environment: Vec<u8>) -> Self {
+        IncomingRequest {
+            path: path.into(),
+            event: Some(event),
+            environment: Some(environment),
+            fetch_body: None,
+        }
+    }
+
+    /// The same request with a `fetch-body` part.
+    #[must_use]
+    pub fn with_fetch_body(mut self, body: Vec<u8>) -> Self {
+        self.fetch_body = Some(body);
+        self
+    }
+}
+
+/// What to answer: a status, headers and a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The headers, in order; names as written by whoever set them.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl OutgoingResponse {
+    /// An error response: `status` with the body `{"error": message}`.
+    ///
+    /// ```
+    /// use contentkit::runtime::OutgoingResponse;
+    ///
+    /// let response = OutgoingResponse::error(413, "Request payload is too large");
+    /// assert_eq!(response.body, br#"{"error":"Request payload is too large"}"#);
+    /// assert_eq!(response.header("Content-Type"), Some("application/json"));
+    /// ```
+    pub fn error(status: u16, message: &str) -> Self {
+        OutgoingResponse {
+            status,
+            headers: vec![json_content_type()],
+            body: serde_json::json!({ "error": message })
+                .to_string()
+                .into_bytes(),
+        }
+    }
+
+    /// The first value of header `name`, ignoring ASCII case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// What every handler gets besides its event: where the request runs.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RequestContext {
+    /// The `environment` part of the request.
+    pub environment: IntegrationEnvironment,
+}
+
+impl RequestContext {
+    /// A context for `environment` (for calling handlers in tests).
+    pub fn new(environment: IntegrationEnvironment) -> Self {
+        RequestContext { environment }
+    }
+}
+
+/// The HTTP request a fetch handler answers: the `fetch` event and the raw
+/// `fetch-body`.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchInput<'a> {
+    /// The `fetch` event (method, URL, headers, installation, user).
+    pub event: &'a FetchEvent,
+    /// The raw body, byte for byte (empty when none was sent), so signatures
+    /// over it can be checked.
+    pub body: &'a [u8],
+}
+
+impl FetchInput<'_> {
+    /// The method as GitBook sends it (lowercase, e.g. `post`).
+    pub fn method(&self) -> &str {
+        self.event.request.method.as_str()
+    }
+
+    /// The full URL that was requested.
+    pub fn url(&self) -> &str {
+        &self.event.request.url
+    }
+
+    /// Every header that was sent.
+    pub fn headers(&self) -> &BTreeMap<String, String> {
+        &self.event.request.headers
+    }
+
+    /// One header, ignoring ASCII case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.event.request.header(name)
+    }
+}
+
+/// What a fetch handler answers, sent back as is.
+///
+/// ```
+/// use contentkit::runtime::FetchResponse;
+///
+/// let response = FetchResponse::new(201).header("Location", "/items/7").body("created");
+/// assert_eq!(response.status, 201);
+/// assert_eq!(response.body, b"created");
+/// let json = FetchResponse::json(200, &serde_json::json!({"ok": true}));
+/// assert_eq!(json.headers, [("Content-Type".to_owned(), "application/json".to_owned())]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchResponse {
+    /// The HTTP status (200 to 599, as a JavaScript `Response` allows).
+    pub status: u16,
+    /// The headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl FetchResponse {
+    /// An empty response with `status`.
+    pub fn new(status: u16) -> Self {
+        FetchResponse {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// A `text/plain` response.
+    pub fn text(status: u16, text: impl Into<String>) -> Self {
+        FetchResponse::new(status)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .body(text.into())
+    }
+
+    /// An `application/json` response.
+    pub fn json(status: u16, value: &Value) -> Self {
+        FetchResponse::new(status)
+            .header("Content-Type", "application/json")
+            .body(value.to_string())
+    }
+
+    /// Adds a header.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the body.
+    #[must_use]
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+}
+
+/// A handler of events of one type.
+pub type EventHandler =
+    Box<dyn Fn(&Event, &RequestContext) -> Result<(), ComponentError> + Send + Sync>;
+
+/// The handler of `fetch` events.
+pub type FetchHandler = Box<
+    dyn Fn(&FetchInput<'_>, &RequestContext) -> Result<FetchResponse, ComponentError> + Send + Sync,
+>;
+
+/// An integration's event and fetch handlers (kept inside [`Integration`]).
+#[derive(Default)]
+pub(crate) struct Handlers {
+    /// `(event type, handler)`, in registration order.
+    events: Vec<(String, EventHandler)>,
+    fetch: Option<FetchHandler>,
+}
+
+impl fmt::Debug for Handlers {
+    // Closures have no Debug; the event types say what is handled.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let events: Vec<&str> = self.events.iter().map(|(t, _)| t.as_str()).collect();
+        f.debug_struct("Handlers")
+            .field("events", &events)
+            .field("fetch", &self.fetch.is_some())
+            .finish()
+    }
+}
+
+impl Handlers {
+    pub(crate) fn add_event(&mut self, event_type: String, handler: EventHandler) {
+        self.events.push((event_type, handler));
+    }
+
+    pub(crate) fn add_task(
+        &mut self,
+        handler: impl Fn(&TaskEvent, &RequestContext) -> Result<(), ComponentError>
+            + Send
+            + Sync
+            + 'static,
+    ) {
+        // A task handler is an event handler of `task` that sees the typed
+        // payload; keeping one list keeps the registration order.
+        self.add_event(
+            "task".to_owned(),
+            Box::new(move |event, context| match event {
+                Event::Task(task) => handler(task, context),
+                _ => Ok(()),
+            }),
+        );
+    }
+
+    pub(crate) fn set_fetch(&mut self, handler: FetchHandler) {
+        self.fetch = Some(handler);
+    }
+
+    pub(crate) fn handles(&self, event_type: &str) -> bool {
+        match event_type {
+            "ui_render" => false,
+            "fetch" => self.fetch.is_some(),
+            _ => self.events.iter().any(|(t, _)| t == event_type),
+        }
+    }
+
+    /// Runs every handler of the event's type, even after one failed (as the
+    /// official runtime's `Promise.all` does); the first error is returned.
+    /// `None` when no handler is registered for the type.
+    fn run_events(
+        &self,
+        event: &Event,
+        context: &RequestContext,
+    ) -> Option<Result<(), ComponentError>> {
+        let mut ran = false;
+        let mut outcome = Ok(());
+        for (_, handler) in self.events.iter().filter(|(t, _)| t == event.type_name()) {
+            ran = true;
+            let result = handler(event, context);
+            if outcome.is_ok() {
+                outcome = result;
+            }
+        }
+        ran.then_some(outcome)
+    }
+}
+
+/// Answers one runtime request. Never panics on any input; only the
+/// integration's own handlers can.
+///
+/// See the [module documentation](self) for every status it answers.
+pub fn handle(integration: &Integration, request: IncomingRequest) -> OutgoingResponse {
+    let mut label = None;
+    match dispatch(integration, request, &mut label) {
+        Ok(response) => response,
+        Err(error) => error_response(&error, label.as_deref()),
+    }
+}
+
+fn dispatch(
+    integration: &Integration,
+    request: IncomingRequest,
+    label: &mut Option<String>,
+) -> Result<OutgoingResponse, ComponentError> {
+    let bad = ComponentError::BadRequest;
+    if request.path != VERSION_PATH {
+        let version = request.path.strip_prefix('/').unwrap_or(&request.path);
+        return Err(bad(format!("Unsupported version {version}")));
+    }
+    let raw_event = request
+        .event
+        .ok_or_else(|| bad(r#"Missing "event" field"#.into()))?;
+    let value: Value = serde_json::from_slice(&raw_event)
+        .map_err(|e| bad(format!(r#"Invalid JSON in "event" field: {e}"#)))?;
+    // Read from the raw JSON before it is moved into the typed event: the
+    // render request normalizes numbers the way the component code expects.
+    let render = (value.get("type").and_then(Value::as_str) == Some("ui_render"))
+        .then(|| RenderRequest::from_event(&value));
+    let event =
+        Event::from_value(value).map_err(|e| bad(format!(r#"Invalid "event" field: {e}"#)))?;
+    *label = Some(event.to_string());
+    let context = RequestContext::new(parse_environment(request.environment.as_deref())?);
+    tracing::debug!(event = %event, "runtime request");
+
+    let handlers = integration.handlers();
+    // `render` is `Some` exactly when the event is a `ui_render`.
+    match (&event, render) {
+        (Event::UiRender(_), Some(render)) => render_response(integration.render(&render?)?),
+        (Event::Fetch(fetch), _) => {
+            let handler = handlers.fetch.as_ref().ok_or_else(|| {
+                ComponentError::exposed(400, "Integration does not handle HTTP requests")
+            })?;
+            let input = FetchInput {
+                event: fetch,
+                body: request.fetch_body.as_deref().unwrap_or_default(),
+            };
+            fetch_response(handler(&input, &context)?)
+        }
+        (_, _) => match handlers.run_events(&event, &context) {
+            Some(result) => result.map(|()| handled_response()),
+            None => Err(unhandled(&event)),
+        },
+    }
+}
+
+/// The environment part, typed; both its absence and a wrong shape are 400s.
+fn parse_environment(raw: Option<&[u8]>) -> Result<IntegrationEnvironment, ComponentError> {
+    let raw =
+        raw.ok_or_else(|| ComponentError::BadRequest(r#"Missing "environment" field"#.into()))?;
+    serde_json::from_slice(raw).map_err(|e| {
+        let what = if e.is_data() {
+            r#"Invalid "environment" field"#
+        } else {
+            r#"Invalid JSON in "environment" field"#
+        };
+        ComponentError::BadRequest(format!("{what}: {e}"))
+    })
+}
+
+/// Why nobody answered `event`, with the official runtime's status.
+fn unhandled(event: &Event) -> ComponentError {
+    match event {
+        Event::FetchPublishedScript(_) | Event::FetchVisitorAuthentication(_) => {
+            ComponentError::exposed(
+                400,
+                format!("Integration does not handle {}", event.type_name()),
+            )
+        }
+        // No content sources are modelled yet, so none is ever found.
+        Event::ContentComputeDocument(e) | Event::ContentComputeRevision(e) => {
+            ComponentError::exposed(404, format!("Content source {} not found", e.source_id))
+        }
+        _ => ComponentError::exposed(
+            406,
+            format!(
+                r#"Integration does not handle "{}" events"#,
+                event.type_name()
+            ),
+        ),
+    }
+}
+
+fn json_content_type() -> (String, String) {
+    ("Content-Type".to_owned(), "application/json".to_owned())
+}
+
+fn handled_response() -> OutgoingResponse {
+    OutgoingResponse {
+        status: 200,
+        // What a JavaScript `new Response("OK")` carries.
+        headers: vec![(
+            "Content-Type".to_owned(),
+            "text/plain;charset=UTF-8".to_owned(),
+        )],
+        body: HANDLED_BODY.to_vec(),
+    }
+}
+
+fn render_response(rendered: Rendered) -> Result<OutgoingResponse, ComponentError> {
+    let body = serde_json::to_vec(&rendered.output)
+        .map_err(|e| ComponentError::Internal(format!("serializing the render output: {e}")))?;
+    let mut headers = vec![json_content_type()];
+    if let Some(age) = rendered.cache_max_age {
+        headers.push(("Cache-Control".to_owned(), format!("max-age={age}")));
+    }
+    Ok(OutgoingResponse {
+        status: 200,
+        headers,
+        body,
+    })
+}
+
+/// A fetch handler's response, checked so that any HTTP layer can send it.
+fn fetch_response(response: FetchResponse) -> Result<OutgoingResponse, ComponentError> {
+    if !is_sendable_status(response.status) {
+        return Err(ComponentError::Internal(format!(
+            "the fetch handler answered status {}, outside 200-599",
+            response.status
+        )));
+    }
+    if let Some((name, _)) = response
+        .headers
+        .iter()
+        .find(|(name, value)| !is_header_name(name) || !is_header_value(value))
+    {
+        return Err(ComponentError::Internal(format!(
+            "the fetch handler answered an invalid header {name:?}"
+        )));
+    }
+    Ok(OutgoingResponse {
+        status: response.status,
+        headers: response.headers,
+        body: response.body,
+    })
+}
+
+/// Statuses a JavaScript `Response` can be built with.
+fn is_sendable_status(status: u16) -> bool {
+    (200..=599).contains(&status)
+}
+
+/// An RFC 9110 token.
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Visible characters, spaces and tabs; no line breaks (which would split the
+/// response) and no other control characters.
+fn is_header_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+}
+
+/// The response for a failure: exposable errors keep their status and
+/// message, anything else is logged and answered with a generic 500.
+fn error_response(error: &ComponentError, event: Option<&str>) -> OutgoingResponse {
+    let status = error.status();
+    let exposable = !matches!(error, ComponentError::Internal(_)) && is_sendable_status(status);
+    if exposable {
+        tracing::debug!(event, status, error = %error, "runtime request refused");
+        return OutgoingResponse::error(status, &error.public_message());
+    }
+    tracing::error!(event, status, error = %error, "runtime request failed");
+    OutgoingResponse::error(500, "Internal server error")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_checks_follow_http() {
+        assert!(is_header_name("X-Custom_1"));
+        assert!(!is_header_name(""));
+        assert!(!is_header_name("Bad Name"));
+        assert!(is_header_value("text/html; charset=utf-8\tx"));
+        assert!(!is_header_value("a\r\nSet-Cookie: x"));
+        assert!(!is_header_value("nul\0"));
+    }
+
+    #[test]
+    fn exposed_errors_with_unsendable_statuses_become_500() {
+        let response = error_response(&ComponentError::exposed(1000, "odd"), None);
+        assert_eq!(response.status, 500);
+        assert_eq!(response.body, br#"{"error":"Internal server error"}"#);
+    }
+
+    #[test]
+    fn fetch_responses_with_broken_headers_are_internal_errors() {
+        let broken = FetchResponse::new(200).header("X", "a\nb");
+        assert!(matches!(
+            fetch_response(broken),
+            Err(ComponentError::Internal(_))
+        ));
+        assert!(fetch_response(FetchResponse::new(99)).is_err());
+    }
+
+    #[test]
+    fn absent_fields_and_wrong_paths_are_400s() {
+        let integration = Integration::new();
+        let response = handle(&integration, IncomingRequest::default());
+        assert_eq!(response.status, 400);
+        let request = IncomingRequest {
+            path: VERSION_PATH.into(),
+            ..IncomingRequest::default()
+        };
+        let response = handle(&integration, request);
+        assert_eq!(response.body, br#"{"error":"Missing \"event\" field"}"#);
+    }
+}
