@@ -8,6 +8,7 @@
 pub mod component;
 pub mod element;
 mod error;
+pub mod markup;
 pub mod render;
 pub mod runtime;
 
