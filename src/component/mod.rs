@@ -32,6 +32,7 @@
 //! ```
 
 pub mod client;
+pub mod file;
 mod error;
 mod request;
 
