@@ -3,12 +3,16 @@
 //! - [`element`]: the typed element tree, its exact JSON form and its strict checks.
 //! - [`component`]: components, their lifecycle, and the client that drives them.
 //! - [`markup`]: the JSX-like markup language, compiled once and rendered many times.
+//! - [`render`]: the JSON and HTML serializers.
+//! - [`playground`]: the interactive playground (feature `server`).
 //! - [`runtime`]: the integration runtime: events, environment, webhooks.
 
 pub mod component;
 pub mod element;
 mod error;
 pub mod markup;
+#[cfg(feature = "server")]
+pub mod playground;
 pub mod render;
 pub mod runtime;
 

@@ -1,17 +1,22 @@
-//! The `contentkit` command: check, render and (later) serve ContentKit UI.
+//! The `contentkit` command: check, render, format and serve ContentKit UI.
+//!
+//! Each command reads files, calls the library, and prints; the work is in the library.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use contentkit::element::{Element, RenderOutput, ValidationErrors};
+use contentkit::component::{self, Integration, RenderRequest};
+use contentkit::element::{Element, Object, RenderOutput, Theme, ValidationErrors};
+use contentkit::markup::{self, Scope, Template};
+use contentkit::render::html::{self, HtmlOptions};
 use serde_json::Value;
 
 #[derive(Parser)]
 #[command(
     name = "contentkit",
     version,
-    about = "Build, check and preview GitBook ContentKit UI"
+    about = "Build, check, preview and serve GitBook ContentKit UI"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -20,9 +25,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check files and print them back in GitBook's exact JSON form.
+    /// Render a file: a JSON tree or output, bare markup, or a component file (`.ckx`).
     Render {
-        /// An element tree or a render output (`.json`).
+        /// The file.
         file: PathBuf,
         /// The output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -30,62 +35,91 @@ enum Command {
         /// Indent the JSON.
         #[arg(long)]
         pretty: bool,
+        /// The component to render, in a component file that declares several.
+        #[arg(long)]
+        component: Option<String>,
+        /// Props (JSON object).
+        #[arg(long)]
+        props: Option<String>,
+        /// State (JSON object).
+        #[arg(long)]
+        state: Option<String>,
+        /// An action to handle before rendering (JSON object), for component files.
+        #[arg(long)]
+        action: Option<String>,
+        /// The render context (JSON); default: a light-theme, editable document.
+        #[arg(long)]
+        context: Option<String>,
     },
-    /// Report every error in each file as `FILE: path: message`; exit 1 on any.
+    /// Report every error in each file; exit 1 on any.
     Check {
-        /// Element trees or render outputs (`.json`).
+        /// JSON trees or outputs, markup or component files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print a JSON element tree (or static markup) as formatted markup.
+    Fmt {
+        /// A `.json` tree or a markup file.
+        file: PathBuf,
+    },
+    /// Serve the playground (and the runtime's `POST /v1`) on the components in PATH.
+    #[cfg(feature = "server")]
+    Serve {
+        /// A `.ckx` file or a folder of them; default: the built-in examples.
+        path: Option<PathBuf>,
+        /// Where to listen.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        addr: String,
+    },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum Format {
     /// GitBook's JSON.
     Json,
+    /// A standalone HTML preview.
+    Html,
 }
 
-/// A file's content, read as what it holds.
-enum Document {
-    Tree(Element),
-    Output(RenderOutput),
-}
+/// A failure already formatted for the terminal.
+struct Failure(String);
 
-impl Document {
-    fn to_value(&self) -> Value {
-        match self {
-            Document::Tree(e) => e.to_value(),
-            Document::Output(o) => o.to_value(),
-        }
+impl From<ValidationErrors> for Failure {
+    fn from(e: ValidationErrors) -> Self {
+        Failure(e.to_string())
     }
 }
 
-/// Every problem with one file, already formatted as `FILE: …` lines.
-struct FileErrors(Vec<String>);
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure(format!("{}: cannot read: {e}", path.display())))
+}
 
-fn load(path: &Path) -> Result<Document, FileErrors> {
-    let name = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| FileErrors(vec![format!("{name}: cannot read: {e}")]))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| {
-        FileErrors(vec![format!(
-            "{name}:{}:{}: invalid JSON: {e}",
+fn parse_json(path: &Path, text: &str) -> Result<Value, Failure> {
+    serde_json::from_str(text).map_err(|e| {
+        Failure(format!(
+            "{}:{}:{}: invalid JSON: {e}",
+            path.display(),
             e.line(),
             e.column()
-        )])
-    })?;
-    let located = |errors: ValidationErrors| {
-        FileErrors(errors.iter().map(|e| format!("{name}: {e}")).collect())
-    };
-    if is_render_output(&value) {
-        RenderOutput::from_value(&value)
-            .map(Document::Output)
-            .map_err(located)
-    } else {
-        Element::from_root_value(&value)
-            .map(Document::Tree)
-            .map_err(located)
+        ))
+    })
+}
+
+fn arg_object(name: &str, text: Option<&str>) -> Result<Option<Object>, Failure> {
+    match text {
+        None => Ok(None),
+        Some(t) => match serde_json::from_str::<Value>(t) {
+            Ok(Value::Object(o)) => Ok(Some(o)),
+            Ok(_) => Err(Failure(format!("--{name} must be a JSON object"))),
+            Err(e) => Err(Failure(format!("--{name}: invalid JSON: {e}"))),
+        },
     }
+}
+
+/// A component file declares components; anything else with markup is bare markup.
+fn is_component_file(text: &str) -> bool {
+    text.contains("createComponent")
 }
 
 /// A render output is tagged `element`/`complete`, or wraps an `element`; anything else is a tree.
@@ -96,61 +130,253 @@ fn is_render_output(v: &Value) -> bool {
     ) || (v.get("type").is_none() && v.get("element").is_some())
 }
 
-fn render(file: &Path, _format: Format, pretty: bool) -> ExitCode {
-    match load(file) {
-        Ok(doc) => {
-            let value = doc.to_value();
-            let text = if pretty {
+/// What a file renders to.
+enum Rendered {
+    Tree(Element),
+    Output(RenderOutput),
+}
+
+struct RenderArgs<'a> {
+    component: Option<&'a str>,
+    props: Option<Object>,
+    state: Option<Object>,
+    action: Option<Object>,
+    context: Option<Value>,
+}
+
+fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
+    let name = path.display().to_string();
+    let text = read(path)?;
+    if path.extension().is_some_and(|e| e == "json") {
+        let value = parse_json(path, &text)?;
+        let located = |e: ValidationErrors| {
+            Failure(
+                e.iter()
+                    .map(|e| format!("{name}: {e}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        };
+        return if is_render_output(&value) {
+            RenderOutput::from_value(&value)
+                .map(Rendered::Output)
+                .map_err(located)
+        } else {
+            Element::from_root_value(&value)
+                .map(Rendered::Tree)
+                .map_err(located)
+        };
+    }
+    let context = args.context.unwrap_or_else(component::default_context);
+    if is_component_file(&text) {
+        let components =
+            component::file::compile(&text, &name).map_err(|d| Failure(d.to_string()))?;
+        let ids: Vec<String> = components.iter().map(|c| c.id().to_owned()).collect();
+        let id = match (args.component, ids.as_slice()) {
+            (Some(id), _) => id.to_owned(),
+            (None, [only]) => only.clone(),
+            (None, _) => {
+                return Err(Failure(format!(
+                    "{name} declares {}: choose one with --component",
+                    ids.join(", ")
+                )))
+            }
+        };
+        let mut integration = Integration::new();
+        for c in components {
+            integration.add(c);
+        }
+        let request = RenderRequest {
+            component_id: id,
+            props: args.props.unwrap_or_default(),
+            state: args.state,
+            context,
+            action: args.action,
+        };
+        let out = integration
+            .render(&request)
+            .map_err(|e| Failure(format!("{name}: {e}")))?;
+        return Ok(Rendered::Output(out.output));
+    }
+    let template = Template::compile(&text, &name).map_err(|d| Failure(d.to_string()))?;
+    let props = Value::Object(args.props.unwrap_or_default());
+    let state = Value::Object(args.state.unwrap_or_default());
+    let scope = Scope::new().props(&props).state(&state).context(&context);
+    let element = template
+        .render_element(&scope)
+        .map_err(|e| Failure(e.to_string()))?;
+    Ok(Rendered::Tree(element))
+}
+
+fn print(rendered: &Rendered, format: Format, pretty: bool) -> Result<(), Failure> {
+    let text = match format {
+        Format::Json => {
+            let value = match rendered {
+                Rendered::Tree(e) => e.to_value(),
+                Rendered::Output(o) => o.to_value(),
+            };
+            let r = if pretty {
                 serde_json::to_string_pretty(&value)
             } else {
                 serde_json::to_string(&value)
             };
-            match text {
-                Ok(t) => {
-                    println!("{t}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{}: {e}", file.display());
-                    ExitCode::FAILURE
-                }
+            r.map_err(|e| Failure(e.to_string()))?
+        }
+        Format::Html => {
+            let theme = Theme::Light;
+            let options = HtmlOptions {
+                theme,
+                ..HtmlOptions::default()
+            };
+            match rendered {
+                Rendered::Tree(e) => html::render_document(e, &options),
+                Rendered::Output(o) => html::render_document(o, &options),
             }
         }
-        Err(FileErrors(lines)) => {
-            for l in lines {
-                eprintln!("{l}");
-            }
-            ExitCode::FAILURE
-        }
-    }
+    };
+    println!("{text}");
+    Ok(())
 }
 
-fn check(files: &[PathBuf]) -> ExitCode {
-    let mut failed = 0;
-    for file in files {
-        if let Err(FileErrors(lines)) = load(file) {
-            failed += 1;
-            for l in lines {
-                println!("{l}");
-            }
-        }
+fn check_file(path: &Path) -> Result<(), Failure> {
+    let name = path.display().to_string();
+    let text = read(path)?;
+    if path.extension().is_some_and(|e| e == "json") {
+        let value = parse_json(path, &text)?;
+        let result = if is_render_output(&value) {
+            RenderOutput::from_value(&value).map(|_| ())
+        } else {
+            Element::from_root_value(&value).map(|_| ())
+        };
+        return result.map_err(|e| {
+            Failure(
+                e.iter()
+                    .map(|e| format!("{name}: {e}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        });
     }
-    eprintln!("checked {} file(s): {} with errors", files.len(), failed);
-    if failed == 0 {
-        ExitCode::SUCCESS
+    if is_component_file(&text) {
+        component::file::compile(&text, &name)
+            .map(|_| ())
+            .map_err(|d| Failure(d.to_string()))
     } else {
-        ExitCode::FAILURE
+        Template::compile(&text, &name)
+            .map(|_| ())
+            .map_err(|d| Failure(d.to_string()))
     }
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+fn fmt_file(path: &Path) -> Result<(), Failure> {
+    let rendered = render_file(
+        path,
+        RenderArgs {
+            component: None,
+            props: None,
+            state: None,
+            action: None,
+            context: None,
+        },
+    )?;
+    let value = match rendered {
+        Rendered::Tree(e) => e.to_value(),
+        Rendered::Output(RenderOutput::Element(o)) => o.element.to_value(),
+        Rendered::Output(RenderOutput::Complete(_)) => {
+            return Err(Failure(format!(
+                "{}: a complete output has no element",
+                path.display()
+            )))
+        }
+    };
+    print!("{}", markup::print_markup(&value));
+    Ok(())
+}
+
+#[cfg(feature = "server")]
+fn serve(path: Option<PathBuf>, addr: &str) -> Result<(), Failure> {
+    use contentkit::playground::{self, ComponentFiles};
+    use std::sync::Arc;
+    let files = match &path {
+        None => ComponentFiles::built_in(),
+        Some(p) => ComponentFiles::load(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?,
+    };
+    let files = Arc::new(files);
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| Failure(e.to_string()))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| Failure(format!("cannot listen on {addr}: {e}")))?;
+        let local = listener.local_addr().map_err(|e| Failure(e.to_string()))?;
+        if path.is_some() {
+            playground::spawn_watcher(files.clone(), std::time::Duration::from_millis(500));
+        }
+        eprintln!("contentkit playground on http://{local}/ (runtime: POST http://{local}/v1); Ctrl-C stops it");
+        let app = playground::router(files);
+        contentkit::runtime::server::serve(listener, app, contentkit::runtime::server::shutdown_signal())
+            .await
+            .map_err(|e| Failure(e.to_string()))
+    })
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Render {
             file,
             format,
             pretty,
-        } => render(&file, format, pretty),
-        Command::Check { files } => check(&files),
+            component,
+            props,
+            state,
+            action,
+            context,
+        } => {
+            let context = match context {
+                None => None,
+                Some(t) => Some(
+                    serde_json::from_str(&t)
+                        .map_err(|e| Failure(format!("--context: invalid JSON: {e}")))?,
+                ),
+            };
+            let args = RenderArgs {
+                component: component.as_deref(),
+                props: arg_object("props", props.as_deref())?,
+                state: arg_object("state", state.as_deref())?,
+                action: arg_object("action", action.as_deref())?,
+                context,
+            };
+            let rendered = render_file(&file, args)?;
+            print(&rendered, format, pretty)
+        }
+        Command::Check { files } => {
+            let mut failed = 0;
+            for file in &files {
+                if let Err(Failure(message)) = check_file(file) {
+                    failed += 1;
+                    println!("{message}");
+                }
+            }
+            eprintln!("checked {} file(s): {failed} with errors", files.len());
+            if failed == 0 {
+                Ok(())
+            } else {
+                Err(Failure(String::new()))
+            }
+        }
+        Command::Fmt { file } => fmt_file(&file),
+        #[cfg(feature = "server")]
+        Command::Serve { path, addr } => serve(path, &addr),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            if !message.is_empty() {
+                eprintln!("{message}");
+            }
+            ExitCode::FAILURE
+        }
     }
 }

@@ -32,8 +32,8 @@
 //! ```
 
 pub mod client;
-pub mod file;
 mod error;
+pub mod file;
 mod request;
 
 use std::sync::Arc;

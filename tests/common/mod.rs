@@ -3,6 +3,7 @@
 
 pub mod reference;
 pub mod strategy;
+pub mod webdriver;
 
 use serde_json::{json, Value};
 
