@@ -311,7 +311,7 @@ pub(crate) fn suggest<'c>(
         };
         // Short names allow fewer edits: `fn` suggests nothing rather than `find`.
         let limit = 2.min(len / 2);
-        if d <= limit && best.map_or(true, |(bd, _)| d < bd) {
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
