@@ -113,6 +113,15 @@ fn playground_counts_adds_todos_and_runs_a_modal_flow() {
         ),
     );
 
+    // A dynamic binding: typing into the bound codeblock feeds the webframe's data.
+    choose(&b, "embed");
+    let code = b.find("#ck-preview textarea[data-ck-state=code]");
+    b.type_text(&code, " + 1");
+    b.wait_for(
+        "the webframe data to follow the code",
+        "(document.querySelector('#ck-preview [data-ck-webframe-data]') || {getAttribute(){return ''}}).getAttribute('data-ck-webframe-data').includes('+ 1')",
+    );
+
     // Editing the file in the page re-renders; a markup error shows with line:col.
     choose(&b, "hello");
     b.execute(

@@ -204,13 +204,15 @@ async function paint() {
 }
 
 // Sends each webframe its data (bindings resolved), as GitBook does with postMessage.
+// The serializer puts the data on the frame's wrapper, `[data-ck-webframe-data]`.
 function postWebframeData() {
   const top = client.stack[client.stack.length - 1];
-  document.querySelectorAll("iframe[data-ck-webframe-data]").forEach((frame) => {
-    frame.dataset.ckResolved = frame.getAttribute("data-ck-webframe-data");
-    if (frame.contentWindow) {
+  document.querySelectorAll("#ck-stage [data-ck-webframe-data]").forEach((wrapper) => {
+    const frame = wrapper.querySelector("iframe");
+    if (frame && frame.contentWindow) {
       try {
-        frame.contentWindow.postMessage({ action: "@webframe.data", data: JSON.parse(frame.dataset.ckResolved) }, "*");
+        const data = JSON.parse(wrapper.getAttribute("data-ck-webframe-data"));
+        frame.contentWindow.postMessage({ action: "@webframe.data", data }, "*");
       } catch (_) {}
     }
   });
@@ -259,10 +261,9 @@ async function refreshBindings(view) {
   const fresh = document.createElement("div");
   fresh.innerHTML = html;
   const container = view === client.stack[0] ? $("#ck-preview") : $("#ck-modal-layer");
-  fresh.querySelectorAll("iframe[data-ck-webframe-data]").forEach((frame) => {
-    const path = frame.closest("[data-ck-path]") && frame.closest("[data-ck-path]").dataset.ckPath;
-    const old = path && container.querySelector('[data-ck-path="' + CSS.escape(path) + '"] iframe');
-    if (old) old.setAttribute("data-ck-webframe-data", frame.getAttribute("data-ck-webframe-data"));
+  fresh.querySelectorAll("[data-ck-webframe-data][data-ck-path]").forEach((wrapper) => {
+    const old = container.querySelector('[data-ck-path="' + CSS.escape(wrapper.dataset.ckPath) + '"]');
+    if (old) old.setAttribute("data-ck-webframe-data", wrapper.getAttribute("data-ck-webframe-data"));
   });
   postWebframeData();
 }
