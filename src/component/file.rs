@@ -395,7 +395,12 @@ fn compile_call(
             .ok(),
         Some((e, _)) => unit
             .expression(e.span, false)
-            .map(|t| InitialSpec::Computed(Function { template: t }))
+            .map(|t| {
+                InitialSpec::Computed(Function {
+                    template: t,
+                    source: unit.shared_source(),
+                })
+            })
             .map_err(|d| errors.extend(d.0))
             .ok(),
     };
@@ -520,6 +525,10 @@ struct Unit<'a> {
 }
 
 impl Unit<'_> {
+    fn shared_source(&self) -> std::sync::Arc<str> {
+        self.source.into()
+    }
+
     /// Compiles an arrow: checks its parameters and compiles its body.
     fn function(&self, e: &Expr, what: &str, is_render: bool) -> Result<Function, Diagnostics> {
         let ExprKind::Arrow { params, body } = &e.kind else {
@@ -550,7 +559,10 @@ impl Unit<'_> {
             return Err(Diagnostics(errors));
         }
         self.expression(body.span, is_render)
-            .map(|template| Function { template })
+            .map(|template| Function {
+                template,
+                source: self.shared_source(),
+            })
     }
 
     /// Compiles the expression at `span` (an element when it is a render body).
@@ -588,18 +600,27 @@ const WRAPPER: &str = "ck-value";
 /// A compiled arrow body.
 struct Function {
     template: Template,
+    /// The file's own text: render errors quote its lines, not the compiler's blanked copy.
+    source: std::sync::Arc<str>,
 }
 
 impl Function {
     /// Evaluates to a JSON value (`null` for `undefined`).
     fn call(&self, scope: &Scope<'_>) -> Result<Value, ComponentError> {
-        let out = self.template.render(scope).map_err(render_error)?;
+        let out = self
+            .template
+            .render(scope)
+            .map_err(|e| self.render_error(e))?;
         Ok(out.get("value").cloned().unwrap_or(Value::Null))
     }
 }
 
-fn render_error(e: crate::markup::RenderError) -> ComponentError {
-    ComponentError::Internal(e.to_string())
+impl Function {
+    /// A render error as the file's author reads it: each diagnostic with the file's line.
+    fn render_error(&self, e: crate::markup::RenderError) -> ComponentError {
+        let diagnostics = Diagnostics(e.diagnostics().into_iter().cloned().collect());
+        ComponentError::Internal(restore_lines(&self.source, diagnostics).to_string())
+    }
 }
 
 struct MarkupRender {
@@ -617,7 +638,7 @@ impl Renderer for MarkupRender {
         self.function
             .template
             .render_element(&scope)
-            .map_err(render_error)
+            .map_err(|e| self.function.render_error(e))
     }
 }
 
