@@ -62,7 +62,7 @@ pub enum ErrorKind {
         /// The element type found.
         found: &'static str,
         /// The element types this place takes.
-        allowed: &'static [&'static str],
+        allowed: Vec<&'static str>,
     },
     /// A tree nested deeper than [`crate::element::MAX_DEPTH`].
     #[error("nested too deeply: at most {max} levels")]

@@ -136,7 +136,7 @@ macro_rules! check_tag {
                     Some(found) => d.error($crate::element::ErrorKind::NotAllowedHere {
                         found: $crate::element::ElementKind::from_name(found)
                             .map_or("unknown", |k| k.name()),
-                        allowed: &[$tag],
+                        allowed: vec![$tag],
                     }),
                     None => d.wrong_type("string", other),
                 });

@@ -12,26 +12,34 @@ use super::{Element, ElementKind, ErrorKind};
 
 use ElementKind as K;
 
-/// A named set of element types.
+/// A set of element types: the places of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Place {
-    /// The allowed types.
-    pub kinds: &'static [ElementKind],
-    /// Their names, for messages.
-    pub names: &'static [&'static str],
+    kinds: &'static [ElementKind],
+    /// One more type, so that a place can extend another without repeating it.
+    also: Option<ElementKind>,
 }
 
 impl Place {
     /// Whether `kind` may stand here.
     pub fn allows(&self, kind: ElementKind) -> bool {
-        self.kinds.contains(&kind)
+        self.kinds.contains(&kind) || self.also == Some(kind)
+    }
+
+    /// The allowed types' names, for messages.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.also
+            .into_iter()
+            .chain(self.kinds.iter().copied())
+            .map(ElementKind::name)
+            .collect()
     }
 }
 
 /// The root of a render output: block, modal, configuration.
 pub const ROOT: Place = Place {
     kinds: &[K::Block, K::Modal, K::Configuration],
-    names: &["block", "modal", "configuration"],
+    also: None,
 };
 
 /// The children of layout elements.
@@ -58,40 +66,19 @@ pub const DESCENDANT: Place = Place {
         K::Link,
         K::Step,
     ],
-    names: &[
-        "button",
-        "textinput",
-        "hstack",
-        "vstack",
-        "box",
-        "divider",
-        "webframe",
-        "codeblock",
-        "markdown",
-        "card",
-        "image",
-        "input",
-        "select",
-        "switch",
-        "checkbox",
-        "radio",
-        "text",
-        "hint",
-        "link",
-        "step",
-    ],
+    also: None,
 };
 
 /// Inline places (a hint's children, a modal's subtitle, a card's hint): text, image, link.
 pub const INLINE: Place = Place {
     kinds: &[K::Text, K::Image, K::Link],
-    names: &["text", "image", "link"],
+    also: None,
 };
 
 /// The element children of a text: text and link.
 pub const TEXT_CHILD: Place = Place {
     kinds: &[K::Text, K::Link],
-    names: &["text", "link"],
+    also: None,
 };
 
 /// The control of an `input`.
@@ -105,65 +92,13 @@ pub const INPUT_CONTROL: Place = Place {
         K::Button,
         K::CodeBlock,
     ],
-    names: &[
-        "textinput",
-        "select",
-        "switch",
-        "radio",
-        "checkbox",
-        "button",
-        "codeblock",
-    ],
+    also: None,
 };
 
 /// A configuration's children: descendants, or one stepper.
 pub const CONFIGURATION_CHILD: Place = Place {
-    kinds: &[
-        K::Stepper,
-        K::Button,
-        K::TextInput,
-        K::HStack,
-        K::VStack,
-        K::Box,
-        K::Divider,
-        K::WebFrame,
-        K::CodeBlock,
-        K::Markdown,
-        K::Card,
-        K::Image,
-        K::Input,
-        K::Select,
-        K::Switch,
-        K::Checkbox,
-        K::Radio,
-        K::Text,
-        K::Hint,
-        K::Link,
-        K::Step,
-    ],
-    names: &[
-        "stepper",
-        "button",
-        "textinput",
-        "hstack",
-        "vstack",
-        "box",
-        "divider",
-        "webframe",
-        "codeblock",
-        "markdown",
-        "card",
-        "image",
-        "input",
-        "select",
-        "switch",
-        "checkbox",
-        "radio",
-        "text",
-        "hint",
-        "link",
-        "step",
-    ],
+    kinds: DESCENDANT.kinds,
+    also: Some(K::Stepper),
 };
 
 /// Decodes one element that must stand in `place`.
@@ -176,7 +111,7 @@ pub fn decode_in(v: &Value, d: &mut Decoder, place: Place) -> Option<Element> {
         if !place.allows(kind) {
             d.error(ErrorKind::NotAllowedHere {
                 found: kind.name(),
-                allowed: place.names,
+                allowed: place.names(),
             });
             return None;
         }

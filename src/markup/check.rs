@@ -142,7 +142,7 @@ impl Checker<'_> {
                             format!(
                                 "<{}> is not allowed {where_}; expected {}",
                                 el.name,
-                                tags_or(allowed.names)
+                                tags_or(&allowed.names())
                             ),
                         );
                     }
