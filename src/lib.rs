@@ -5,6 +5,7 @@
 //! - [`markup`]: the JSX-like markup language, compiled once and rendered many times.
 //! - [`render`]: the JSON and HTML serializers.
 //! - [`playground`]: the interactive playground (feature `server`).
+//! - [`testing`]: snapshot tests of components for their authors (feature `testing`).
 //! - [`runtime`]: the integration runtime: events, environment, webhooks.
 
 pub mod component;
@@ -15,5 +16,7 @@ pub mod markup;
 pub mod playground;
 pub mod render;
 pub mod runtime;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::Error;
