@@ -32,6 +32,12 @@
 //! Exits with status 1 when any response differs from what is expected.
 
 use std::hint::black_box;
+
+/// The same allocator as the `contentkit` server binary: the render path allocates a
+/// lot, and the system allocator is the slower part of it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 use std::time::Instant;
 

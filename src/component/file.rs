@@ -629,11 +629,9 @@ struct MarkupRender {
 
 impl Renderer for MarkupRender {
     fn render(&self, input: &Input<'_>) -> Result<Element, ComponentError> {
-        let props = Value::Object(input.props.clone());
-        let state = Value::Object(input.state.clone());
         let scope = Scope::new()
-            .props(&props)
-            .state(&state)
+            .props(input.props_json)
+            .state(input.state_json)
             .context(input.context);
         self.function
             .template
@@ -663,12 +661,10 @@ impl super::ActionHandler for ActionTable {
         let Some(function) = function else {
             return Ok(ActionResult::Nothing);
         };
-        let props = Value::Object(input.props.clone());
-        let state = Value::Object(input.state.clone());
         let action = Value::Object(input.action.clone());
         let scope = Scope::new()
-            .props(&props)
-            .state(&state)
+            .props(input.props_json)
+            .state(input.state_json)
             .context(input.context)
             .action(&action);
         ActionResult::from_value(&function.call(&scope)?)

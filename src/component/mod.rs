@@ -53,6 +53,10 @@ pub struct Input<'a> {
     pub props: &'a Object,
     /// The state.
     pub state: &'a Object,
+    /// The props as a JSON value (the same object), for evaluators that read JSON.
+    pub props_json: &'a Value,
+    /// The state as a JSON value (the same object).
+    pub state_json: &'a Value,
     /// The render context (JSON).
     pub context: &'a Value,
     /// The action being handled (an empty object during render).
@@ -238,18 +242,22 @@ impl Component {
 
     /// Runs one lifecycle step for `request` (whose component id is not checked here).
     pub fn render(&self, request: &RenderRequest) -> Result<Rendered, ComponentError> {
-        let mut props = request.props.clone();
-        let mut state = match (&request.state, &self.initial) {
+        // Props and state are held as JSON values (always objects) so that handlers
+        // and renders can read them as either without copying them again.
+        let mut props = Value::Object(request.props.clone());
+        let mut state = Value::Object(match (&request.state, &self.initial) {
             (Some(s), _) => s.clone(),
             (None, Initial::Empty) => Object::new(),
             (None, Initial::Value(v)) => v.clone(),
-            (None, Initial::Computed(f)) => f.initial_state(&props, &request.context)?,
-        };
+            (None, Initial::Computed(f)) => f.initial_state(as_object(&props), &request.context)?,
+        });
         let empty = Object::new();
         if let (Some(action), Some(handler)) = (&request.action, &self.action) {
             let input = Input {
-                props: &props,
-                state: &state,
+                props: as_object(&props),
+                state: as_object(&state),
+                props_json: &props,
+                state_json: &state,
                 context: &request.context,
                 action,
             };
@@ -265,18 +273,20 @@ impl Component {
                     props: new_props,
                 } => {
                     if let Some(s) = new_state {
-                        state = s;
+                        state = Value::Object(s);
                     }
                     if let Some(p) = new_props {
-                        props = p;
+                        props = Value::Object(p);
                     }
                 }
                 ActionResult::Nothing => {}
             }
         }
         let element = self.render.render(&Input {
-            props: &props,
-            state: &state,
+            props: as_object(&props),
+            state: as_object(&state),
+            props_json: &props,
+            state_json: &state,
             context: &request.context,
             action: request.action.as_ref().unwrap_or(&empty),
         })?;
@@ -289,13 +299,27 @@ impl Component {
         }
         Ok(Rendered {
             output: RenderOutput::Element(ElementOutput {
-                state,
-                props,
+                state: into_object(state),
+                props: into_object(props),
                 element,
                 can_access_visitor_claims: None,
             }),
             cache_max_age: self.cache_max_age,
         })
+    }
+}
+
+/// The map of a value built as an object (an empty one otherwise, which cannot happen).
+fn as_object(v: &Value) -> &Object {
+    static EMPTY: std::sync::OnceLock<Object> = std::sync::OnceLock::new();
+    v.as_object()
+        .unwrap_or_else(|| EMPTY.get_or_init(Object::new))
+}
+
+fn into_object(v: Value) -> Object {
+    match v {
+        Value::Object(m) => m,
+        _ => Object::new(),
     }
 }
 
