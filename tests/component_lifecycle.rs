@@ -218,3 +218,27 @@ fn client_resolves_bindings_and_keeps_input_values() {
         json!({"title": "Hello", "tags": ["b"]})
     );
 }
+
+#[test]
+fn closing_a_root_modal_completes_the_flow() {
+    let integration = reference_integration();
+    let mut client = Client::new(&integration, contentkit::component::default_context());
+    client
+        .open(
+            "chooser",
+            json!({"options": ["red", "blue"]})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        client.press("blue").unwrap(),
+        ClientEvent::Completed(json!({"choice": "blue"}).as_object().cloned())
+    );
+    assert!(client.views().is_empty());
+    assert_eq!(
+        client.completed(),
+        Some(&json!({"choice": "blue"}).as_object().cloned())
+    );
+}

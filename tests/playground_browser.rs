@@ -113,6 +113,19 @@ fn playground_counts_adds_todos_and_runs_a_modal_flow() {
         ),
     );
 
+    // A root modal that closes ends the flow and shows its return value.
+    b.execute(
+        "document.querySelector('#ck-props').value = JSON.stringify({options: ['cyan', 'magenta']});",
+        vec![],
+    );
+    choose(&b, "chooser");
+    click_action(&b, "\"choice\":\"magenta\"");
+    b.wait_for(
+        "the completed flow",
+        "document.querySelector('#ck-complete').textContent === '{\"choice\":\"magenta\"}'",
+    );
+    b.execute("document.querySelector('#ck-props').value = '{}';", vec![]);
+
     // A dynamic binding: typing into the bound codeblock feeds the webframe's data.
     choose(&b, "embed");
     let code = b.find("#ck-preview textarea[data-ck-state=code]");

@@ -205,7 +205,11 @@ impl<T: Transport> Client<T> {
                     RenderOutput::Complete(c) => self.hand_back(c.return_value, false),
                 }
             }
-            action_names::MODAL_CLOSE if self.stack.len() > 1 => {
+            // A modal closes: it hands its value to the view underneath, or, when it is
+            // the root, to whoever opened it, which ends the flow.
+            action_names::MODAL_CLOSE
+                if self.stack.len() > 1 || matches!(self.element(), Some(Element::Modal(_))) =>
+            {
                 let rv = resolved
                     .get("returnValue")
                     .and_then(Value::as_object)

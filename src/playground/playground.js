@@ -152,7 +152,11 @@ async function dispatch(rawAction) {
         return accept(output, { push: true, componentId: action.componentId });
       }
       case "@ui.modal.close":
-        if (client.stack.length > 1) return handBack(action.returnValue, true);
+        // A modal hands its value to the view underneath; a root modal, to whoever
+        // opened it, which ends the flow.
+        if (client.stack.length > 1 || top.output.element.type === "modal") {
+          return handBack(action.returnValue, true);
+        }
         return send(action);
       default:
         return send(action);
