@@ -10,6 +10,10 @@ use super::error::{ErrorKind, ValidationError, ValidationErrors};
 /// One step of a JSON path.
 #[derive(Debug, Clone)]
 enum Segment {
+    /// A schema field: named by a literal, so walking into it allocates nothing (this
+    /// runs for every field of every rendered element).
+    Field(&'static str),
+    /// A key read from the input (unknown attributes, map keys).
     Key(String),
     Index(usize),
 }
@@ -56,6 +60,14 @@ impl Decoder {
     /// Runs `f` with `key` appended to the path.
     pub fn at_key<T>(&mut self, key: &str, f: impl FnOnce(&mut Self) -> T) -> T {
         self.path.push(Segment::Key(key.to_owned()));
+        let out = f(self);
+        self.path.pop();
+        out
+    }
+
+    /// Runs `f` with the schema field `key` appended to the path.
+    fn at_field<T>(&mut self, key: &'static str, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.path.push(Segment::Field(key));
         let out = f(self);
         self.path.pop();
         out
@@ -108,7 +120,7 @@ impl Decoder {
         decode: impl FnOnce(&Value, &mut Self) -> Option<T>,
     ) -> Option<T> {
         match obj.get(key) {
-            Some(v) => self.at_key(key, |d| decode(v, d)),
+            Some(v) => self.at_field(key, |d| decode(v, d)),
             None => {
                 self.error(ErrorKind::MissingField(key));
                 None
@@ -124,7 +136,7 @@ impl Decoder {
         decode: impl FnOnce(&Value, &mut Self) -> Option<T>,
     ) -> Option<Option<T>> {
         match obj.get(key) {
-            Some(v) => self.at_key(key, |d| decode(v, d)).map(Some),
+            Some(v) => self.at_field(key, |d| decode(v, d)).map(Some),
             None => Some(None),
         }
     }
@@ -156,6 +168,12 @@ impl Decoder {
         let mut out = String::new();
         for seg in &self.path {
             match seg {
+                Segment::Field(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
                 Segment::Key(k) if is_identifier(k) => {
                     if !out.is_empty() {
                         out.push('.');

@@ -713,7 +713,7 @@ fn to_json_at(v: &Val<'_>, budget: &mut Budget, depth: usize) -> Result<Option<V
             Value::Array(out)
         }
         Val::Obj(o) => {
-            let mut map = Map::new();
+            let mut map = Map::with_capacity(o.len());
             for (k, item) in o.entries() {
                 if let Some(j) = to_json_at(item, budget, depth + 1)? {
                     budget.bytes(k.len())?;
