@@ -73,11 +73,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::environment::IntegrationEnvironment;
-use super::event::{Event, FetchEvent, TaskEvent};
+use super::event::{Event, FetchEvent, TaskEvent, UiRenderEvent};
 use crate::component::{ComponentError, Integration, RenderRequest, Rendered};
+use crate::element::normalize_numbers;
 
 /// The only API version this runtime answers, as the request path.
 pub const VERSION_PATH: &str = "/v1";
@@ -389,10 +390,6 @@ fn dispatch(
         .ok_or_else(|| bad(r#"Missing "event" field"#.into()))?;
     let value: Value = serde_json::from_slice(&raw_event)
         .map_err(|e| bad(format!(r#"Invalid JSON in "event" field: {e}"#)))?;
-    // Read from the raw JSON before it is moved into the typed event: the
-    // render request normalizes numbers the way the component code expects.
-    let render = (value.get("type").and_then(Value::as_str) == Some("ui_render"))
-        .then(|| RenderRequest::from_event(&value));
     let event =
         Event::from_value(value).map_err(|e| bad(format!(r#"Invalid "event" field: {e}"#)))?;
     *label = Some(event.to_string());
@@ -400,10 +397,10 @@ fn dispatch(
     tracing::debug!(event = %event, "runtime request");
 
     let handlers = integration.handlers();
-    // `render` is `Some` exactly when the event is a `ui_render`.
-    match (&event, render) {
-        (Event::UiRender(_), Some(render)) => render_response(integration.render(&render?)?),
-        (Event::Fetch(fetch), _) => {
+    match event {
+        // The typed event is taken apart, not copied: props and state can be large.
+        Event::UiRender(ui) => render_response(integration.render(&render_request(ui))?),
+        Event::Fetch(ref fetch) => {
             let handler = handlers.fetch.as_ref().ok_or_else(|| {
                 ComponentError::exposed(400, "Integration does not handle HTTP requests")
             })?;
@@ -413,10 +410,30 @@ fn dispatch(
             };
             fetch_response(handler(&input, &context)?)
         }
-        (_, _) => match handlers.run_events(&event, &context) {
+        ref other => match handlers.run_events(other, &context) {
             Some(result) => result.map(|()| handled_response()),
-            None => Err(unhandled(&event)),
+            None => Err(unhandled(other)),
         },
+    }
+}
+
+/// The render request of a `ui_render` event, numbers normalized the way component code
+/// expects them (`7.0` reads as `7`).
+fn render_request(ui: UiRenderEvent) -> RenderRequest {
+    let normalized = |map: Map<String, Value>| {
+        let mut v = Value::Object(map);
+        normalize_numbers(&mut v);
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    };
+    RenderRequest {
+        component_id: ui.component_id,
+        props: normalized(ui.props),
+        state: ui.state.map(normalized),
+        context: ui.context,
+        action: ui.action.map(normalized),
     }
 }
 
