@@ -75,11 +75,12 @@
 //!
 //! # What the harness models
 //!
-//! It is the crate's [`Client`], with one addition: a component opened as the root
-//! whose element is a modal is a modal GitBook opened, so `@ui.modal.close` from it
-//! closes it and ends the flow, its return value in [`Harness::completed`] (the bare
-//! client sends that action to the component). Confirmation dialogs are accepted:
-//! pressing a button that asks for confirmation sends its action.
+//! It is the crate's [`Client`]: a modal opened as the root is one GitBook opened, so
+//! `@ui.modal.close` from it ends the flow, its return value in
+//! [`Harness::completed`]. Buttons are found by the client's own search
+//! ([`crate::component::client::pressables`]); the harness adds that a disabled button
+//! cannot be pressed. Confirmation dialogs are accepted: pressing a button that asks
+//! for confirmation sends its action.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -87,14 +88,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
 
-use crate::component::client::{children, resolve_bindings, View};
+use crate::component::client::{pressables, View};
 use crate::component::{
     default_context, file, Client, ClientEvent, ComponentError, Integration, RenderRequest,
     Transport,
 };
 use crate::element::{
-    action_names, Action, ControlEntry, Element, ElementOutput, Object, RenderOutput, Theme,
-    ValidationErrors,
+    Action, Element, ElementOutput, Object, RenderOutput, Theme, ValidationErrors,
 };
 use crate::markup::Diagnostics;
 use crate::render::html::{render_element, HtmlOptions};
@@ -236,8 +236,6 @@ pub struct Harness {
     context: Value,
     /// The component files, by component id (for the snapshots' `input_file`).
     files: Vec<(String, PathBuf)>,
-    /// The return value of a root modal closed by the harness (see the module docs).
-    closed_root: Option<Option<Object>>,
     /// The steps taken since `open`, for the snapshots' descriptions.
     steps: Vec<String>,
     snapshot_dir: Option<PathBuf>,
@@ -265,7 +263,6 @@ impl Harness {
             last_request,
             context,
             files: Vec::new(),
-            closed_root: None,
             steps: Vec::new(),
             snapshot_dir: None,
             snapshot_prefix: None,
@@ -375,7 +372,6 @@ impl Harness {
                     .collect(),
             });
         }
-        self.closed_root = None;
         self.steps.clear();
         let step = format!(
             "open {component_id} with props {}",
@@ -515,17 +511,12 @@ impl Harness {
 
     /// Every view, bottom first (none once the flow ended).
     pub fn views(&self) -> &[View] {
-        if self.closed_root.is_some() {
-            return &[];
-        }
         self.client.views()
     }
 
     /// The flow's return value, once it ended (`Some(None)`: ended without one).
     pub fn completed(&self) -> Option<&Option<Object>> {
-        self.closed_root
-            .as_ref()
-            .or_else(|| self.client.completed())
+        self.client.completed()
     }
 
     /// URLs opened with `@ui.url.open`, in order.
@@ -608,31 +599,13 @@ impl Harness {
 
     /// Sends `action` from the top view, and checks the new top view.
     fn run(&mut self, action: &Action, step: String) -> Result<ClientEvent, HarnessError> {
-        let view = self.top("send an action")?;
-        let resolved = resolve_bindings(
-            &serde_json::to_value(action).unwrap_or_default(),
-            &view.local,
-        );
-        let is_close =
-            resolved.get("action").and_then(Value::as_str) == Some(action_names::MODAL_CLOSE);
-        let closes_root = is_close
-            && self.client.views().len() == 1
-            && matches!(view.output.element, Element::Modal(_));
+        self.top("send an action")?;
         self.steps.push(step);
-        let event = if closes_root {
-            let rv = resolved
-                .get("returnValue")
-                .and_then(Value::as_object)
-                .cloned();
-            self.closed_root = Some(rv.clone());
-            ClientEvent::Completed(rv)
-        } else {
-            match self.client.dispatch(action) {
-                Ok(event) => event,
-                Err(e) => {
-                    self.append_to_last_step("failed");
-                    return Err(self.component_error(e));
-                }
+        let event = match self.client.dispatch(action) {
+            Ok(event) => event,
+            Err(e) => {
+                self.append_to_last_step("failed");
+                return Err(self.component_error(e));
             }
         };
         self.append_to_last_step(&describe(&event));
@@ -697,7 +670,6 @@ impl Harness {
             },
             self.context.clone(),
         );
-        self.closed_root = None;
         self.steps.clear();
     }
 
@@ -837,60 +809,6 @@ fn describe(event: &ClientEvent) -> String {
         ClientEvent::ModalClosed(rv) => format!("modal closed with {}", Value::Object(rv.clone())),
         ClientEvent::Completed(rv) => format!("completed with {}", return_value_json(rv.as_ref())),
     }
-}
-
-/// Something a press reaches: its label, its action, whether it is disabled.
-struct Pressable<'e> {
-    label: &'e str,
-    action: &'e Action,
-    disabled: bool,
-    /// The title of the confirmation it asks for, which the harness accepts.
-    confirm: Option<&'e str>,
-}
-
-/// Every labelled pressable of `element`, in the order the client searches them: an
-/// element's own buttons before its children's.
-fn pressables(element: &Element) -> Vec<Pressable<'_>> {
-    fn walk<'e>(element: &'e Element, out: &mut Vec<Pressable<'e>>) {
-        let mut button = |b: &'e crate::element::Button| {
-            if let Some(label) = &b.label {
-                out.push(Pressable {
-                    label,
-                    action: &b.on_press,
-                    disabled: b.disabled == Some(true),
-                    confirm: b.confirm.as_ref().map(|c| c.title.as_str()),
-                });
-            }
-        };
-        match element {
-            Element::Button(b) => button(b),
-            Element::Modal(m) => m.submit.iter().for_each(button),
-            Element::Card(c) => c.buttons.iter().flatten().for_each(button),
-            Element::CodeBlock(c) => c.buttons.iter().flatten().for_each(button),
-            Element::WebFrame(w) => w.buttons.iter().flatten().for_each(button),
-            Element::Block(b) => {
-                for entry in b.controls.iter().flatten() {
-                    let group = match entry {
-                        ControlEntry::Control(c) => std::slice::from_ref(c),
-                        ControlEntry::Group(g) => g.as_slice(),
-                    };
-                    out.extend(group.iter().map(|c| Pressable {
-                        label: &c.label,
-                        action: &c.on_press,
-                        disabled: false,
-                        confirm: c.confirm.as_ref().map(|c| c.title.as_str()),
-                    }));
-                }
-            }
-            _ => {}
-        }
-        for child in children(element) {
-            walk(child, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(element, &mut out);
-    out
 }
 
 #[cfg(test)]

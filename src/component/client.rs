@@ -149,8 +149,8 @@ impl<T: Transport> Client<T> {
     pub fn press(&mut self, label: &str) -> Result<ClientEvent, ComponentError> {
         let action = self
             .element()
-            .and_then(|e| find_button_action(e, label))
-            .cloned()
+            .and_then(|e| pressables(e).into_iter().find(|p| p.label == label))
+            .map(|p| p.action.clone())
             .ok_or_else(|| {
                 ComponentError::BadRequest(format!("no button labelled {label:?} in the view"))
             })?;
@@ -394,23 +394,59 @@ pub fn children(element: &Element) -> Vec<&Element> {
     }
 }
 
-fn find_button_action<'e>(element: &'e Element, label: &str) -> Option<&'e Action> {
-    let button = |b: &'e Button| (b.label.as_deref() == Some(label)).then_some(&b.on_press);
-    let found = match element {
-        Element::Button(b) => button(b),
-        Element::Block(b) => b.controls.iter().flatten().find_map(|c| match c {
-            ControlEntry::Control(c) => (c.label == label).then_some(&c.on_press),
-            ControlEntry::Group(g) => g.iter().find(|c| c.label == label).map(|c| &c.on_press),
-        }),
-        Element::Modal(m) => m.submit.as_ref().and_then(button),
-        Element::Card(c) => c.buttons.iter().flatten().find_map(button),
-        Element::CodeBlock(c) => c.buttons.iter().flatten().find_map(button),
-        Element::WebFrame(w) => w.buttons.iter().flatten().find_map(button),
-        _ => None,
-    };
-    found.or_else(|| {
-        children(element)
-            .into_iter()
-            .find_map(|c| find_button_action(c, label))
-    })
+/// Something a press reaches: its label, its action, whether it is disabled.
+pub struct Pressable<'e> {
+    /// Its label.
+    pub label: &'e str,
+    /// What a press sends.
+    pub action: &'e Action,
+    /// Whether it is disabled.
+    pub disabled: bool,
+    /// The title of the confirmation it asks for.
+    pub confirm: Option<&'e str>,
+}
+
+/// Every labelled pressable of `element`, in the order the client searches them: an
+/// element's own buttons before its children's.
+pub fn pressables(element: &Element) -> Vec<Pressable<'_>> {
+    fn walk<'e>(element: &'e Element, out: &mut Vec<Pressable<'e>>) {
+        let mut button = |b: &'e Button| {
+            if let Some(label) = &b.label {
+                out.push(Pressable {
+                    label,
+                    action: &b.on_press,
+                    disabled: b.disabled == Some(true),
+                    confirm: b.confirm.as_ref().map(|c| c.title.as_str()),
+                });
+            }
+        };
+        match element {
+            Element::Button(b) => button(b),
+            Element::Modal(m) => m.submit.iter().for_each(button),
+            Element::Card(c) => c.buttons.iter().flatten().for_each(button),
+            Element::CodeBlock(c) => c.buttons.iter().flatten().for_each(button),
+            Element::WebFrame(w) => w.buttons.iter().flatten().for_each(button),
+            Element::Block(b) => {
+                for entry in b.controls.iter().flatten() {
+                    let group = match entry {
+                        ControlEntry::Control(c) => std::slice::from_ref(c),
+                        ControlEntry::Group(g) => g.as_slice(),
+                    };
+                    out.extend(group.iter().map(|c| Pressable {
+                        label: &c.label,
+                        action: &c.on_press,
+                        disabled: false,
+                        confirm: c.confirm.as_ref().map(|c| c.title.as_str()),
+                    }));
+                }
+            }
+            _ => {}
+        }
+        for child in children(element) {
+            walk(child, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(element, &mut out);
+    out
 }
