@@ -36,7 +36,7 @@ use serde_json::Value;
 use super::{ActionResult, Component, ComponentError, Input, Renderer};
 use crate::element::{Element, Object};
 use crate::markup::ast::{Expr, ExprKind, Property, Span};
-use crate::markup::diagnostic::suggest;
+use crate::markup::diagnostic::{suggest, SourceFile};
 use crate::markup::{CompileOptions, Diagnostic, DiagnosticKind, Diagnostics, Scope, Template};
 
 /// The fields of `createComponent`'s object.
@@ -61,7 +61,7 @@ const PARAMETER_NAMES: &[&str] = &["element", "props", "state", "context", "acti
 /// ```
 pub fn compile(source: &str, file_name: &str) -> Result<Vec<Component>, Diagnostics> {
     let prepared = prepare(source);
-    let calls = find_calls(source, &prepared);
+    let calls = find_calls(&prepared);
     let mut errors = Vec::new();
     let mut components = Vec::new();
     if calls.is_empty() {
@@ -148,8 +148,7 @@ struct Call {
 }
 
 /// Finds the `createComponent(` calls at the top level of the file (outside comments).
-fn find_calls(source: &str, prepared: &str) -> Vec<Call> {
-    let _ = source;
+fn find_calls(prepared: &str) -> Vec<Call> {
     let bytes = prepared.as_bytes();
     let needle = b"createComponent";
     let mut out = Vec::new();
@@ -239,35 +238,10 @@ fn blank_outside(source: &str, keep: Span) -> String {
     out
 }
 
+/// A diagnostic at `span` of the file, located as the markup compiler locates its own
+/// (line, column in characters, the quoted line and its underline).
 fn error_at(source: &str, file_name: &str, span: Span, message: &str) -> Diagnostic {
-    // Build the diagnostic through a failing compile of nothing would lose the span;
-    // compute line and column here the way the markup diagnostics do.
-    let before = &source[..span.start.min(source.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-    let column = source[line_start..span.start.min(source.len())]
-        .chars()
-        .count()
-        + 1;
-    let source_line = source[line_start..]
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    Diagnostic {
-        kind: DiagnosticKind::Syntax,
-        message: message.to_owned(),
-        file: file_name.to_owned(),
-        line,
-        column,
-        span,
-        help: None,
-        source_line,
-        underline: source[span.start.min(source.len())..span.end.min(source.len())]
-            .chars()
-            .count()
-            .max(1),
-    }
+    SourceFile::new(file_name, source).diagnostic(DiagnosticKind::Syntax, span, message)
 }
 
 /// Puts the file's own text back in the quoted source line of each diagnostic.
@@ -390,16 +364,13 @@ fn compile_call(
         None => None,
         Some((e, _)) if matches!(e.kind, ExprKind::Arrow { .. }) => unit
             .function(e, "initialState", false)
-            .map(InitialSpec::Computed)
             .map_err(|d| errors.extend(d.0))
             .ok(),
         Some((e, _)) => unit
             .expression(e.span, false)
-            .map(|t| {
-                InitialSpec::Computed(Function {
-                    template: t,
-                    source: unit.shared_source(),
-                })
+            .map(|t| Function {
+                template: t,
+                source: unit.shared_source(),
             })
             .map_err(|d| errors.extend(d.0))
             .ok(),
@@ -485,7 +456,7 @@ fn compile_call(
         return Err(Diagnostics(errors));
     };
     let mut component = Component::new(id, MarkupRender { function: render });
-    if let Some(InitialSpec::Computed(f)) = initial {
+    if let Some(f) = initial {
         component = component.initial_state_fn(move |props: &Object, context: &Value| {
             let value = f.call(
                 &Scope::new()
@@ -511,10 +482,6 @@ fn compile_call(
         component = component.cache_max_age(age);
     }
     Ok(component)
-}
-
-enum InitialSpec {
-    Computed(Function),
 }
 
 /// The file being compiled.
