@@ -90,12 +90,6 @@ enum Format {
 /// A failure already formatted for the terminal.
 struct Failure(String);
 
-impl From<ValidationErrors> for Failure {
-    fn from(e: ValidationErrors) -> Self {
-        Failure(e.to_string())
-    }
-}
-
 fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path)
         .map_err(|e| Failure(format!("{}: cannot read: {e}", path.display())))
@@ -150,28 +144,37 @@ struct RenderArgs<'a> {
     context: Option<Value>,
 }
 
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "json")
+}
+
+/// A JSON element tree or render output, checked; every error as `FILE: path: message`.
+fn load_json(path: &Path, text: &str) -> Result<Rendered, Failure> {
+    let value = parse_json(path, text)?;
+    let located = |e: ValidationErrors| {
+        Failure(
+            e.iter()
+                .map(|e| format!("{}: {e}", path.display()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    };
+    if is_render_output(&value) {
+        RenderOutput::from_value(&value)
+            .map(Rendered::Output)
+            .map_err(located)
+    } else {
+        Element::from_root_value(&value)
+            .map(Rendered::Tree)
+            .map_err(located)
+    }
+}
+
 fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
     let name = path.display().to_string();
     let text = read(path)?;
-    if path.extension().is_some_and(|e| e == "json") {
-        let value = parse_json(path, &text)?;
-        let located = |e: ValidationErrors| {
-            Failure(
-                e.iter()
-                    .map(|e| format!("{name}: {e}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        };
-        return if is_render_output(&value) {
-            RenderOutput::from_value(&value)
-                .map(Rendered::Output)
-                .map_err(located)
-        } else {
-            Element::from_root_value(&value)
-                .map(Rendered::Tree)
-                .map_err(located)
-        };
+    if is_json(path) {
+        return load_json(path, &text);
     }
     let context = args.context.unwrap_or_else(component::default_context);
     if is_component_file(&text) {
@@ -247,21 +250,8 @@ fn print(rendered: &Rendered, format: Format, pretty: bool) -> Result<(), Failur
 fn check_file(path: &Path) -> Result<(), Failure> {
     let name = path.display().to_string();
     let text = read(path)?;
-    if path.extension().is_some_and(|e| e == "json") {
-        let value = parse_json(path, &text)?;
-        let result = if is_render_output(&value) {
-            RenderOutput::from_value(&value).map(|_| ())
-        } else {
-            Element::from_root_value(&value).map(|_| ())
-        };
-        return result.map_err(|e| {
-            Failure(
-                e.iter()
-                    .map(|e| format!("{name}: {e}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        });
+    if is_json(path) {
+        return load_json(path, &text).map(|_| ());
     }
     if is_component_file(&text) {
         component::file::compile(&text, &name)
