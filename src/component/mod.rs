@@ -242,11 +242,17 @@ impl Component {
 
     /// Runs one lifecycle step for `request` (whose component id is not checked here).
     pub fn render(&self, request: &RenderRequest) -> Result<Rendered, ComponentError> {
+        self.render_owned(request.clone())
+    }
+
+    /// [`Component::render`] for a request the caller no longer needs: its props and
+    /// state become the output's without being copied.
+    pub fn render_owned(&self, request: RenderRequest) -> Result<Rendered, ComponentError> {
         // Props and state are held as JSON values (always objects) so that handlers
         // and renders can read them as either without copying them again.
-        let mut props = Value::Object(request.props.clone());
-        let mut state = Value::Object(match (&request.state, &self.initial) {
-            (Some(s), _) => s.clone(),
+        let mut props = Value::Object(request.props);
+        let mut state = Value::Object(match (request.state, &self.initial) {
+            (Some(s), _) => s,
             (None, Initial::Empty) => Object::new(),
             (None, Initial::Value(v)) => v.clone(),
             (None, Initial::Computed(f)) => f.initial_state(as_object(&props), &request.context)?,
@@ -474,9 +480,18 @@ impl Integration {
 
     /// Answers a `ui_render` request as the reference runtime does.
     pub fn render(&self, request: &RenderRequest) -> Result<Rendered, ComponentError> {
-        self.get(&request.component_id)
-            .ok_or_else(|| ComponentError::NotFound(request.component_id.clone()))?
-            .render(request)
+        self.found(&request.component_id)?.render(request)
+    }
+
+    /// [`Integration::render`] for a request the caller no longer needs (no copy of its
+    /// props and state).
+    pub fn render_owned(&self, request: RenderRequest) -> Result<Rendered, ComponentError> {
+        self.found(&request.component_id)?.render_owned(request)
+    }
+
+    fn found(&self, id: &str) -> Result<&Arc<Component>, ComponentError> {
+        self.get(id)
+            .ok_or_else(|| ComponentError::NotFound(id.to_owned()))
     }
 }
 

@@ -399,7 +399,7 @@ fn dispatch(
     let handlers = integration.handlers();
     match event {
         // The typed event is taken apart, not copied: props and state can be large.
-        Event::UiRender(ui) => render_response(integration.render(&render_request(ui))?),
+        Event::UiRender(ui) => render_response(integration.render_owned(render_request(ui))?),
         Event::Fetch(ref fetch) => {
             let handler = handlers.fetch.as_ref().ok_or_else(|| {
                 ComponentError::exposed(400, "Integration does not handle HTTP requests")
