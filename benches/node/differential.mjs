@@ -513,7 +513,7 @@ function differences(node, other, labels) {
         ['cacheControl', 'cache-control'],
     ]) {
         if (node[field] !== other[field]) {
-            out.push(`${header} differs: ${pad(la)}${show(node[field] ?? undefined)}  ${pad(lb)}${show(other[field] ?? undefined)}`);
+            out.push(`${header} differs: ${la} ${show(node[field] ?? undefined)}, ${lb} ${show(other[field] ?? undefined)}`);
         }
     }
     if (!node.body.equals(other.body)) {
@@ -527,7 +527,15 @@ function differences(node, other, labels) {
         const ja = parse(node.body);
         const jb = parse(other.body);
         const d = ja && jb ? firstJsonDifference(ja.value, jb.value) : null;
-        if (d) {
+        if (d && typeof d.a === 'string' && typeof d.b === 'string' && Math.max(d.a.length, d.b.length) > 60) {
+            // Long strings: where in the string, and the text around it.
+            let i = 0;
+            while (i < d.a.length && i < d.b.length && d.a[i] === d.b[i]) i++;
+            const around = (s) => `${i > 30 ? '…' : ''}${JSON.stringify(s.slice(Math.max(0, i - 30), i + 30))}${s.length > i + 30 ? '…' : ''}`;
+            out.push(`body differs at ${d.path}, at character ${i} of the string:`);
+            out.push(`    ${pad(la)}${around(d.a)}`);
+            out.push(`    ${pad(lb)}${around(d.b)}`);
+        } else if (d) {
             out.push(`body differs at ${d.path}${d.note ? ` (${d.note})` : ''}:`);
             out.push(`    ${pad(la)}${show(d.a)}`);
             out.push(`    ${pad(lb)}${show(d.b)}`);
