@@ -516,6 +516,14 @@ function differences(node, other, labels) {
             out.push(`${header} differs: ${la} ${show(node[field] ?? undefined)}, ${lb} ${show(other[field] ?? undefined)}`);
         }
     }
+    if (node.status !== other.status) {
+        // A different status usually means a different kind of answer (an
+        // error for a render): both bodies say more than a JSON path.
+        const head = (buf) => JSON.stringify(buf.toString('utf8').slice(0, 160));
+        out.push(`    ${pad(la)}${head(node.body)}`);
+        out.push(`    ${pad(lb)}${head(other.body)}`);
+        return out;
+    }
     if (!node.body.equals(other.body)) {
         const parse = (buf) => {
             try {
@@ -727,8 +735,13 @@ async function main() {
             console.log(`failed cases: ${failed.join(', ')}`);
             if (parts.length) console.log(`(${parts.join(', ')})`);
         }
-        const against = otherLabel ? `node vs ${otherLabel}` : opts.record ? 'node, recording' : 'node vs recording';
-        console.log(`differential (${against}): ${passed} passed, ${failed.length} failed`);
+        const against = otherLabel
+            ? `Node against ${basename(opts.expected)}, the schema, and ${otherLabel} against Node`
+            : opts.record
+              ? `Node against the schema, recorded in ${opts.record}`
+              : `Node against ${basename(opts.expected)} and the schema`;
+        console.log(`checked: ${against}`);
+        console.log(`differential: ${passed} passed, ${failed.length} failed`);
         return failed.length > 0 ? 1 : 0;
     } finally {
         self?.close();
