@@ -11,6 +11,7 @@
 pub mod component;
 pub mod element;
 mod error;
+pub mod lang;
 pub mod markup;
 #[cfg(feature = "server")]
 pub mod playground;

@@ -265,9 +265,9 @@ record! {
         /// Buttons over the code.
         opt buttons: Vec<Button> = "buttons",
         /// Elements above the code.
-        opt header: Vec<Element> = "header" via placement::decode_descendants,
+        opt header: Vec<Element> = "header" via placement::decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
         /// Elements below the code.
-        opt footer: Vec<Element> = "footer" via placement::decode_descendants,
+        opt footer: Vec<Element> = "footer" via placement::decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
 }
 
@@ -319,7 +319,7 @@ record! {
     /// A hint box of inline elements.
     pub struct Hint [tag = "hint"] as "hint" {
         /// Texts, images and links.
-        req children: Vec<Element> = "children" via decode_inline,
+        req children: Vec<Element> = "children" via decode_inline as super::shape::Shape::Elements(super::placement::INLINE),
     }
 }
 

@@ -102,6 +102,11 @@ record! {
         opt style: ConfirmStyle = "style",
     }
     check = Confirm::check;
+    limits = [
+        ("title", super::shape::FieldLimit::MaxLen(100)),
+        ("text", super::shape::FieldLimit::MaxLen(300)),
+        ("confirm", super::shape::FieldLimit::MaxLen(30)),
+    ];
 }
 
 impl Confirm {
@@ -453,7 +458,7 @@ record! {
         /// A hint under the control.
         opt hint: InputHint = "hint",
         /// The control: textinput, select, switch, radio, checkbox, button or codeblock.
-        req element: Box<Element> = "element" via decode_input_element,
+        req element: Box<Element> = "element" via decode_input_element as super::shape::Shape::Element(super::placement::INPUT_CONTROL),
     }
 }
 

@@ -83,7 +83,7 @@ record! {
         /// The block's menu.
         opt controls: Vec<ControlEntry> = "controls",
         /// Its content.
-        req children: Vec<Element> = "children" via decode_descendants,
+        req children: Vec<Element> = "children" via decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
 }
 
@@ -121,13 +121,13 @@ record! {
         /// The size.
         opt size: ModalSize = "size",
         /// Inline elements under the title.
-        opt subtitle: Vec<Element> = "subtitle" via decode_inline,
+        opt subtitle: Vec<Element> = "subtitle" via decode_inline as super::shape::Shape::Elements(super::placement::INLINE),
         /// The submit button.
         opt submit: Button = "submit",
         /// The value handed back when the modal is closed.
         opt return_value: Object = "returnValue",
         /// Its content.
-        req children: Vec<Element> = "children" via decode_descendants,
+        req children: Vec<Element> = "children" via decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
 }
 
@@ -157,7 +157,7 @@ record! {
     /// The root of an integration's configuration screen: one stepper, or other elements.
     pub struct Configuration [tag = "configuration"] as "configuration" {
         /// One stepper, or at least one descendant element.
-        req children: Vec<Element> = "children" via decode_configuration_children,
+        req children: Vec<Element> = "children" via decode_configuration_children as super::shape::Shape::Elements(super::placement::CONFIGURATION_CHILD),
     }
 }
 
@@ -211,7 +211,7 @@ record! {
         /// Cross-axis alignment.
         opt align: Align = "align",
         /// Its content.
-        req children: Vec<Element> = "children" via decode_descendants,
+        req children: Vec<Element> = "children" via decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
 }
 
@@ -235,7 +235,7 @@ record! {
         /// Cross-axis alignment.
         opt align: Align = "align",
         /// Its content.
-        req children: Vec<Element> = "children" via decode_descendants,
+        req children: Vec<Element> = "children" via decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
 }
 
@@ -259,7 +259,7 @@ record! {
         /// How much of the free space it takes.
         opt grow: super::JsNumber = "grow",
         /// Its content.
-        req children: Vec<Element> = "children" via decode_descendants,
+        req children: Vec<Element> = "children" via decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
 }
 
@@ -349,7 +349,7 @@ record! {
         /// What a press on the card sends.
         opt on_press: Action = "onPress",
         /// Its content.
-        opt children: Vec<Element> = "children" via decode_descendants,
+        opt children: Vec<Element> = "children" via decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
 }
 
@@ -380,6 +380,7 @@ record! {
         req children: Vec<Step> = "children",
     }
     check = Stepper::check;
+    limits = [("children", super::shape::FieldLimit::MinItems(1))];
 }
 
 impl Stepper {
@@ -417,9 +418,13 @@ record! {
         /// Whether the next step can be reached.
         opt next: bool = "next",
         /// Its content (at least one element).
-        req children: Vec<Element> = "children" via decode_descendants,
+        req children: Vec<Element> = "children" via decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
     check = Step::check;
+    limits = [
+        ("title", super::shape::FieldLimit::MaxLen(50)),
+        ("children", super::shape::FieldLimit::MinItems(1)),
+    ];
 }
 
 impl Step {

@@ -49,6 +49,10 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::element::shape::HasShape for $name {
+            const SHAPE: $crate::element::shape::Shape = $crate::element::shape::Shape::Enum(Self::NAMES);
+        }
+
         impl $crate::element::decode::Decode for $name {
             const EXPECTED: Option<&'static [&'static str]> = Some(Self::NAMES);
 
@@ -86,6 +90,16 @@ macro_rules! field_decoder {
     };
     ($ty:ty, $via:path) => {
         $via
+    };
+}
+
+/// The shape of a field: its type's own, or the one given with `via … as`.
+macro_rules! field_shape {
+    ($ty:ty) => {
+        <$ty as $crate::element::shape::HasShape>::SHAPE
+    };
+    ($ty:ty, $shape:expr) => {
+        $shape
     };
 }
 
@@ -157,10 +171,11 @@ macro_rules! record {
         pub struct $name:ident $([tag = $tag:literal])? as $owner:literal {
             $(
                 $(#[$fmeta:meta])*
-                $req:ident $field:ident : $ty:ty = $key:literal $(via $via:path)?
+                $req:ident $field:ident : $ty:ty = $key:literal $(via $via:path as $vshape:expr)?
             ),* $(,)?
         }
         $(check = $check:path;)?
+        $(limits = [$(($lkey:literal, $lim:expr)),* $(,)?];)?
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
@@ -179,6 +194,24 @@ macro_rules! record {
             ];
 
             $( field_setter!($req, $field, $ty); )*
+
+            /// The record's shape, for checking JSON without decoding it.
+            pub const SHAPE: &'static $crate::element::shape::RecordShape = &$crate::element::shape::RecordShape {
+                owner: $owner,
+                tag: record!(@tag $($tag)?),
+                fields: &[
+                    $( $crate::element::shape::Field {
+                        key: $key,
+                        required: record!(@is_req $req),
+                        shape: field_shape!($ty $(, $vshape)?),
+                    }, )*
+                ],
+                limits: &[$($( ($lkey, $lim), )*)?],
+            };
+        }
+
+        impl $crate::element::shape::HasShape for $name {
+            const SHAPE: $crate::element::shape::Shape = $crate::element::shape::Shape::Record(Self::SHAPE);
         }
 
         impl serde::Serialize for $name {
@@ -213,4 +246,6 @@ macro_rules! record {
     (@is_req opt) => { false };
     (@tagged) => { false };
     (@tagged $tag:literal) => { true };
+    (@tag) => { None };
+    (@tag $tag:literal) => { Some($tag) };
 }

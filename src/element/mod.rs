@@ -38,6 +38,7 @@ mod layout;
 mod number;
 mod output;
 pub mod placement;
+pub mod shape;
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;

@@ -6,5 +6,5 @@ use pest_derive::Parser;
 
 /// The generated parser; [`Rule`] names every rule of the grammar.
 #[derive(Parser)]
-#[grammar = "../grammar/contentkit.pest"]
+#[grammar = "../grammar/legacy.pest"]
 pub(crate) struct MarkupParser;

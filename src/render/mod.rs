@@ -7,3 +7,4 @@
 //! element gives exactly what GitBook reads.
 
 pub mod html;
+pub mod json;

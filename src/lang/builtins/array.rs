@@ -1,0 +1,495 @@
+//! Array functions and methods.
+
+use std::cmp::Ordering;
+
+use super::string::relative_index;
+use super::table::Native;
+use super::{arg, callback, Method};
+use crate::lang::compile::ir::Site;
+use crate::lang::eval::ops::truthy;
+use crate::lang::eval::{error_class, Fault, Limit, Vm, R};
+use crate::lang::value::{Atom, ObjId, ObjKind, Value};
+
+/// The most items an array made from a length may have.
+const MAX_LENGTH: f64 = (1u64 << 24) as f64;
+
+/// `Array(…)`, `Array.isArray`, `Array.from`, `Array.of`.
+pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<Value> {
+    match n {
+        Native::ArrayIsArray => Ok(Value::Bool(vm.is_array(arg(args, 0)))),
+        Native::ArrayOf => vm.array(args.to_vec(), site),
+        Native::ArrayFn => match args {
+            [Value::Num(len)] => {
+                if *len < 0.0 || len.fract() != 0.0 || *len > MAX_LENGTH {
+                    return Err(vm.throw(error_class::RANGE_ERROR, "Invalid array length", site));
+                }
+                let r = vm.heap.charge(*len as usize * 16);
+                vm.mem(r, site)?;
+                vm.array(vec![Value::Undefined; *len as usize], site)
+            }
+            _ => vm.array(args.to_vec(), site),
+        },
+        _ => {
+            // Array.from(source, mapFn)
+            let source = arg(args, 0);
+            let map = arg(args, 1);
+            if map != Value::Undefined {
+                callback(vm, map, "Array.from's map function", site)?;
+            }
+            let items = match source {
+                Value::Obj(o) if !matches!(vm.heap.obj(o).kind, ObjKind::Array(_) | ObjKind::Host(..)) => {
+                    let len = vm.get(source, Atom::LENGTH, site)?;
+                    let len = vm.to_number(len, site)?;
+                    let len = if len.is_nan() { 0.0 } else { len.trunc().max(0.0) };
+                    if len > MAX_LENGTH {
+                        return Err(vm.throw(error_class::RANGE_ERROR, "Invalid array length", site));
+                    }
+                    let r = vm.heap.charge(len as usize * 16);
+                    vm.mem(r, site)?;
+                    let mut out = Vec::with_capacity(len as usize);
+                    for i in 0..len as u32 {
+                        let k = Atom::index(i).unwrap_or(Atom::EMPTY);
+                        out.push(vm.get(source, k, site)?);
+                    }
+                    out
+                }
+                Value::Undefined | Value::Null => {
+                    return Err(vm.type_error("Array.from requires an array-like or iterable", site));
+                }
+                Value::Num(_) | Value::Bool(_) => Vec::new(),
+                _ => vm.iterate(source, site)?,
+            };
+            vm.step(items.len() as u64, site)?;
+            if map == Value::Undefined {
+                return vm.array(items, site);
+            }
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.into_iter().enumerate() {
+                out.push(vm.call(map, Value::Undefined, &[v, Value::Num(i as f64)], site)?);
+            }
+            vm.array(out, site)
+        }
+    }
+}
+
+fn items<'a>(vm: &'a Vm<'_>, o: ObjId) -> &'a [Value] {
+    match &vm.heap.obj(o).kind {
+        ObjKind::Array(items) => items,
+        _ => &[],
+    }
+}
+
+fn items_mut<'a>(vm: &'a mut Vm<'_>, o: ObjId) -> Option<&'a mut Vec<Value>> {
+    match &mut vm.heap.obj_mut(o).kind {
+        ObjKind::Array(items) => Some(items),
+        _ => None,
+    }
+}
+
+fn item(vm: &Vm<'_>, o: ObjId, i: usize) -> Value {
+    items(vm, o).get(i).copied().unwrap_or(Value::Undefined)
+}
+
+fn len(vm: &Vm<'_>, o: ObjId) -> usize {
+    items(vm, o).len()
+}
+
+fn charge_items(vm: &mut Vm<'_>, n: usize, site: Site) -> R<()> {
+    let r = vm.heap.charge(n * std::mem::size_of::<Value>());
+    vm.mem(r, site)
+}
+
+/// Calls `f(item, index, array)`.
+fn visit(vm: &mut Vm<'_>, f: Value, this_arg: Value, o: ObjId, i: usize, site: Site) -> R<Value> {
+    let v = item(vm, o, i);
+    vm.call(f, this_arg, &[v, Value::Num(i as f64), Value::Obj(o)], site)
+}
+
+/// An array method; `None` when arrays have no such method.
+pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+    let n = len(vm, o);
+    let this = Value::Obj(o);
+    let v = match m {
+        Method::Map => {
+            let f = callback(vm, arg(args, 0), "map's callback", site)?;
+            charge_items(vm, n, site)?;
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                out.push(visit(vm, f, arg(args, 1), o, i, site)?);
+            }
+            vm.array(out, site)?
+        }
+        Method::Filter => {
+            let f = callback(vm, arg(args, 0), "filter's callback", site)?;
+            let mut out = Vec::new();
+            for i in 0..n {
+                let v = item(vm, o, i);
+                let keep = visit(vm, f, arg(args, 1), o, i, site)?;
+                if truthy(vm, keep) {
+                    out.push(v);
+                }
+            }
+            charge_items(vm, out.len(), site)?;
+            vm.array(out, site)?
+        }
+        Method::ForEach => {
+            let f = callback(vm, arg(args, 0), "forEach's callback", site)?;
+            for i in 0..n.min(len(vm, o)) {
+                visit(vm, f, arg(args, 1), o, i, site)?;
+            }
+            Value::Undefined
+        }
+        Method::Find | Method::FindIndex | Method::FindLast | Method::FindLastIndex => {
+            let f = callback(vm, arg(args, 0), "find's callback", site)?;
+            let last = matches!(m, Method::FindLast | Method::FindLastIndex);
+            let want_index = matches!(m, Method::FindIndex | Method::FindLastIndex);
+            let order: Box<dyn Iterator<Item = usize>> = if last { Box::new((0..n).rev()) } else { Box::new(0..n) };
+            let mut found = None;
+            for i in order {
+                let r = visit(vm, f, arg(args, 1), o, i, site)?;
+                if truthy(vm, r) {
+                    found = Some(i);
+                    break;
+                }
+            }
+            match (found, want_index) {
+                (Some(i), true) => Value::Num(i as f64),
+                (None, true) => Value::Num(-1.0),
+                (Some(i), false) => item(vm, o, i),
+                (None, false) => Value::Undefined,
+            }
+        }
+        Method::Some | Method::Every => {
+            let f = callback(vm, arg(args, 0), "the callback", site)?;
+            let want = m == Method::Some;
+            let mut result = !want;
+            for i in 0..n {
+                let r = visit(vm, f, arg(args, 1), o, i, site)?;
+                if truthy(vm, r) == want {
+                    result = want;
+                    break;
+                }
+            }
+            Value::Bool(result)
+        }
+        Method::Reduce | Method::ReduceRight => {
+            let f = callback(vm, arg(args, 0), "reduce's callback", site)?;
+            let order: Vec<usize> = if m == Method::Reduce { (0..n).collect() } else { (0..n).rev().collect() };
+            let mut iter = order.into_iter();
+            let mut acc = if args.len() >= 2 {
+                args[1]
+            } else {
+                match iter.next() {
+                    Some(i) => item(vm, o, i),
+                    None => return Err(vm.type_error("Reduce of empty array with no initial value", site)).map(Some),
+                }
+            };
+            for i in iter {
+                let v = item(vm, o, i);
+                acc = vm.call(f, Value::Undefined, &[acc, v, Value::Num(i as f64), this], site)?;
+            }
+            acc
+        }
+        Method::FlatMap => {
+            let f = callback(vm, arg(args, 0), "flatMap's callback", site)?;
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let r = visit(vm, f, arg(args, 1), o, i, site)?;
+                match r {
+                    Value::Obj(x) if vm.is_array(r) => out.extend_from_slice(items(vm, x)),
+                    _ => out.push(r),
+                }
+            }
+            charge_items(vm, out.len(), site)?;
+            vm.array(out, site)?
+        }
+        Method::Flat => {
+            let depth = match arg(args, 0) {
+                Value::Undefined => 1.0,
+                v => vm.to_number(v, site)?,
+            };
+            let depth = if depth.is_nan() { 0 } else { depth.max(0.0).min(vm.limits.max_value_depth as f64) as usize };
+            let mut out = Vec::new();
+            flatten(vm, o, depth, &mut out, site, 0)?;
+            charge_items(vm, out.len(), site)?;
+            vm.array(out, site)?
+        }
+        Method::Includes | Method::IndexOf | Method::LastIndexOf => {
+            let needle = arg(args, 0);
+            vm.step(n as u64, site)?;
+            let from = match m {
+                Method::LastIndexOf => None,
+                _ => Some(relative_index(vm, arg(args, 1), n, 0, site)?),
+            };
+            let list = items(vm, o).to_vec();
+            match m {
+                Method::Includes => Value::Bool(list[from.unwrap_or(0)..].iter().any(|v| vm.same_value_zero(*v, needle))),
+                Method::IndexOf => Value::Num(
+                    list[from.unwrap_or(0)..]
+                        .iter()
+                        .position(|v| vm.strict_eq(*v, needle))
+                        .map_or(-1.0, |i| (i + from.unwrap_or(0)) as f64),
+                ),
+                _ => Value::Num(list.iter().rposition(|v| vm.strict_eq(*v, needle)).map_or(-1.0, |i| i as f64)),
+            }
+        }
+        Method::Join | Method::ToString => {
+            let sep: Vec<u8> = match (m, arg(args, 0)) {
+                (Method::Join, Value::Undefined) | (Method::ToString, _) => b",".to_vec(),
+                (_, v) => {
+                    let s = vm.to_string(v, site)?;
+                    vm.heap.str_bytes(s).to_vec()
+                }
+            };
+            vm.step(n as u64, site)?;
+            let list = items(vm, o).to_vec();
+            let mut out = Vec::new();
+            for (i, v) in list.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(&sep);
+                }
+                if !v.is_nullish() {
+                    vm.push_string(&mut out, *v, site, 1)?;
+                }
+                if out.len() > vm.limits.max_memory {
+                    return Err(Fault::Limit(Limit::Memory, site));
+                }
+            }
+            vm.string(&out, site)?
+        }
+        Method::Slice => {
+            let start = relative_index(vm, arg(args, 0), n, 0, site)?;
+            let end = relative_index(vm, arg(args, 1), n, n, site)?;
+            let part = items(vm, o)[start..end.max(start)].to_vec();
+            charge_items(vm, part.len(), site)?;
+            vm.array(part, site)?
+        }
+        Method::Concat => {
+            let mut out = items(vm, o).to_vec();
+            for a in args {
+                match a {
+                    Value::Obj(x) if vm.is_array(*a) => out.extend_from_slice(items(vm, *x)),
+                    other => out.push(*other),
+                }
+            }
+            charge_items(vm, out.len(), site)?;
+            vm.array(out, site)?
+        }
+        Method::At => {
+            let x = vm.to_number(arg(args, 0), site)?;
+            let x = if x.is_nan() { 0.0 } else { x.trunc() };
+            let i = if x < 0.0 { n as f64 + x } else { x };
+            if i < 0.0 || i >= n as f64 {
+                Value::Undefined
+            } else {
+                item(vm, o, i as usize)
+            }
+        }
+        Method::Push => {
+            charge_items(vm, args.len(), site)?;
+            if let Some(list) = items_mut(vm, o) {
+                list.extend_from_slice(args);
+            }
+            Value::Num(len(vm, o) as f64)
+        }
+        Method::Pop => items_mut(vm, o).and_then(Vec::pop).unwrap_or(Value::Undefined),
+        Method::Shift => match items_mut(vm, o) {
+            Some(list) if !list.is_empty() => {
+                vm.step(n as u64 >> 4, site)?;
+                match items_mut(vm, o) {
+                    Some(list) => list.remove(0),
+                    None => Value::Undefined,
+                }
+            }
+            _ => Value::Undefined,
+        },
+        Method::Unshift => {
+            charge_items(vm, args.len(), site)?;
+            vm.step(n as u64 >> 4, site)?;
+            if let Some(list) = items_mut(vm, o) {
+                list.splice(0..0, args.iter().copied());
+            }
+            Value::Num(len(vm, o) as f64)
+        }
+        Method::Splice => {
+            let start = relative_index(vm, arg(args, 0), n, 0, site)?;
+            let count = match args.len() {
+                0 => 0,
+                1 => n - start,
+                _ => {
+                    let c = vm.to_number(args[1], site)?;
+                    if c.is_nan() { 0 } else { c.trunc().clamp(0.0, (n - start) as f64) as usize }
+                }
+            };
+            let new_items: Vec<Value> = args.get(2..).unwrap_or(&[]).to_vec();
+            charge_items(vm, new_items.len(), site)?;
+            vm.step(n as u64 >> 4, site)?;
+            let removed: Vec<Value> = match items_mut(vm, o) {
+                Some(list) => list.splice(start..start + count, new_items).collect(),
+                None => Vec::new(),
+            };
+            vm.array(removed, site)?
+        }
+        Method::Reverse => {
+            if let Some(list) = items_mut(vm, o) {
+                list.reverse();
+            }
+            this
+        }
+        Method::ToReversed => {
+            let mut list = items(vm, o).to_vec();
+            list.reverse();
+            charge_items(vm, list.len(), site)?;
+            vm.array(list, site)?
+        }
+        Method::Sort | Method::ToSorted => {
+            let cmp = arg(args, 0);
+            if cmp != Value::Undefined {
+                callback(vm, cmp, "the comparator", site)?;
+            }
+            let list = items(vm, o).to_vec();
+            let sorted = sort(vm, list, cmp, site)?;
+            if m == Method::Sort {
+                if let Some(items) = items_mut(vm, o) {
+                    *items = sorted;
+                }
+                this
+            } else {
+                charge_items(vm, sorted.len(), site)?;
+                vm.array(sorted, site)?
+            }
+        }
+        Method::Fill => {
+            let v = arg(args, 0);
+            let start = relative_index(vm, arg(args, 1), n, 0, site)?;
+            let end = relative_index(vm, arg(args, 2), n, n, site)?;
+            if let Some(list) = items_mut(vm, o) {
+                for slot in list.iter_mut().take(end).skip(start) {
+                    *slot = v;
+                }
+            }
+            this
+        }
+        Method::With => {
+            let x = vm.to_number(arg(args, 0), site)?;
+            let i = if x < 0.0 { n as f64 + x.trunc() } else { x.trunc() };
+            if !(0.0..n as f64).contains(&i) {
+                return Err(vm.throw(error_class::RANGE_ERROR, "Invalid index", site));
+            }
+            let mut list = items(vm, o).to_vec();
+            list[i as usize] = arg(args, 1);
+            charge_items(vm, list.len(), site)?;
+            vm.array(list, site)?
+        }
+        Method::Keys | Method::Entries | Method::Values => {
+            let list = items(vm, o).to_vec();
+            let mut out = Vec::with_capacity(list.len());
+            for (i, v) in list.into_iter().enumerate() {
+                out.push(match m {
+                    Method::Keys => Value::Num(i as f64),
+                    Method::Values => v,
+                    _ => vm.array(vec![Value::Num(i as f64), v], site)?,
+                });
+            }
+            charge_items(vm, out.len(), site)?;
+            vm.array(out, site)?
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(v))
+}
+
+fn flatten(vm: &mut Vm<'_>, o: ObjId, depth: usize, out: &mut Vec<Value>, site: Site, level: usize) -> R<()> {
+    if level > vm.limits.max_value_depth {
+        return Err(Fault::Limit(Limit::ValueDepth, site));
+    }
+    let list = items(vm, o).to_vec();
+    vm.step(list.len() as u64, site)?;
+    for v in list {
+        match v {
+            Value::Obj(x) if depth > 0 && vm.is_array(v) => flatten(vm, x, depth - 1, out, site, level + 1)?,
+            _ => out.push(v),
+        }
+    }
+    Ok(())
+}
+
+/// A stable merge sort with JavaScript's comparisons: the comparator's sign, or by
+/// default the strings' UTF-16 order, `undefined` last. A comparator that throws
+/// stops the sort; one that is inconsistent gives some order, never a panic.
+fn sort(vm: &mut Vm<'_>, list: Vec<Value>, cmp: Value, site: Site) -> R<Vec<Value>> {
+    let (mut defined, undefined): (Vec<Value>, Vec<Value>) = list.into_iter().partition(|v| *v != Value::Undefined);
+    let n = defined.len();
+    vm.step((n as u64) * (64 - (n as u64).leading_zeros() as u64).max(1), site)?;
+    if cmp == Value::Undefined {
+        // Compare string forms, computed once.
+        let mut keyed = Vec::with_capacity(n);
+        for v in defined {
+            let s = vm.to_string(v, site)?;
+            keyed.push((s, v));
+        }
+        let mut buf = Vec::with_capacity(keyed.len());
+        merge_sort(&mut keyed, &mut buf, &mut |a, b| Ok(vm.compare_strings(a.0, b.0)))?;
+        defined = keyed.into_iter().map(|(_, v)| v).collect();
+    } else {
+        let mut buf = Vec::with_capacity(n);
+        merge_sort(&mut defined, &mut buf, &mut |a, b| {
+            let r = vm.call(cmp, Value::Undefined, &[*a, *b], site)?;
+            let x = vm.to_number(r, site)?;
+            Ok(if x > 0.0 {
+                Ordering::Greater
+            } else if x < 0.0 {
+                Ordering::Less
+            } else {
+                Ordering::Equal
+            })
+        })?;
+    }
+    defined.extend(undefined);
+    Ok(defined)
+}
+
+fn merge_sort<T: Copy>(
+    v: &mut [T],
+    buf: &mut Vec<T>,
+    cmp: &mut dyn FnMut(&T, &T) -> R<Ordering>,
+) -> R<()> {
+    let n = v.len();
+    if n <= 1 {
+        return Ok(());
+    }
+    // Insertion sort for short runs.
+    if n <= 10 {
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && cmp(&v[j - 1], &v[j])? == Ordering::Greater {
+                v.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        return Ok(());
+    }
+    let mid = n / 2;
+    merge_sort(&mut v[..mid], buf, cmp)?;
+    merge_sort(&mut v[mid..], buf, cmp)?;
+    buf.clear();
+    buf.extend_from_slice(&v[..mid]);
+    let (mut i, mut j, mut k) = (0, mid, 0);
+    while i < buf.len() && j < n {
+        // Take from the right only when strictly smaller: stable.
+        if cmp(&v[j], &buf[i])? == Ordering::Less {
+            v[k] = v[j];
+            j += 1;
+        } else {
+            v[k] = buf[i];
+            i += 1;
+        }
+        k += 1;
+    }
+    while i < buf.len() {
+        v[k] = buf[i];
+        i += 1;
+        k += 1;
+    }
+    Ok(())
+}

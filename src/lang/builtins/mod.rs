@@ -1,0 +1,190 @@
+//! The standard library: built-in functions, methods of built-in values, host
+//! objects (URL, Map, Response, …) and the `@gitbook/runtime` functions.
+//!
+//! Every built-in that scans items counts them as steps; every one that allocates
+//! counts the bytes first. Anything a JavaScript engine has and this library does not
+//! is a compile error (see [`table`]), never a silent `undefined`.
+
+mod array;
+pub(crate) mod date;
+pub(crate) mod json;
+mod methods;
+mod number;
+mod object;
+mod promise;
+pub(crate) mod regexp;
+pub(crate) mod runtime;
+mod string;
+pub(crate) mod table;
+pub(crate) mod url;
+
+use crate::lang::compile::ir::Site;
+use crate::lang::eval::{error_class, Vm, R};
+use crate::lang::value::{Atom, Func, HostKind, ObjId, ObjKind, Value};
+
+pub(crate) use methods::{Method, METHOD_NAMES};
+use table::Native;
+
+/// The argument at `i`, or `undefined`.
+#[inline]
+pub(crate) fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).copied().unwrap_or(Value::Undefined)
+}
+
+/// Calls built-in `id`.
+pub(crate) fn call_native(vm: &mut Vm<'_>, id: u16, this: Value, args: &[Value], site: Site) -> R<Value> {
+    let Some(n) = Native::from_id(id) else {
+        return Err(vm.type_error("unknown built-in", site));
+    };
+    use Native::*;
+    match n {
+        ParseInt | ParseFloat | IsNaN | IsFinite | NumberFn | NumberIsInteger | NumberIsFinite
+        | NumberIsNaN | NumberIsSafeInteger | MathAbs | MathFloor | MathCeil | MathRound | MathTrunc
+        | MathSign | MathMin | MathMax | MathPow | MathSqrt | MathCbrt | MathRandom | MathLog
+        | MathLog2 | MathLog10 | MathExp | MathSin | MathCos | MathTan | MathAtan | MathAtan2
+        | MathHypot => number::call(vm, n, args, site),
+        EncodeUriComponent | DecodeUriComponent | EncodeUri | DecodeUri => url::call_uri(vm, n, args, site),
+        StringFn | StringFromCharCode | StringFromCodePoint | Btoa | Atob => string::call(vm, n, args, site),
+        BooleanFn => Ok(Value::Bool(crate::lang::eval::ops::truthy(vm, arg(args, 0)))),
+        ArrayFn | ArrayIsArray | ArrayFrom | ArrayOf => array::call(vm, n, args, site),
+        ObjectFn | ObjectKeys | ObjectValues | ObjectEntries | ObjectAssign | ObjectFromEntries
+        | ObjectFreeze | ObjectIs | StructuredClone => object::call(vm, n, args, site),
+        JsonParse | JsonStringify => json::call(vm, n, args, site),
+        DateNow | DateUtc | DateParse => date::call(vm, n, args, site),
+        PromiseAll | PromiseAllSettled | PromiseResolve | PromiseReject => promise::call(vm, n, args, site),
+        ConsoleLog => {
+            let mut line = String::new();
+            for (i, a) in args.iter().enumerate() {
+                if i > 0 {
+                    line.push(' ');
+                }
+                let s = json::inspect(vm, *a, site)?;
+                line.push_str(&s);
+            }
+            vm.host.log(line);
+            Ok(Value::Undefined)
+        }
+        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewExposableError | NewDate | NewUrl
+        | NewUrlSearchParams | NewResponse | NewRequest | NewHeaders | NewMap | NewSet | NewRegExp => {
+            construct_native(vm, id, args, site)
+        }
+        Fetch | ResponseJson | ResponseRedirect => runtime::call(vm, n, this, args, site),
+        CreateComponent | CreateIntegration | CreateOAuthHandler | GetOAuthToken | ElementDynamicState
+        | ElementSetCache | ContextWaitUntil | QueueTask | ApiRequest => runtime::call(vm, n, this, args, site),
+        Method => Err(vm.type_error("a bound method was called without its receiver", site)),
+    }
+}
+
+/// `new c(args)` for a constructor value.
+pub(crate) fn construct(vm: &mut Vm<'_>, c: Value, args: &[Value], site: Site) -> R<Value> {
+    if let Value::Obj(o) = c {
+        if let ObjKind::Function(Func::Native { id, .. }) = vm.heap.obj(o).kind {
+            return construct_native(vm, id, args, site);
+        }
+    }
+    let what = vm.describe(c);
+    Err(vm.type_error(
+        format!("{what} is not a constructor (classes are not supported: write a function returning an object)"),
+        site,
+    ))
+}
+
+/// `new Native(args)`.
+pub(crate) fn construct_native(vm: &mut Vm<'_>, id: u16, args: &[Value], site: Site) -> R<Value> {
+    let Some(n) = Native::from_id(id) else {
+        return Err(vm.type_error("unknown constructor", site));
+    };
+    use Native::*;
+    match n {
+        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewExposableError => {
+            object::new_error(vm, n, args, site)
+        }
+        NewDate => date::construct(vm, args, site),
+        NewUrl | NewUrlSearchParams | NewHeaders => url::construct(vm, n, args, site),
+        NewMap | NewSet => object::new_collection(vm, n, args, site),
+        NewRegExp => regexp::construct(vm, args, site),
+        NewResponse | NewRequest => runtime::construct(vm, n, args, site),
+        ArrayFn => array::call(vm, n, args, site),
+        _ => {
+            let name = n.name();
+            Err(vm.type_error(format!("{name} is not a constructor"), site))
+        }
+    }
+}
+
+/// `this.key(args)` for the methods of built-in values; `None` when the value has
+/// no such method.
+pub(crate) fn call_method(vm: &mut Vm<'_>, this: Value, key: Atom, args: &[Value], site: Site) -> R<Option<Value>> {
+    let Some(m) = vm.p.method(key) else {
+        return Ok(None);
+    };
+    match this {
+        Value::Str(s) => string::method(vm, s, m, args, site),
+        Value::Num(x) => number::method(vm, x, m, args, site),
+        Value::Bool(b) => Ok(match m {
+            Method::ToString => Some(crate::lang::eval::ops::known(vm, if b { Atom::S_TRUE } else { Atom::S_FALSE })),
+            Method::ValueOf => Some(this),
+            _ => None,
+        }),
+        Value::Obj(o) => {
+            let r = match &vm.heap.obj(o).kind {
+                ObjKind::Array(_) => array::method(vm, o, m, args, site)?,
+                ObjKind::Function(_) => object::function_method(vm, this, m, args, site)?,
+                ObjKind::Date(_) => date::method(vm, o, m, args, site)?,
+                ObjKind::RegExp { .. } => regexp::method(vm, o, m, args, site)?,
+                ObjKind::Promise(_) => promise::method(vm, o, m, args, site)?,
+                ObjKind::Host(..) => host_method(vm, o, m, args, site)?,
+                ObjKind::Plain | ObjKind::Error { .. } => None,
+            };
+            match r {
+                Some(v) => Ok(Some(v)),
+                None => object::common_method(vm, this, m, args, site),
+            }
+        }
+        Value::Undefined | Value::Null => Ok(None),
+    }
+}
+
+fn host_method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+    let ObjKind::Host(kind, _) = &vm.heap.obj(o).kind else {
+        return Ok(None);
+    };
+    match kind {
+        HostKind::Url | HostKind::SearchParams | HostKind::Headers => url::method(vm, o, m, args, site),
+        HostKind::Map | HostKind::Set => object::collection_method(vm, o, m, args, site),
+        HostKind::Response | HostKind::Request => runtime::response_method(vm, o, m, args, site),
+    }
+}
+
+/// Reads a property a host object defines (`url.pathname`, `map.size`, …).
+pub(crate) fn host_get(vm: &mut Vm<'_>, o: ObjId, key: Atom, site: Site) -> R<Value> {
+    let ObjKind::Host(kind, _) = &vm.heap.obj(o).kind else {
+        return Ok(Value::Undefined);
+    };
+    match kind {
+        HostKind::Url | HostKind::SearchParams | HostKind::Headers => url::get(vm, o, key, site),
+        HostKind::Map | HostKind::Set => object::collection_get(vm, o, key, site),
+        HostKind::Response | HostKind::Request => runtime::response_get(vm, o, key, site),
+    }
+}
+
+/// Writes a property a host object defines (`url.pathname = …`); whether it did.
+pub(crate) fn host_set(vm: &mut Vm<'_>, o: ObjId, key: Atom, value: Value, site: Site) -> R<bool> {
+    let ObjKind::Host(kind, _) = &vm.heap.obj(o).kind else {
+        return Ok(false);
+    };
+    match kind {
+        HostKind::Url => url::set(vm, o, key, value, site),
+        _ => Ok(false),
+    }
+}
+
+/// A callback argument that must be a function.
+pub(crate) fn callback(vm: &mut Vm<'_>, f: Value, what: &str, site: Site) -> R<Value> {
+    if vm.is_function(f) {
+        Ok(f)
+    } else {
+        let d = vm.describe(f);
+        Err(vm.throw(error_class::TYPE_ERROR, format!("{d} is not a function ({what})"), site))
+    }
+}

@@ -1,0 +1,737 @@
+//! String methods, with JavaScript's UTF-16 indices.
+
+use std::borrow::Cow;
+
+use super::table::Native;
+use super::{arg, regexp, Method};
+use crate::lang::compile::ir::Site;
+use crate::lang::eval::{error_class, Vm, R};
+use crate::lang::number::is_js_whitespace;
+use crate::lang::value::string::{
+    push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len, utf16_slice,
+    utf16_unit_at, utf16_units,
+};
+use crate::lang::value::{StrId, Value};
+
+/// `String(x)`, `String.fromCharCode`, `String.fromCodePoint`, `btoa`, `atob`.
+pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<Value> {
+    match n {
+        Native::StringFn => match args.first() {
+            None => vm.string(b"", site),
+            Some(v) => Ok(Value::Str(vm.to_string(*v, site)?)),
+        },
+        Native::StringFromCharCode => {
+            let mut units = Vec::with_capacity(args.len());
+            for a in args {
+                units.push(vm.to_u32(*a, site)? as u16);
+            }
+            let mut out = Vec::new();
+            push_utf16(&mut out, &units);
+            vm.string(&out, site)
+        }
+        Native::StringFromCodePoint => {
+            let mut out = Vec::new();
+            for a in args {
+                let x = vm.to_number(*a, site)?;
+                if !(0.0..=1_114_111.0).contains(&x) || x.fract() != 0.0 {
+                    let d = crate::lang::number::js_number_to_string(x);
+                    return Err(vm.throw(error_class::RANGE_ERROR, format!("Invalid code point {d}"), site));
+                }
+                push_code_point(&mut out, x as u32);
+            }
+            vm.string(&out, site)
+        }
+        Native::Btoa => {
+            let s = vm.to_string(arg(args, 0), site)?;
+            let mut bytes = Vec::new();
+            for u in utf16_units(vm.heap.str_bytes(s)) {
+                if u > 0xFF {
+                    return Err(vm.throw(
+                        error_class::ERROR,
+                        "Invalid character: btoa takes characters in the Latin-1 range",
+                        site,
+                    ));
+                }
+                bytes.push(u as u8);
+            }
+            let encoded = base64_encode(&bytes);
+            vm.string(encoded.as_bytes(), site)
+        }
+        Native::Atob => {
+            let s = vm.to_string(arg(args, 0), site)?;
+            let text = vm.heap.str_lossy(s).into_owned();
+            let Some(bytes) = base64_decode(&text) else {
+                return Err(vm.throw(error_class::ERROR, "The string to be decoded is not correctly encoded.", site));
+            };
+            let mut out = Vec::with_capacity(bytes.len());
+            for b in bytes {
+                push_code_point(&mut out, u32::from(b));
+            }
+            vm.string(&out, site)
+        }
+        _ => Ok(Value::Undefined),
+    }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = s.bytes().filter(|b| !b" \t\n\x0c\r".contains(b)).collect();
+    let trimmed: &[u8] = if clean.len() % 4 == 0 {
+        let pad = clean.iter().rev().take_while(|&&b| b == b'=').count();
+        if pad > 2 {
+            return None;
+        }
+        &clean[..clean.len() - pad]
+    } else {
+        &clean
+    };
+    if trimmed.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(trimmed.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &c in trimmed {
+        let v = B64.iter().position(|&x| x == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// A relative index argument: negative counts from the end; clamped to `0..=len`.
+pub(super) fn relative_index(vm: &mut Vm<'_>, v: Value, len: usize, default: usize, site: Site) -> R<usize> {
+    if v == Value::Undefined {
+        return Ok(default);
+    }
+    let x = vm.to_number(v, site)?;
+    let x = if x.is_nan() { 0.0 } else { x.trunc() };
+    Ok(if x < 0.0 {
+        (len as f64 + x).max(0.0) as usize
+    } else {
+        x.min(len as f64) as usize
+    })
+}
+
+/// An index argument clamped to `0..=len` (negative is 0).
+fn clamped_index(vm: &mut Vm<'_>, v: Value, len: usize, default: usize, site: Site) -> R<usize> {
+    if v == Value::Undefined {
+        return Ok(default);
+    }
+    let x = vm.to_number(v, site)?;
+    let x = if x.is_nan() { 0.0 } else { x.trunc() };
+    Ok(x.clamp(0.0, len as f64) as usize)
+}
+
+/// Where `needle` first occurs in `hay` at or after UTF-16 index `from`.
+pub(super) fn find(vm: &Vm<'_>, hay: StrId, needle: StrId, from: usize) -> Option<usize> {
+    let h = vm.heap.str_bytes(hay);
+    let n = vm.heap.str_bytes(needle);
+    let ascii = vm.heap.str_is_ascii(hay);
+    if let (Ok(hs), Ok(ns)) = (std::str::from_utf8(h), std::str::from_utf8(n)) {
+        // UTF-8 and UTF-16 matches fall on the same characters.
+        let start = if ascii {
+            from.min(h.len())
+        } else {
+            byte_of_utf16(hs, from)?
+        };
+        let at = hs[start..].find(ns)? + start;
+        return Some(utf16_index_of_byte(h, ascii, at));
+    }
+    let hu = utf16_units(h);
+    let nu = utf16_units(n);
+    (from..=hu.len().checked_sub(nu.len())?).find(|&i| hu[i..i + nu.len()] == nu[..])
+}
+
+/// The byte offset of UTF-16 index `i` in valid UTF-8 text (`None` inside a pair).
+fn byte_of_utf16(s: &str, i: usize) -> Option<usize> {
+    let mut units = 0;
+    for (b, c) in s.char_indices() {
+        if units == i {
+            return Some(b);
+        }
+        units += c.len_utf16();
+        if units > i {
+            return Some(b + c.len_utf8());
+        }
+    }
+    Some(s.len())
+}
+
+/// Where `needle` last occurs in `hay` at or before UTF-16 index `from`.
+fn rfind(vm: &Vm<'_>, hay: StrId, needle: StrId, from: usize) -> Option<usize> {
+    let hu = utf16_units(vm.heap.str_bytes(hay));
+    let nu = utf16_units(vm.heap.str_bytes(needle));
+    let last = hu.len().checked_sub(nu.len())?.min(from);
+    (0..=last).rev().find(|&i| hu[i..i + nu.len()] == nu[..])
+}
+
+fn len16(vm: &Vm<'_>, s: StrId) -> usize {
+    utf16_len(vm.heap.str_bytes(s), vm.heap.str_is_ascii(s))
+}
+
+fn slice_value(vm: &mut Vm<'_>, s: StrId, start: usize, end: usize, site: Site) -> R<Value> {
+    if start == 0 && end >= len16(vm, s) {
+        return Ok(Value::Str(s));
+    }
+    let bytes = utf16_slice(vm.heap.str_bytes(s), vm.heap.str_is_ascii(s), start, end).into_owned();
+    vm.string(&bytes, site)
+}
+
+fn str_arg(vm: &mut Vm<'_>, args: &[Value], i: usize, site: Site) -> R<StrId> {
+    vm.to_string(arg(args, i), site)
+}
+
+/// A string method; `None` when strings have no such method.
+pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+    let len = len16(vm, s);
+    vm.step(1 + (len as u64 >> 6), site)?;
+    let v = match m {
+        Method::ToString | Method::ValueOf => Value::Str(s),
+        Method::At => {
+            let x = vm.to_number(arg(args, 0), site)?;
+            let x = if x.is_nan() { 0.0 } else { x.trunc() };
+            let i = if x < 0.0 { len as f64 + x } else { x };
+            if i < 0.0 || i >= len as f64 {
+                Value::Undefined
+            } else {
+                slice_value(vm, s, i as usize, i as usize + 1, site)?
+            }
+        }
+        Method::CharAt => {
+            let x = vm.to_number(arg(args, 0), site)?;
+            let x = if x.is_nan() { 0.0 } else { x.trunc() };
+            if x < 0.0 || x >= len as f64 {
+                vm.string(b"", site)?
+            } else {
+                slice_value(vm, s, x as usize, x as usize + 1, site)?
+            }
+        }
+        Method::CharCodeAt | Method::CodePointAt => {
+            let x = vm.to_number(arg(args, 0), site)?;
+            let x = if x.is_nan() { 0.0 } else { x.trunc() };
+            if x < 0.0 || x >= len as f64 {
+                if m == Method::CharCodeAt {
+                    Value::Num(f64::NAN)
+                } else {
+                    Value::Undefined
+                }
+            } else {
+                let bytes = vm.heap.str_bytes(s);
+                let ascii = vm.heap.str_is_ascii(s);
+                let r = if m == Method::CharCodeAt {
+                    utf16_unit_at(bytes, ascii, x as usize).map(u32::from)
+                } else {
+                    utf16_code_point_at(bytes, ascii, x as usize)
+                };
+                r.map_or(Value::Undefined, |c| Value::Num(f64::from(c)))
+            }
+        }
+        Method::Concat => {
+            let mut acc = s;
+            for a in args {
+                let x = vm.to_string(*a, site)?;
+                let r = vm.heap.concat(acc, x);
+                acc = vm.mem(r, site)?;
+            }
+            Value::Str(acc)
+        }
+        Method::Includes | Method::StartsWith | Method::EndsWith | Method::IndexOf => {
+            if m != Method::IndexOf && regexp::is_regexp(vm, arg(args, 0)) {
+                let name = if m == Method::Includes { "includes" } else if m == Method::StartsWith { "startsWith" } else { "endsWith" };
+                return Err(vm.type_error(
+                    format!("First argument to String.prototype.{name} must not be a regular expression"),
+                    site,
+                ));
+            }
+            let needle = str_arg(vm, args, 0, site)?;
+            let nlen = len16(vm, needle);
+            match m {
+                Method::Includes | Method::IndexOf => {
+                    let from = clamped_index(vm, arg(args, 1), len, 0, site)?;
+                    let at = find(vm, s, needle, from);
+                    if m == Method::Includes {
+                        Value::Bool(at.is_some())
+                    } else {
+                        Value::Num(at.map_or(-1.0, |i| i as f64))
+                    }
+                }
+                Method::StartsWith => {
+                    let from = clamped_index(vm, arg(args, 1), len, 0, site)?;
+                    let hu = utf16_slice(vm.heap.str_bytes(s), vm.heap.str_is_ascii(s), from, from + nlen);
+                    Value::Bool(hu.as_ref() == vm.heap.str_bytes(needle))
+                }
+                _ => {
+                    let end = clamped_index(vm, arg(args, 1), len, len, site)?;
+                    if nlen > end {
+                        Value::Bool(false)
+                    } else {
+                        let hu = utf16_slice(vm.heap.str_bytes(s), vm.heap.str_is_ascii(s), end - nlen, end);
+                        Value::Bool(hu.as_ref() == vm.heap.str_bytes(needle))
+                    }
+                }
+            }
+        }
+        Method::LastIndexOf => {
+            let needle = str_arg(vm, args, 0, site)?;
+            let from = match arg(args, 1) {
+                Value::Undefined => len,
+                v => {
+                    let x = vm.to_number(v, site)?;
+                    if x.is_nan() {
+                        len
+                    } else {
+                        x.clamp(0.0, len as f64) as usize
+                    }
+                }
+            };
+            Value::Num(rfind(vm, s, needle, from).map_or(-1.0, |i| i as f64))
+        }
+        Method::Slice => {
+            let start = relative_index(vm, arg(args, 0), len, 0, site)?;
+            let end = relative_index(vm, arg(args, 1), len, len, site)?;
+            slice_value(vm, s, start, end.max(start), site)?
+        }
+        Method::Substring => {
+            let a = clamped_index(vm, arg(args, 0), len, 0, site)?;
+            let b = clamped_index(vm, arg(args, 1), len, len, site)?;
+            slice_value(vm, s, a.min(b), a.max(b), site)?
+        }
+        Method::Substr => {
+            let start = relative_index(vm, arg(args, 0), len, 0, site)?;
+            let count = match arg(args, 1) {
+                Value::Undefined => len - start,
+                v => {
+                    let x = vm.to_number(v, site)?;
+                    if x.is_nan() { 0 } else { x.clamp(0.0, (len - start) as f64) as usize }
+                }
+            };
+            slice_value(vm, s, start, start + count, site)?
+        }
+        Method::ToLowerCase | Method::ToLocaleLowerCase | Method::ToUpperCase | Method::ToLocaleUpperCase => {
+            let upper = matches!(m, Method::ToUpperCase | Method::ToLocaleUpperCase);
+            let bytes = vm.heap.str_bytes(s);
+            let out: Vec<u8> = if vm.heap.str_is_ascii(s) {
+                if upper {
+                    bytes.to_ascii_uppercase()
+                } else {
+                    bytes.to_ascii_lowercase()
+                }
+            } else {
+                let text = vm.heap.str_lossy(s);
+                let mapped = if upper { text.to_uppercase() } else { text.to_lowercase() };
+                mapped.into_bytes()
+            };
+            if out == vm.heap.str_bytes(s) {
+                Value::Str(s)
+            } else {
+                vm.string(&out, site)?
+            }
+        }
+        Method::Trim | Method::TrimStart | Method::TrimEnd => {
+            let text = vm.heap.str_lossy(s);
+            let trimmed: &str = match m {
+                Method::Trim => text.trim_matches(is_js_whitespace),
+                Method::TrimStart => text.trim_start_matches(is_js_whitespace),
+                _ => text.trim_end_matches(is_js_whitespace),
+            };
+            if trimmed.len() == text.len() {
+                Value::Str(s)
+            } else {
+                let owned = trimmed.as_bytes().to_vec();
+                vm.string(&owned, site)?
+            }
+        }
+        Method::PadStart | Method::PadEnd => {
+            let target = vm.to_number(arg(args, 0), site)?;
+            let target = if target.is_nan() { 0.0 } else { target.trunc() };
+            if target <= len as f64 {
+                Value::Str(s)
+            } else {
+                let fill = match arg(args, 1) {
+                    Value::Undefined => vec![u16::from(b' ')],
+                    v => {
+                        let f = vm.to_string(v, site)?;
+                        utf16_units(vm.heap.str_bytes(f))
+                    }
+                };
+                if fill.is_empty() {
+                    Value::Str(s)
+                } else {
+                    let want = target as usize - len;
+                    vm.step(want as u64 >> 4, site)?;
+                    let r = vm.heap.charge(want * 3);
+                    vm.mem(r, site)?;
+                    let pad: Vec<u16> = fill.iter().copied().cycle().take(want).collect();
+                    let mut out = Vec::new();
+                    let own = vm.heap.str_bytes(s).to_vec();
+                    if m == Method::PadStart {
+                        push_utf16(&mut out, &pad);
+                        out.extend_from_slice(&own);
+                    } else {
+                        out.extend_from_slice(&own);
+                        push_utf16(&mut out, &pad);
+                    }
+                    vm.string(&out, site)?
+                }
+            }
+        }
+        Method::Repeat => {
+            let n = vm.to_number(arg(args, 0), site)?;
+            let n = if n.is_nan() { 0.0 } else { n.trunc() };
+            if n < 0.0 || n.is_infinite() {
+                let d = crate::lang::number::js_number_to_string(n);
+                return Err(vm.throw(error_class::RANGE_ERROR, format!("Invalid count value: {d}"), site));
+            }
+            let bytes = vm.heap.str_bytes(s).len();
+            let total = (bytes as f64) * n;
+            if total > (vm.limits.max_memory as f64) {
+                return Err(vm.throw(error_class::RANGE_ERROR, "Invalid string length", site));
+            }
+            let r = vm.heap.charge(total as usize);
+            vm.mem(r, site)?;
+            let own = vm.heap.str_bytes(s).to_vec();
+            let out = own.repeat(n as usize);
+            vm.string(&out, site)?
+        }
+        Method::Split => split(vm, s, args, site)?,
+        Method::Replace | Method::ReplaceAll => replace(vm, s, m == Method::ReplaceAll, args, site)?,
+        Method::Match | Method::MatchAll | Method::Search => {
+            let re = regexp::coerce(vm, arg(args, 0), m == Method::MatchAll, site)?;
+            match m {
+                Method::Search => {
+                    let found = regexp::exec_at(vm, re, s, 0, site)?;
+                    Value::Num(found.map_or(-1.0, |f| f.start as f64))
+                }
+                Method::Match => regexp::match_(vm, re, s, site)?,
+                _ => regexp::match_all(vm, re, s, site)?,
+            }
+        }
+        Method::LocaleCompare => {
+            let other = str_arg(vm, args, 0, site)?;
+            let a = vm.heap.str_lossy(s).into_owned();
+            let b = vm.heap.str_lossy(other).into_owned();
+            Value::Num(match collate(&a, &b) {
+                std::cmp::Ordering::Less => -1.0,
+                std::cmp::Ordering::Equal => 0.0,
+                std::cmp::Ordering::Greater => 1.0,
+            })
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(v))
+}
+
+fn split(vm: &mut Vm<'_>, s: StrId, args: &[Value], site: Site) -> R<Value> {
+    let limit = match arg(args, 1) {
+        Value::Undefined => u32::MAX as usize,
+        v => vm.to_u32(v, site)? as usize,
+    };
+    let sep = arg(args, 0);
+    if limit == 0 {
+        return vm.array(Vec::new(), site);
+    }
+    if sep == Value::Undefined {
+        return vm.array(vec![Value::Str(s)], site);
+    }
+    if regexp::is_regexp(vm, sep) {
+        return regexp::split(vm, sep, s, limit, site);
+    }
+    let sep = vm.to_string(sep, site)?;
+    let mut out = Vec::new();
+    if vm.heap.str_bytes(sep).is_empty() {
+        // Every UTF-16 code unit on its own.
+        let units = utf16_units(vm.heap.str_bytes(s));
+        vm.step(units.len() as u64, site)?;
+        for u in units.iter().take(limit) {
+            let mut b = Vec::new();
+            push_utf16(&mut b, &[*u]);
+            out.push(vm.string(&b, site)?);
+        }
+        return vm.array(out, site);
+    }
+    let text = vm.heap.str_bytes(s).to_vec();
+    let needle = vm.heap.str_bytes(sep).to_vec();
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(pos) = find_bytes(&text[i..], &needle).map(|p| p + i) {
+        vm.step(1, site)?;
+        out.push(vm.string(&text[start..pos], site)?);
+        if out.len() >= limit {
+            return vm.array(out, site);
+        }
+        start = pos + needle.len();
+        i = start;
+    }
+    out.push(vm.string(&text[start..], site)?);
+    out.truncate(limit);
+    vm.array(out, site)
+}
+
+/// Finds `needle` in WTF-8 `hay` on character boundaries.
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if let (Ok(h), Ok(n)) = (std::str::from_utf8(hay), std::str::from_utf8(needle)) {
+        return h.find(n);
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn replace(vm: &mut Vm<'_>, s: StrId, all: bool, args: &[Value], site: Site) -> R<Value> {
+    let pattern = arg(args, 0);
+    let replacement = arg(args, 1);
+    if regexp::is_regexp(vm, pattern) {
+        if all && !regexp::is_global(vm, pattern) {
+            return Err(vm.type_error("replaceAll must be called with a global RegExp", site));
+        }
+        return regexp::replace(vm, pattern, s, replacement, site);
+    }
+    let needle = vm.to_string(pattern, site)?;
+    let func = vm.is_function(replacement);
+    let template = if func { None } else { Some(vm.to_string(replacement, site)?) };
+    let text = vm.heap.str_bytes(s).to_vec();
+    let nb = vm.heap.str_bytes(needle).to_vec();
+    let mut out = Vec::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    loop {
+        let found = if nb.is_empty() {
+            (i <= text.len()).then_some(i)
+        } else {
+            find_bytes(&text[i..], &nb).map(|p| p + i)
+        };
+        let Some(pos) = found else { break };
+        vm.step(1, site)?;
+        out.extend_from_slice(&text[last..pos]);
+        let matched = &text[pos..pos + nb.len()];
+        match template {
+            Some(t) => {
+                let t = vm.heap.str_bytes(t).to_vec();
+                expand_template(&mut out, &t, matched, &text, pos, &[], &[]);
+            }
+            None => {
+                let m = vm.string(matched, site)?;
+                let offset = utf16_index_of_byte(&text, false, pos) as f64;
+                let r = vm.call(replacement, Value::Undefined, &[m, Value::Num(offset), Value::Str(s)], site)?;
+                vm.push_string(&mut out, r, site, 0)?;
+            }
+        }
+        last = pos + nb.len();
+        if !all {
+            break;
+        }
+        i = if nb.is_empty() {
+            // Step over one character.
+            let step = text.get(pos).map_or(1, |&b| utf8_width(b));
+            if pos < text.len() {
+                out.extend_from_slice(&text[pos..pos + step]);
+            }
+            last = pos + step;
+            pos + step
+        } else {
+            last
+        };
+        if i > text.len() {
+            break;
+        }
+    }
+    if last <= text.len() {
+        out.extend_from_slice(&text[last..]);
+    }
+    let r = vm.heap.charge(out.len());
+    vm.mem(r, site)?;
+    vm.string(&out, site)
+}
+
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// Expands a replacement template: `$$`, `$&`, `` $` ``, `$'`, `$1`…`$99`, `$<name>`.
+pub(super) fn expand_template(
+    out: &mut Vec<u8>,
+    template: &[u8],
+    matched: &[u8],
+    text: &[u8],
+    pos: usize,
+    groups: &[Option<Cow<'_, [u8]>>],
+    names: &[(String, usize)],
+) {
+    let mut i = 0;
+    while i < template.len() {
+        let b = template[i];
+        if b != b'$' || i + 1 >= template.len() {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        match template[i + 1] {
+            b'$' => {
+                out.push(b'$');
+                i += 2;
+            }
+            b'&' => {
+                out.extend_from_slice(matched);
+                i += 2;
+            }
+            b'`' => {
+                out.extend_from_slice(&text[..pos]);
+                i += 2;
+            }
+            b'\'' => {
+                out.extend_from_slice(&text[(pos + matched.len()).min(text.len())..]);
+                i += 2;
+            }
+            d @ b'0'..=b'9' => {
+                let one = usize::from(d - b'0');
+                let two = template
+                    .get(i + 2)
+                    .filter(|c| c.is_ascii_digit())
+                    .map(|c| one * 10 + usize::from(c - b'0'));
+                match two.filter(|&n| n >= 1 && n <= groups.len()) {
+                    Some(n) => {
+                        if let Some(Some(g)) = groups.get(n - 1) {
+                            out.extend_from_slice(g);
+                        }
+                        i += 3;
+                    }
+                    None if one >= 1 && one <= groups.len() => {
+                        if let Some(Some(g)) = groups.get(one - 1) {
+                            out.extend_from_slice(g);
+                        }
+                        i += 2;
+                    }
+                    None => {
+                        out.push(b'$');
+                        i += 1;
+                    }
+                }
+            }
+            b'<' if !names.is_empty() => match template[i + 2..].iter().position(|&c| c == b'>') {
+                Some(close) => {
+                    let name = String::from_utf8_lossy(&template[i + 2..i + 2 + close]);
+                    if let Some((_, idx)) = names.iter().find(|(n, _)| *n == name) {
+                        if let Some(Some(g)) = groups.get(*idx - 1) {
+                            out.extend_from_slice(g);
+                        }
+                    }
+                    i += 3 + close;
+                }
+                None => {
+                    out.push(b'$');
+                    i += 1;
+                }
+            },
+            _ => {
+                out.push(b'$');
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Orders strings as the root collation (CLDR's, non-ignorable) does for the
+/// characters components sort in practice: at the first level white space and
+/// punctuation (in the collation's order: `_` before `-`), then digits, then letters
+/// without regard to case or accents (`apple` next to `Apple`, `é` with `e`); then
+/// accents; then case, lowercase first.
+pub(crate) fn collate(a: &str, b: &str) -> std::cmp::Ordering {
+    fn primary(s: &str) -> Vec<(u8, u32)> {
+        s.chars()
+            .map(|c| {
+                if c.is_numeric() {
+                    (1, c.to_digit(10).unwrap_or(c as u32))
+                } else if c.is_alphabetic() {
+                    let lower = c.to_lowercase().next().unwrap_or(c);
+                    (2, base_letter(lower) as u32)
+                } else if c.is_whitespace() || c.is_ascii_punctuation() {
+                    (0, punct_rank(c))
+                } else {
+                    (3, c as u32)
+                }
+            })
+            .collect()
+    }
+    fn secondary(s: &str) -> Vec<u32> {
+        s.chars().map(|c| c.to_lowercase().next().unwrap_or(c) as u32).collect()
+    }
+    fn tertiary(s: &str) -> Vec<u8> {
+        s.chars().map(|c| u8::from(c.is_uppercase())).collect()
+    }
+    primary(a)
+        .cmp(&primary(b))
+        .then_with(|| secondary(a).cmp(&secondary(b)))
+        .then_with(|| tertiary(a).cmp(&tertiary(b)))
+        .then_with(|| a.cmp(b))
+}
+
+/// The letter an accented Latin letter is a variant of (`é` → `e`), for the primary
+/// level of [`collate`].
+fn base_letter(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
+}
+
+/// The root collation's order of common punctuation and symbols.
+fn punct_rank(c: char) -> u32 {
+    const ORDER: &str = "\t\n\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+    ORDER.chars().position(|x| x == c).map_or(1000 + c as u32, |p| p as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collation_order() {
+        let mut words = vec!["banana", "Apple", "10 items", "apple", "_draft", "Banana", "9 items"];
+        words.sort_by(|a, b| collate(a, b));
+        assert_eq!(words, vec!["_draft", "10 items", "9 items", "apple", "Apple", "banana", "Banana"]);
+        let mut w = vec!["ab", "a-b", "a_b"];
+        w.sort_by(|a, b| collate(a, b));
+        assert_eq!(w, vec!["a_b", "a-b", "ab"]);
+    }
+
+    #[test]
+    fn base64() {
+        assert_eq!(base64_encode(b"hello"), "aGVsbG8=");
+        assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(base64_decode("aGVsbG8").unwrap(), b"hello");
+        assert!(base64_decode("a").is_none());
+    }
+}
+

@@ -1,0 +1,597 @@
+//! A program: the compiled modules of one integration, loaded once.
+//!
+//! [`Program::load`] reads an entry file and the files it imports, compiles them, runs
+//! their top-level code once (in dependency order), and keeps what that made: the
+//! components defined with `createComponent`, the integration defined with
+//! `createIntegration`, and every module-level value, frozen as the base of each
+//! request's heap. A program is `Send + Sync`; requests share it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::lang::builtins::{regexp::JsRegex, Method, METHOD_NAMES};
+use crate::lang::compile::{self, ir, Builder, ImportName, ModuleCode, Origin};
+use crate::lang::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+use crate::lang::eval::{Fault, Limits, Vm};
+use crate::lang::source::{SourceFile, Span};
+use crate::lang::syntax::{self, MAX_NESTING};
+use crate::lang::value::{Atom, Base, Heap, ObjId, ObjKind, Object, Props, Value};
+
+/// The largest file the compiler reads.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// The most files one program may have.
+pub const MAX_FILES: usize = 256;
+
+/// Where a program's files come from: the entry's imports are read through this.
+pub trait Sources {
+    /// The text of the file at `path` (a path as resolved from an import), or `None`.
+    fn read(&self, path: &str) -> Option<String>;
+}
+
+/// Sources held in memory: path → text.
+impl Sources for HashMap<String, String> {
+    fn read(&self, path: &str) -> Option<String> {
+        self.get(path).cloned()
+    }
+}
+
+/// No other files: a single-file program.
+pub struct NoSources;
+
+impl Sources for NoSources {
+    fn read(&self, _path: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A component defined while the program loaded.
+#[derive(Debug, Clone)]
+pub(crate) struct Registered {
+    /// The object `createComponent` returned.
+    pub handle: ObjId,
+    /// Its `componentId`.
+    pub id: String,
+    /// The definition object (`initialState`, `action`, `render`, …).
+    pub def: Value,
+    /// Where `createComponent` was called.
+    pub site: ir::Site,
+}
+
+/// What `createComponent` and `createIntegration` recorded while modules loaded.
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    pub components: Vec<Registered>,
+    pub integrations: Vec<(ObjId, Value, ir::Site)>,
+}
+
+/// A component of a program.
+#[derive(Debug, Clone)]
+pub struct ComponentInfo {
+    /// Its id.
+    pub id: String,
+    /// The file that defines it.
+    pub file: String,
+    /// The line of its `createComponent`.
+    pub line: usize,
+}
+
+/// A compiled, loaded program.
+pub struct Program {
+    pub(crate) functions: Vec<ir::FuncCode>,
+    pub(crate) sites: Vec<(u16, Span)>,
+    pub(crate) origins: Vec<Origin>,
+    pub(crate) regexes: Vec<Arc<JsRegex>>,
+    pub(crate) files: Vec<SourceFile>,
+    pub(crate) base: Arc<Base>,
+    methods: FxHashMap<Atom, Method>,
+    /// The components, in the integration's order.
+    pub(crate) components: Vec<Registered>,
+    /// The integration definition object (`createIntegration`'s argument), if any.
+    pub(crate) integration: Option<Value>,
+    /// For bare markup: the function rendering it.
+    pub(crate) markup: Option<u32>,
+}
+
+impl std::fmt::Debug for Program {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Program")
+            .field("files", &self.files.iter().map(SourceFile::name).collect::<Vec<_>>())
+            .field("components", &self.components.iter().map(|c| &c.id).collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The kind of a file, by its name.
+fn implicit_runtime(name: &str) -> bool {
+    name.ends_with(".ckx")
+}
+
+/// Resolves an import specifier against the importing file's path.
+fn resolve_path(from: &str, spec: &str) -> String {
+    let dir = match from.rfind('/') {
+        Some(i) => &from[..i],
+        None => "",
+    };
+    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    for seg in spec.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") && !parts.is_empty() {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// The file names an import may mean, in the order they are tried.
+fn candidates(path: &str) -> Vec<String> {
+    let mut out = vec![path.to_owned()];
+    for ext in ["tsx", "ts", "jsx", "js", "ckx"] {
+        out.push(format!("{path}.{ext}"));
+    }
+    for ext in ["tsx", "ts", "jsx", "js"] {
+        out.push(format!("{path}/index.{ext}"));
+    }
+    // `./x.js` written for a TypeScript file `x.ts`, as TypeScript allows.
+    if let Some(stem) = path.strip_suffix(".js") {
+        out.push(format!("{stem}.ts"));
+        out.push(format!("{stem}.tsx"));
+    }
+    out
+}
+
+impl Program {
+    /// Loads the program whose entry file is `entry_name` with text `entry`; its
+    /// imports are read from `sources`.
+    ///
+    /// ```
+    /// use contentkit::lang::program::{NoSources, Program};
+    /// let p = Program::load("hello.tsx", r#"
+    ///     import { createComponent } from '@gitbook/runtime';
+    ///     export const hello = createComponent({
+    ///         componentId: 'hello',
+    ///         render: () => <block><text>Hi</text></block>,
+    ///     });
+    /// "#, &NoSources).unwrap();
+    /// assert_eq!(p.component_ids(), vec!["hello"]);
+    /// ```
+    pub fn load(entry_name: &str, entry: &str, sources: &dyn Sources) -> Result<Program, Diagnostics> {
+        let mut b = Builder::new();
+        let mut errors = Diagnostics::new();
+        // Read and parse every file reachable from the entry.
+        let mut paths: Vec<String> = vec![entry_name.to_owned()];
+        let mut asts = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        index.insert(entry_name.to_owned(), 0);
+        let mut texts = vec![entry.to_owned()];
+        let mut i = 0;
+        while i < paths.len() {
+            let text = std::mem::take(&mut texts[i]);
+            let file = SourceFile::new(&paths[i], &text);
+            if text.len() > MAX_FILE_BYTES {
+                errors.push(Diagnostic::new(
+                    &file,
+                    DiagnosticKind::TooLarge,
+                    Span::new(0, 0),
+                    format!("file too large: {} bytes, at most {MAX_FILE_BYTES}", text.len()),
+                ));
+                asts.push(None);
+                b.add_file(file);
+                i += 1;
+                continue;
+            }
+            let ast = match syntax::parse_module(&file, MAX_NESTING) {
+                Ok(m) => Some(m),
+                Err(d) => {
+                    errors.extend(d);
+                    None
+                }
+            };
+            if let Some(m) = &ast {
+                for s in &m.body {
+                    if let syntax::ast::StmtKind::Import(imp) = &s.kind {
+                        if imp.source.starts_with("./") || imp.source.starts_with("../") {
+                            let target = resolve_path(&paths[i], &imp.source);
+                            let found = candidates(&target).into_iter().find_map(|c| {
+                                if index.contains_key(&c) {
+                                    return Some((c, None));
+                                }
+                                sources.read(&c).map(|t| (c, Some(t)))
+                            });
+                            match found {
+                                Some((path, text)) => {
+                                    if let Some(text) = text {
+                                        if paths.len() >= MAX_FILES {
+                                            errors.push(Diagnostic::new(&file, DiagnosticKind::TooLarge, imp.source_span, format!("too many files: at most {MAX_FILES}")));
+                                            continue;
+                                        }
+                                        index.insert(path.clone(), paths.len());
+                                        paths.push(path);
+                                        texts.push(text);
+                                    }
+                                }
+                                None => errors.push(
+                                    Diagnostic::new(
+                                        &file,
+                                        DiagnosticKind::UnknownImport,
+                                        imp.source_span,
+                                        format!("cannot find \"{}\"", imp.source),
+                                    )
+                                    .with_help(format!("looked for {target}.tsx, .ts, .jsx, .js and .ckx beside this file")),
+                                ),
+                            }
+                        }
+                    }
+                }
+                b.collect_defined_names(m);
+            }
+            asts.push(ast);
+            b.add_file(file);
+            i += 1;
+        }
+        if !errors.is_empty() {
+            return Err(errors.sorted());
+        }
+        // Compile every module.
+        let mut modules: Vec<ModuleCode> = Vec::new();
+        for (idx, ast) in asts.iter().enumerate() {
+            let Some(ast) = ast else { continue };
+            match compile::compile_module(&mut b, idx as u16, ast, implicit_runtime(&paths[idx])) {
+                Ok(m) => modules.push(m),
+                Err(d) => errors.extend(d),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.sorted());
+        }
+        let (mut p, heap) = Program::from_builder(b, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors.sorted());
+        }
+        let heap = p.init_modules(heap, &modules, &paths, &index, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors.sorted());
+        }
+        p.base = heap.freeze();
+        Ok(p)
+    }
+
+    /// Compiles bare markup: one expression over `props`, `state`, `context`,
+    /// `action` and `element`; `require_root` asks for a root element.
+    pub fn markup(name: &str, source: &str, require_root: bool) -> Result<Program, Diagnostics> {
+        let mut b = Builder::new();
+        let file = SourceFile::new(name, source);
+        let expr = syntax::parse_markup(&file, MAX_NESTING)?;
+        let idx = b.add_file(file);
+        let f = compile::compile_markup(&mut b, idx, &expr, require_root)?;
+        let mut errors = Diagnostics::new();
+        let (mut p, heap) = Program::from_builder(b, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        p.markup = Some(f);
+        p.base = heap.freeze();
+        Ok(p)
+    }
+
+    /// The program of what `b` compiled, and the heap holding its constants.
+    fn from_builder(mut b: Builder, errors: &mut Diagnostics) -> (Program, Heap) {
+        let mut methods = FxHashMap::default();
+        for (m, name) in METHOD_NAMES {
+            if let Ok(a) = b.heap.intern(name.as_bytes()) {
+                methods.insert(a, *m);
+            }
+        }
+        let mut regexes = Vec::with_capacity(b.regexes.len());
+        for r in &b.regexes {
+            match crate::lang::builtins::regexp::compile(&r.pattern, &r.flags) {
+                Ok(c) => regexes.push(Arc::new(c)),
+                Err(m) => {
+                    let (file, span) = b.sites[r.site as usize];
+                    errors.push(Diagnostic::new(&b.files[usize::from(file)], DiagnosticKind::Unsupported, span, m));
+                }
+            }
+        }
+        let heap = std::mem::replace(&mut b.heap, Heap::for_program(0));
+        let p = Program {
+            functions: b.functions,
+            sites: b.sites,
+            origins: b.origins,
+            regexes,
+            files: b.files,
+            base: Arc::new(Base::default()),
+            methods,
+            components: Vec::new(),
+            integration: None,
+            markup: None,
+        };
+        (p, heap)
+    }
+
+    /// Runs the modules' top-level code in dependency order and links their imports.
+    fn init_modules(
+        &mut self,
+        heap: Heap,
+        modules: &[ModuleCode],
+        paths: &[String],
+        index: &HashMap<String, usize>,
+        errors: &mut Diagnostics,
+    ) -> Heap {
+        // Order: dependencies first (depth-first), cycles reported.
+        let by_file: HashMap<u16, usize> = modules.iter().enumerate().map(|(i, m)| (m.file, i)).collect();
+        let resolve = |m: &ModuleCode, spec: &str| -> Option<usize> {
+            let target = resolve_path(&paths[usize::from(m.file)], spec);
+            candidates(&target)
+                .into_iter()
+                .find_map(|c| index.get(&c).copied())
+                .and_then(|f| by_file.get(&(f as u16)).copied())
+        };
+        let mut order = Vec::new();
+        let mut state = vec![0u8; modules.len()];
+        fn visit(
+            i: usize,
+            modules: &[ModuleCode],
+            state: &mut [u8],
+            order: &mut Vec<usize>,
+            resolve: &dyn Fn(&ModuleCode, &str) -> Option<usize>,
+            cycle: &mut Option<(usize, Span)>,
+        ) {
+            if state[i] == 2 {
+                return;
+            }
+            state[i] = 1;
+            let m = &modules[i];
+            let deps = m
+                .imports
+                .iter()
+                .map(|imp| (imp.from.as_str(), imp.span))
+                .chain(m.reexports.iter().map(|r| (r.from.as_str(), r.span)));
+            for (spec, span) in deps {
+                if let Some(d) = resolve(m, spec) {
+                    if state[d] == 1 {
+                        cycle.get_or_insert((i, span));
+                    } else {
+                        visit(d, modules, state, order, resolve, cycle);
+                    }
+                }
+            }
+            state[i] = 2;
+            order.push(i);
+        }
+        let mut cycle = None;
+        for i in 0..modules.len() {
+            visit(i, modules, &mut state, &mut order, &resolve, &mut cycle);
+        }
+        if let Some((i, span)) = cycle {
+            let file = &self.files[usize::from(modules[i].file)];
+            errors.push(
+                Diagnostic::new(file, DiagnosticKind::UnknownImport, span, "circular import")
+                    .with_help("move what both files need into a third file"),
+            );
+            return heap;
+        }
+        let limits = Limits {
+            max_memory: compile::PROGRAM_MEMORY,
+            ..Limits::default()
+        };
+        let mut vm = Vm::for_loading(self, heap, limits);
+        let mut envs: Vec<Option<crate::lang::value::EnvId>> = vec![None; modules.len()];
+        let mut exports: Vec<Vec<(String, Value)>> = vec![Vec::new(); modules.len()];
+        for &i in &order {
+            let m = &modules[i];
+            let file = &vm.p.files[usize::from(m.file)];
+            let env = match vm.heap.alloc_env(None, m.env_size as usize) {
+                Ok(e) => e,
+                Err(_) => {
+                    errors.push(Diagnostic::new(file, DiagnosticKind::TooLarge, Span::new(0, 0), "the program exceeds its memory budget"));
+                    break;
+                }
+            };
+            envs[i] = Some(env);
+            // Bind imports of other files.
+            for imp in &m.imports {
+                let Some(d) = resolve(m, &imp.from) else { continue };
+                let value = match &imp.name {
+                    ImportName::Named(n) => exports[d].iter().find(|(e, _)| e == n).map(|(_, v)| *v),
+                    ImportName::Default => exports[d].iter().find(|(e, _)| e == "default").map(|(_, v)| *v),
+                    ImportName::Namespace => {
+                        let mut props = Props::new();
+                        for (n, v) in &exports[d] {
+                            if let Ok(k) = vm.heap.intern(n.as_bytes()) {
+                                props.set(k, *v);
+                            }
+                        }
+                        vm.heap.alloc(Object::plain(props)).ok().map(Value::Obj)
+                    }
+                };
+                match value {
+                    Some(v) => vm.heap.env_mut(env).slots[imp.slot as usize] = v,
+                    None => {
+                        let what = match &imp.name {
+                            ImportName::Named(n) => format!("`{n}`"),
+                            _ => "a default export".to_owned(),
+                        };
+                        let names: Vec<&str> = exports[d].iter().map(|(n, _)| n.as_str()).collect();
+                        let d = Diagnostic::new(
+                            file,
+                            DiagnosticKind::UnknownImport,
+                            imp.span,
+                            format!("\"{}\" has no export {what}", imp.from),
+                        );
+                        let s = match &imp.name {
+                            ImportName::Named(n) => crate::lang::diagnostic::suggest(n, names.iter().copied()),
+                            _ => None,
+                        };
+                        errors.push(d.with_suggestion_or(s, format!("it exports {}", if names.is_empty() { "nothing".to_owned() } else { names.join(", ") })));
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                break;
+            }
+            vm.set_env(Some(env));
+            let init_site = vm.p.functions[m.init as usize].site;
+            if let Err(f) = vm.call_closure(m.init, Some(env), &[], init_site) {
+                errors.push(load_error(&mut vm, f));
+                break;
+            }
+            let mut out = Vec::new();
+            for (name, slot) in &m.exports {
+                out.push((name.clone(), vm.heap.env(env).slots[*slot as usize]));
+            }
+            for r in &m.reexports {
+                let Some(d) = resolve(m, &r.from) else { continue };
+                match &r.names {
+                    None => out.extend(exports[d].iter().filter(|(n, _)| n != "default").cloned()),
+                    Some((imported, exported)) => {
+                        if let Some((_, v)) = exports[d].iter().find(|(n, _)| n == imported) {
+                            out.push((exported.clone(), *v));
+                        }
+                    }
+                }
+            }
+            exports[i] = out;
+        }
+        let registry = vm.registry.take().unwrap_or_default();
+        let mut heap = std::mem::replace(&mut vm.heap, Heap::for_program(0));
+        drop(vm);
+        if errors.is_empty() {
+            self.select_components(&mut heap, registry, modules, &exports, errors);
+        }
+        heap
+    }
+
+    /// The components the program serves: those of the integration the entry file
+    /// exports by default, else every component its files define.
+    fn select_components(
+        &mut self,
+        heap: &mut Heap,
+        registry: Registry,
+        modules: &[ModuleCode],
+        exports: &[Vec<(String, Value)>],
+        errors: &mut Diagnostics,
+    ) {
+        let entry = modules.iter().position(|m| m.file == 0);
+        let default = entry.and_then(|i| exports[i].iter().find(|(n, _)| n == "default").map(|(_, v)| *v));
+        let integration = registry
+            .integrations
+            .iter()
+            .find(|(h, _, _)| default == Some(Value::Obj(*h)))
+            .or(registry.integrations.first());
+        match integration {
+            Some((_, def, site)) => {
+                self.integration = Some(*def);
+                let list = match def {
+                    Value::Obj(d) => heap.obj(*d).props.get(Atom::COMPONENTS),
+                    _ => None,
+                };
+                let items = match list {
+                    Some(Value::Obj(a)) => match &heap.obj(a).kind {
+                        ObjKind::Array(items) => items.clone(),
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
+                for item in items {
+                    match registry.components.iter().find(|c| Value::Obj(c.handle) == item) {
+                        Some(c) => self.components.push(c.clone()),
+                        None => {
+                            let (file, span) = self.sites[*site as usize];
+                            errors.push(Diagnostic::new(
+                                &self.files[usize::from(file)],
+                                DiagnosticKind::InvalidComponent,
+                                span,
+                                "createIntegration's components must be made with createComponent",
+                            ));
+                        }
+                    }
+                }
+            }
+            None => self.components = registry.components,
+        }
+        // Component ids are unique within a program.
+        let mut seen: HashMap<&str, ir::Site> = HashMap::new();
+        for c in &self.components {
+            if let Some(first) = seen.insert(&c.id, c.site) {
+                let (file, span) = self.sites[c.site as usize];
+                let (ff, fs) = self.sites[first as usize];
+                let (line, col) = self.files[usize::from(ff)].line_col(fs.start);
+                errors.push(
+                    Diagnostic::new(
+                        &self.files[usize::from(file)],
+                        DiagnosticKind::InvalidComponent,
+                        span,
+                        format!("component id \"{}\" is defined twice", c.id),
+                    )
+                    .with_help(format!("the first is at {}:{line}:{col}", self.files[usize::from(ff)].name())),
+                );
+            }
+        }
+    }
+
+    /// The ids of the program's components, in order.
+    pub fn component_ids(&self) -> Vec<&str> {
+        self.components.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    /// The program's components.
+    pub fn components(&self) -> Vec<ComponentInfo> {
+        self.components
+            .iter()
+            .map(|c| {
+                let (file, span) = self.sites[c.site as usize];
+                let f = &self.files[usize::from(file)];
+                ComponentInfo {
+                    id: c.id.clone(),
+                    file: f.name().to_owned(),
+                    line: f.line_col(span.start).0,
+                }
+            })
+            .collect()
+    }
+
+    /// The method a property name stands for.
+    #[inline]
+    pub(crate) fn method(&self, a: Atom) -> Option<Method> {
+        self.methods.get(&a).copied()
+    }
+
+    /// A diagnostic at a site.
+    pub(crate) fn diagnostic(&self, site: ir::Site, kind: DiagnosticKind, message: impl Into<String>) -> Diagnostic {
+        let (file, span) = self.sites.get(site as usize).copied().unwrap_or((0, Span::default()));
+        match self.files.get(usize::from(file)) {
+            Some(f) => Diagnostic::new(f, kind, span, message),
+            None => Diagnostic::unlocated("<program>", kind, message),
+        }
+    }
+
+    /// The source files.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+}
+
+/// A diagnostic for a fault while modules load.
+fn load_error(vm: &mut Vm<'_>, f: Fault) -> Diagnostic {
+    crate::lang::run::fault_diagnostic(vm, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(resolve_path("src/index.tsx", "./helpers"), "src/helpers");
+        assert_eq!(resolve_path("src/a/b.tsx", "../c"), "src/c");
+        assert_eq!(resolve_path("index.tsx", "./x"), "x");
+    }
+}

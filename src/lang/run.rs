@@ -1,0 +1,480 @@
+//! Running a program's handlers for one request: the `ui_render` lifecycle exactly as
+//! `@gitbook/runtime`'s `createComponent` runs it, from the request's bytes to the
+//! response's bytes.
+//!
+//! 1. The event is parsed once, into the request's heap.
+//! 2. `state` is the request's `state` when it is truthy, else `initialState(props,
+//!    renderContext, context)` (or the object given, or `{}`).
+//! 3. With an `action` and an action handler, the handler runs; a result of type
+//!    `complete` is the response as it is; any other object is spread over the
+//!    instance (`{...instance, ...result}`), so `state` and `props` it holds replace
+//!    the current ones.
+//! 4. `render(instance, context)` runs, and the response is
+//!    `{"type":"element","state":…,"props":…,"element":…}`: state and props written as
+//!    `JSON.stringify` writes them, the element checked against the element types as
+//!    it is written.
+//!
+//! Anything thrown is a 500 `{"error":"Internal server error"}` (an `ExposableError`
+//! gives its own code and message), as the official runtime answers; the located
+//! diagnostic comes with the outcome, for logs and tools.
+
+use crate::element::placement;
+use crate::element::shape::{Field, RecordShape, Shape};
+use crate::lang::builtins::table::Native;
+use crate::lang::compile::ir::Site;
+use crate::lang::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::lang::eval::{error_class, Fault, Limit, Limits, Vm, R};
+use crate::lang::host::{HostOp, HostState};
+use crate::lang::program::Program;
+use crate::lang::value::{Atom, Func, ObjKind, Object, Props, Value};
+use crate::render::json::{write_checked, JsonView, Kind};
+
+/// The response to one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: Vec<u8>,
+    /// `Cache-Control`, when the component asked for caching.
+    pub cache_control: Option<String>,
+    /// Why it failed, located in the source, when it did.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a run came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Done: the response.
+    Done(Response),
+    /// The handler awaits host operations: perform these (all of `host.requested`
+    /// from index `results.len()` on), record their results, and run again.
+    NeedsHost(Vec<HostOp>),
+}
+
+/// A value of the request's heap read as JSON.
+#[derive(Clone, Copy)]
+pub(crate) struct View<'v> {
+    vm: &'v Vm<'v>,
+    v: Value,
+}
+
+impl<'v> JsonView for View<'v> {
+    fn kind(self) -> Kind {
+        match self.v {
+            Value::Undefined => Kind::Absent,
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Bool,
+            Value::Num(_) => Kind::Number,
+            Value::Str(_) => Kind::String,
+            Value::Obj(o) => match self.vm.heap.obj(o).kind {
+                ObjKind::Array(_) => Kind::Array,
+                ObjKind::Function(_) => Kind::Absent,
+                // `toJSON` of dates and URLs: their strings (an invalid date: null).
+                ObjKind::Date(t) if t.is_nan() => Kind::Null,
+                ObjKind::Date(_) | ObjKind::Host(crate::lang::value::HostKind::Url, _) => Kind::String,
+                _ => Kind::Object,
+            },
+        }
+    }
+    fn boolean(self) -> bool {
+        matches!(self.v, Value::Bool(true))
+    }
+    fn number(self) -> f64 {
+        match self.v {
+            Value::Num(n) => n,
+            _ => f64::NAN,
+        }
+    }
+    fn string(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.v {
+            Value::Str(s) => std::borrow::Cow::Borrowed(self.vm.heap.str_bytes(s)),
+            Value::Obj(o) => match self.vm.heap.obj(o).kind {
+                ObjKind::Date(t) => std::borrow::Cow::Owned(crate::lang::builtins::date::iso(t).into_bytes()),
+                ObjKind::Host(crate::lang::value::HostKind::Url, _) => {
+                    std::borrow::Cow::Owned(crate::lang::builtins::url::to_string(self.vm, o).into_bytes())
+                }
+                _ => std::borrow::Cow::Borrowed(b""),
+            },
+            _ => std::borrow::Cow::Borrowed(b""),
+        }
+    }
+    fn len(self) -> usize {
+        match self.v {
+            Value::Obj(o) => match &self.vm.heap.obj(o).kind {
+                ObjKind::Array(items) => items.len(),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+    fn item(self, i: usize) -> Self {
+        let v = match self.v {
+            Value::Obj(o) => match &self.vm.heap.obj(o).kind {
+                ObjKind::Array(items) => items.get(i).copied().unwrap_or(Value::Null),
+                _ => Value::Null,
+            },
+            _ => Value::Null,
+        };
+        // An `undefined` array item is `null` in JSON.
+        View {
+            vm: self.vm,
+            v: if v == Value::Undefined { Value::Null } else { v },
+        }
+    }
+    fn for_each_member(&self, f: &mut dyn FnMut(&[u8], Self)) {
+        let Value::Obj(o) = self.v else { return };
+        let heap = &self.vm.heap;
+        for &(k, v) in heap.obj(o).props.entries() {
+            let view = View { vm: self.vm, v };
+            match k.as_index() {
+                Some(n) => {
+                    let mut buf = itoa::Buffer::new();
+                    f(buf.format(n).as_bytes(), view);
+                }
+                None => f(heap.atom_name(k).map_or(&b""[..], |s| heap.str_bytes(s)), view),
+            }
+        }
+    }
+    fn get(self, key: &str) -> Option<Self> {
+        let Value::Obj(o) = self.v else { return None };
+        let atom = if key == "type" { Atom::TYPE } else { self.vm.heap.lookup_atom(key.as_bytes())? };
+        let v = self.vm.heap.obj(o).props.get(atom)?;
+        let view = View { vm: self.vm, v };
+        (view.kind() != Kind::Absent).then_some(view)
+    }
+    fn origin(self) -> u32 {
+        match self.v {
+            Value::Obj(o) => self.vm.heap.obj(o).origin,
+            _ => 0,
+        }
+    }
+}
+
+/// A diagnostic for a fault that ended a run.
+pub(crate) fn fault_diagnostic(vm: &mut Vm<'_>, f: Fault) -> Diagnostic {
+    match f {
+        Fault::Throw(v, site) => {
+            let (kind, message) = match v {
+                Value::Obj(o) => match vm.heap.obj(o).kind {
+                    ObjKind::Error { class, .. } => {
+                        let text = vm.to_string(v, site).map(|s| vm.heap.str_lossy(s).into_owned()).unwrap_or_default();
+                        let kind = if class == error_class::TYPE_ERROR { DiagnosticKind::TypeError } else { DiagnosticKind::Thrown };
+                        (kind, text)
+                    }
+                    _ => (DiagnosticKind::Thrown, format!("uncaught {}", describe_thrown(vm, v, site))),
+                },
+                other => (DiagnosticKind::Thrown, format!("uncaught {}", describe_thrown(vm, other, site))),
+            };
+            vm.p.diagnostic(site, kind, message)
+        }
+        Fault::Limit(limit, site) => {
+            let (kind, message) = match limit {
+                Limit::Steps => (DiagnosticKind::StepLimit, format!("the step budget ran out ({} steps): an endless loop?", vm.limits.max_steps)),
+                Limit::Memory => (DiagnosticKind::SizeLimit, format!("the memory budget ran out ({} bytes)", vm.limits.max_memory)),
+                Limit::CallDepth => (DiagnosticKind::SizeLimit, format!("calls nested more than {} deep: endless recursion?", vm.limits.max_call_depth)),
+                Limit::ValueDepth => (DiagnosticKind::SizeLimit, format!("a value nested more than {} deep", vm.limits.max_value_depth)),
+            };
+            vm.p.diagnostic(site, kind, message)
+        }
+        Fault::Suspend => vm.p.diagnostic(vm.site, DiagnosticKind::Thrown, "awaited a host operation that cannot run here"),
+        Fault::Short => vm.p.diagnostic(vm.site, DiagnosticKind::Thrown, "internal: an optional chain escaped"),
+    }
+}
+
+fn describe_thrown(vm: &mut Vm<'_>, v: Value, site: Site) -> String {
+    match v {
+        Value::Str(s) => format!("\"{}\"", vm.heap.str_lossy(s)),
+        Value::Obj(_) => {
+            let mut out = Vec::new();
+            match crate::lang::builtins::json::stringify_into(vm, &mut out, v, site) {
+                Ok(true) => String::from_utf8_lossy(&out).into_owned(),
+                _ => "object".into(),
+            }
+        }
+        other => vm.describe(other),
+    }
+}
+
+/// The JSON error body of the official runtime.
+pub fn error_body(message: &str) -> Vec<u8> {
+    let mut out = b"{\"error\":".to_vec();
+    crate::lang::value::string::push_json_string(&mut out, message.as_bytes());
+    out.push(b'}');
+    out
+}
+
+/// An error response (500 unless the thrown value is an `ExposableError`).
+fn failure(vm: &mut Vm<'_>, f: Fault) -> Outcome {
+    if let Fault::Suspend = f {
+        let start = vm.host.results.len();
+        return Outcome::NeedsHost(vm.host.requested[start.min(vm.host.requested.len())..].to_vec());
+    }
+    let mut status = 500;
+    let mut message = "Internal server error".to_owned();
+    if let Fault::Throw(Value::Obj(o), _) = f {
+        if let ObjKind::Error {
+            class: error_class::EXPOSABLE_ERROR,
+            message: m,
+        } = vm.heap.obj(o).kind
+        {
+            let code = vm.heap.obj(o).props.get(Atom::CODE).unwrap_or(Value::Num(400.0));
+            status = match code {
+                Value::Num(n) if (200.0..=599.0).contains(&n) && n.fract() == 0.0 => n as u16,
+                _ => 500,
+            };
+            message = match m {
+                Value::Str(s) => vm.heap.str_lossy(s).into_owned(),
+                _ => String::new(),
+            };
+        }
+    }
+    let d = fault_diagnostic(vm, f);
+    Outcome::Done(Response {
+        status,
+        body: error_body(&message),
+        cache_control: None,
+        diagnostics: vec![d],
+    })
+}
+
+/// Answers a `ui_render` event (its JSON bytes) with the component it names.
+pub fn ui_render(program: &Program, event: &[u8], environment: &[u8], limits: Limits, host: HostState) -> Outcome {
+    let mut vm = Vm::new(program, limits, host);
+    vm.host.environment_json = environment.to_vec();
+    match render(&mut vm, event) {
+        Ok(response) => Outcome::Done(response),
+        Err(f) => failure(&mut vm, f),
+    }
+}
+
+fn get(vm: &mut Vm<'_>, v: Value, key: Atom) -> R<Value> {
+    if v.is_nullish() {
+        return Ok(Value::Undefined);
+    }
+    vm.get(v, key, 0)
+}
+
+fn render(vm: &mut Vm<'_>, event: &[u8]) -> R<Response> {
+    let depth = vm.limits.max_value_depth;
+    let event = match crate::lang::value::json::parse(&mut vm.heap, event, depth) {
+        Ok(v) => v,
+        Err(crate::lang::value::json::JsonError::Memory) => return Err(Fault::Limit(Limit::Memory, 0)),
+        Err(e) => {
+            return Ok(Response {
+                status: 400,
+                body: error_body(&format!("Invalid JSON in \"event\" field: {e}")),
+                cache_control: None,
+                diagnostics: Vec::new(),
+            })
+        }
+    };
+    let id = get(vm, event, Atom::COMPONENT_ID)?;
+    let id_text = match id {
+        Value::Str(s) => vm.heap.str_lossy(s).into_owned(),
+        other => vm.describe(other),
+    };
+    let Some(component) = vm.p.components.iter().find(|c| c.id == id_text).cloned() else {
+        return Ok(Response {
+            status: 404,
+            body: error_body(&format!("Component {id_text} not found")),
+            cache_control: None,
+            diagnostics: Vec::new(),
+        });
+    };
+    let def = component.def;
+    let site = component.site;
+    let props = get(vm, event, Atom::PROPS)?;
+    let render_context = get(vm, event, Atom::CONTEXT)?;
+    let action = get(vm, event, Atom::ACTION)?;
+    let context = runtime_context(vm, site)?;
+    // `event.state || initialState(…)`.
+    let mut state = get(vm, event, Atom::STATE)?;
+    if !crate::lang::eval::ops::truthy(vm, state) {
+        let initial = get(vm, def, Atom::INITIAL_STATE)?;
+        state = if vm.is_function(initial) {
+            vm.site = site;
+            let v = vm.call(initial, Value::Undefined, &[props, render_context, context], site)?;
+            vm.await_value(v, site)?
+        } else if crate::lang::eval::ops::truthy(vm, initial) {
+            initial
+        } else {
+            vm.alloc(Object::plain(Props::new()), site)?
+        };
+    }
+    let mut instance = instance(vm, state, props, render_context, site)?;
+    let handler = get(vm, def, Atom::ACTION)?;
+    if crate::lang::eval::ops::truthy(vm, action) && crate::lang::eval::ops::truthy(vm, handler) {
+        // The action-name map is this language's extension: `action: { inc: … }`.
+        let f = if vm.is_function(handler) {
+            Some(handler)
+        } else {
+            let name = get(vm, action, Atom::ACTION)?;
+            let key = vm.to_key(name, site)?;
+            let f = vm.get(handler, key, site)?;
+            vm.is_function(f).then_some(f)
+        };
+        if let Some(f) = f {
+            vm.site = site;
+            let r = vm.call(f, Value::Undefined, &[instance, action, context], site)?;
+            let result = vm.await_value(r, site)?;
+            if !result.is_nullish() {
+                let t = get(vm, result, Atom::TYPE)?;
+                if let Value::Str(s) = t {
+                    if vm.heap.str_bytes(s) == b"complete" {
+                        return respond(vm, result, site);
+                    }
+                }
+            }
+            // `{...instance, ...actionResult}`.
+            let mut merged = vm.heap.obj(match instance {
+                Value::Obj(o) => o,
+                _ => return Err(vm.type_error("internal: no instance", site)),
+            })
+            .props
+            .clone();
+            vm.spread_into(&mut merged, result)?;
+            instance = vm.alloc(Object::plain(merged), site)?;
+        }
+    }
+    let render_fn = get(vm, def, Atom::RENDER)?;
+    vm.site = site;
+    let r = vm.call(render_fn, Value::Undefined, &[instance, context], site)?;
+    let element = vm.await_value(r, site)?;
+    let state = get(vm, instance, Atom::STATE)?;
+    let props = get(vm, instance, Atom::PROPS)?;
+    write_output(vm, state, props, element, site)
+}
+
+/// The instance handlers receive: `{state, props, context, setCache, dynamicState}`.
+fn instance(vm: &mut Vm<'_>, state: Value, props: Value, context: Value, site: Site) -> R<Value> {
+    let set_cache = native(vm, Native::ElementSetCache, site)?;
+    let dynamic_state = native(vm, Native::ElementDynamicState, site)?;
+    let mut p = Props::with_capacity(5);
+    p.push_new_name(Atom::STATE, state);
+    p.push_new_name(Atom::PROPS, props);
+    p.push_new_name(Atom::CONTEXT, context);
+    p.push_new_name(Atom::SET_CACHE, set_cache);
+    p.push_new_name(Atom::DYNAMIC_STATE, dynamic_state);
+    vm.alloc(Object::plain(p), site)
+}
+
+fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
+    vm.alloc(
+        Object {
+            props: Props::new(),
+            kind: ObjKind::Function(Func::Native {
+                id: n.id(),
+                this: Value::Undefined,
+            }),
+            origin: 0,
+        },
+        site,
+    )
+}
+
+/// The runtime context: `{environment, waitUntil}`.
+fn runtime_context(vm: &mut Vm<'_>, site: Site) -> R<Value> {
+    let env_json = std::mem::take(&mut vm.host.environment_json);
+    let depth = vm.limits.max_value_depth;
+    let environment = if env_json.is_empty() {
+        vm.alloc(Object::plain(Props::new()), site)?
+    } else {
+        match crate::lang::value::json::parse(&mut vm.heap, &env_json, depth) {
+            Ok(v) => v,
+            Err(crate::lang::value::json::JsonError::Memory) => return Err(Fault::Limit(Limit::Memory, site)),
+            Err(_) => vm.alloc(Object::plain(Props::new()), site)?,
+        }
+    };
+    vm.host.environment_json = env_json;
+    let wait_until = native(vm, Native::ContextWaitUntil, site)?;
+    let mut p = Props::with_capacity(2);
+    p.push_new_name(Atom::ENVIRONMENT, environment);
+    p.push_new_name(Atom::WAIT_UNTIL, wait_until);
+    vm.alloc(Object::plain(p), site)
+}
+
+fn cache_control(vm: &mut Vm<'_>, site: Site) -> R<Option<String>> {
+    match vm.host.cache_max_age {
+        None => Ok(None),
+        Some(v) => {
+            let s = vm.to_string(v, site)?;
+            Ok(Some(format!("max-age={}", vm.heap.str_lossy(s))))
+        }
+    }
+}
+
+/// A `complete` result, written as it is.
+fn respond(vm: &mut Vm<'_>, result: Value, site: Site) -> R<Response> {
+    let mut body = Vec::new();
+    crate::lang::builtins::json::stringify_into(vm, &mut body, result, site)?;
+    Ok(Response {
+        status: 200,
+        body,
+        cache_control: cache_control(vm, site)?,
+        diagnostics: Vec::new(),
+    })
+}
+
+/// The shape of an element output (`ContentKitRenderOutputElement`).
+static OUTPUT: RecordShape = RecordShape {
+    owner: "element output",
+    tag: None,
+    fields: &[
+        Field { key: "type", required: false, shape: Shape::Enum(&["element"]) },
+        Field { key: "state", required: true, shape: Shape::Object },
+        Field { key: "props", required: true, shape: Shape::PlainObject },
+        Field { key: "element", required: true, shape: Shape::Element(placement::ROOT) },
+    ],
+    limits: &[],
+};
+
+/// `{"type":"element","state":…,"props":…,"element":…}`, checked as it is written:
+/// the state an object, the props a plain object, the element a root element.
+fn write_output(vm: &mut Vm<'_>, state: Value, props: Value, element: Value, site: Site) -> R<Response> {
+    let mut p = Props::with_capacity(4);
+    let tag = vm.str_value("element", site)?;
+    p.push_new_name(Atom::TYPE, tag);
+    p.push_new_name(Atom::STATE, state);
+    p.push_new_name(Atom::PROPS, props);
+    p.push_new_name(Atom::ELEMENT, element);
+    let output = vm.alloc(Object::plain(p), site)?;
+    let mut body = Vec::with_capacity(1024);
+    let view = View { vm, v: output };
+    let mut diagnostics = Vec::new();
+    if let Err(e) = write_checked(view, &Shape::Record(&OUTPUT), "", &mut body) {
+        for (err, origin) in e.errors.iter().zip(e.origins.iter()) {
+            let site = match origin {
+                0 => site,
+                o => vm.p.origins.get(*o as usize - 1).map_or(site, |x| x.site),
+            };
+            diagnostics.push(vm.p.diagnostic(site, DiagnosticKind::InvalidElement, err.to_string()).with_help(help_for(&err.kind)));
+        }
+        return Ok(Response {
+            status: 500,
+            body: error_body("Internal server error"),
+            cache_control: None,
+            diagnostics,
+        });
+    }
+    Ok(Response {
+        status: 200,
+        body,
+        cache_control: cache_control(vm, site)?,
+        diagnostics,
+    })
+}
+
+fn help_for(kind: &crate::element::ErrorKind) -> String {
+    use crate::element::ErrorKind;
+    match kind {
+        ErrorKind::WrongType { found: "number", .. } => "convert it to a string: String(x), or a template `${x}`".into(),
+        ErrorKind::WrongType { found: "boolean", .. } => {
+            "a `false` child comes from `cond && <x/>`: write `cond ? <x/> : null`".into()
+        }
+        ErrorKind::WrongType { found: "null", .. } => {
+            "an `undefined` child is `null` in JSON: leave it out, or write `?? null` where it can be missing".into()
+        }
+        _ => "the rendered element does not fit the ContentKit element types".into(),
+    }
+}

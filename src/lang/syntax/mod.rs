@@ -1,0 +1,55 @@
+//! Syntax: the grammar (`grammar/contentkit.pest`), the syntax tree and the parser.
+//!
+//! [`parse_module`] reads a file as a module of TypeScript with JSX; [`parse_markup`]
+//! reads a bare markup file (one expression, usually one root element). Both check
+//! the nesting depth first ([`depth`]'s linear scan), so that no input can exhaust the
+//! stack, and both report syntax errors as located [`Diagnostics`].
+//!
+//! ```
+//! use contentkit::lang::source::SourceFile;
+//! use contentkit::lang::syntax::{parse_module, ast::StmtKind};
+//! let file = SourceFile::new("a.tsx", "import { createComponent } from '@gitbook/runtime';\nconst x: number = 1;");
+//! let module = parse_module(&file, 128).unwrap();
+//! assert!(matches!(module.body[0].kind, StmtKind::Import(_)));
+//! assert!(matches!(module.body[1].kind, StmtKind::Var(_)));
+//! ```
+
+pub mod ast;
+mod depth;
+mod errors;
+mod grammar;
+mod parser;
+pub(crate) mod text;
+
+use crate::lang::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+use crate::lang::source::SourceFile;
+
+/// How deep code may nest by default: brackets, tags, template substitutions,
+/// ternaries, expression-bodied arrows and braceless statements each count one level.
+pub const MAX_NESTING: usize = 128;
+
+fn check_depth(file: &SourceFile, max_nesting: usize) -> Result<(), Diagnostics> {
+    depth::check(file.text(), max_nesting).map_err(|e| {
+        Diagnostics::one(
+            Diagnostic::new(
+                file,
+                DiagnosticKind::TooDeep,
+                e.span,
+                format!("nested more than {max_nesting} levels deep"),
+            )
+            .with_help("move the inner part into a variable or a function"),
+        )
+    })
+}
+
+/// Parses a module of TypeScript with JSX.
+pub fn parse_module(file: &SourceFile, max_nesting: usize) -> Result<ast::Module, Diagnostics> {
+    check_depth(file, max_nesting)?;
+    parser::parse_module(file)
+}
+
+/// Parses a bare markup file: one expression (an element, optionally in parentheses).
+pub fn parse_markup(file: &SourceFile, max_nesting: usize) -> Result<ast::Expr, Diagnostics> {
+    check_depth(file, max_nesting)?;
+    parser::parse_markup(file)
+}

@@ -1,0 +1,455 @@
+//! The heap of one request, and the frozen base every request starts from.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::object::{Atom, Object, WELL_KNOWN};
+use super::{EnvId, ObjId, StrId, Value};
+
+/// A request's heap ran out of its memory budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryExceeded;
+
+/// Where a string's bytes are.
+#[derive(Debug, Clone, Copy)]
+struct StrMeta {
+    buf: u32,
+    start: u32,
+    len: u32,
+    /// Whether every byte is ASCII (UTF-16 indices are byte indices then).
+    ascii: bool,
+}
+
+/// Strings: WTF-8 bytes in append-only buffers.
+///
+/// Buffer 0 takes every new string. A concatenation whose left side ends its buffer
+/// appends to that buffer instead of copying the left side, and a large left side that
+/// does not end its buffer moves to a buffer of its own first: so `s += piece` in a
+/// loop costs the piece, not the whole string, as in JavaScript engines.
+#[derive(Debug, Clone, Default)]
+struct StrTable {
+    metas: Vec<StrMeta>,
+    bufs: Vec<Vec<u8>>,
+}
+
+/// Strings from this size up get a buffer of their own when they grow.
+const OWN_BUFFER_FROM: usize = 256;
+
+impl StrTable {
+    fn bytes(&self, i: usize) -> &[u8] {
+        let m = self.metas[i];
+        &self.bufs[m.buf as usize][m.start as usize..(m.start + m.len) as usize]
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> usize {
+        if self.bufs.is_empty() {
+            self.bufs.push(Vec::with_capacity(4096));
+        }
+        let buf = &mut self.bufs[0];
+        let start = buf.len() as u32;
+        buf.extend_from_slice(bytes);
+        self.metas.push(StrMeta {
+            buf: 0,
+            start,
+            len: bytes.len() as u32,
+            ascii: bytes.is_ascii(),
+        });
+        self.metas.len() - 1
+    }
+
+    /// The bytes in use (buffer capacities), for the memory budget.
+    fn capacity(&self) -> usize {
+        self.bufs.iter().map(Vec::capacity).sum::<usize>() + self.metas.capacity() * 16
+    }
+}
+
+/// Interned property names.
+#[derive(Debug, Clone, Default)]
+struct AtomTable {
+    names: Vec<StrId>,
+    map: FxHashMap<Box<[u8]>, u32>,
+}
+
+/// A captured-variable environment: the variables of one scope that closures see.
+#[derive(Debug, Clone)]
+pub(crate) struct Env {
+    pub parent: Option<EnvId>,
+    pub slots: Vec<Value>,
+}
+
+/// The frozen start of every request's heap: the program's strings and property
+/// names, and the objects and environments its modules made when they loaded.
+#[derive(Debug, Default)]
+pub struct Base {
+    strs: StrTable,
+    atoms: AtomTable,
+    objects: Vec<Object>,
+    envs: Vec<Env>,
+    /// Bytes held by `objects` and `envs`, charged to every request that copies them.
+    object_bytes: usize,
+}
+
+/// The heap of one request (or of a program while it loads).
+#[derive(Debug)]
+pub struct Heap {
+    base: Arc<Base>,
+    strs: StrTable,
+    atoms: AtomTable,
+    pub(crate) objects: Vec<Object>,
+    pub(crate) envs: Vec<Env>,
+    used: usize,
+    limit: usize,
+}
+
+impl Heap {
+    /// An empty heap for building a program: the well-known names are interned first.
+    pub(crate) fn for_program(limit: usize) -> Heap {
+        let mut h = Heap {
+            base: Arc::new(Base::default()),
+            strs: StrTable::default(),
+            atoms: AtomTable::default(),
+            objects: Vec::new(),
+            envs: Vec::new(),
+            used: 0,
+            limit,
+        };
+        for name in WELL_KNOWN {
+            // The well-known names are tiny; the budget of a new heap holds them.
+            let _ = h.intern(name.as_bytes());
+        }
+        h
+    }
+
+    /// Freezes this heap into the base of later requests.
+    pub(crate) fn freeze(self) -> Arc<Base> {
+        debug_assert!(self.base.strs.metas.is_empty(), "a program heap has no base");
+        let object_bytes = self.objects.iter().map(Object::bytes).sum::<usize>()
+            + self.envs.iter().map(|e| e.slots.len() * 16 + 32).sum::<usize>();
+        Arc::new(Base {
+            strs: self.strs,
+            atoms: self.atoms,
+            objects: self.objects,
+            envs: self.envs,
+            object_bytes,
+        })
+    }
+
+    /// A request's heap: the base's objects copied (requests may change them), its
+    /// strings and names shared; at most `limit` bytes more.
+    pub fn from_base(base: &Arc<Base>, limit: usize) -> Heap {
+        Heap {
+            base: base.clone(),
+            strs: StrTable::default(),
+            atoms: AtomTable::default(),
+            objects: base.objects.clone(),
+            envs: base.envs.clone(),
+            used: base.object_bytes,
+            limit: limit.saturating_add(base.object_bytes),
+        }
+    }
+
+    /// Bytes counted so far.
+    pub fn used(&self) -> usize {
+        self.used
+    }
+
+    /// Counts `bytes` against the budget, before they are allocated.
+    pub fn charge(&mut self, bytes: usize) -> Result<(), MemoryExceeded> {
+        self.used = self.used.saturating_add(bytes);
+        if self.used > self.limit {
+            Err(MemoryExceeded)
+        } else {
+            Ok(())
+        }
+    }
+
+    // ------------------------------------------------------------ strings
+
+    fn base_strs(&self) -> usize {
+        self.base.strs.metas.len()
+    }
+
+    /// A string's WTF-8 bytes.
+    pub fn str_bytes(&self, s: StrId) -> &[u8] {
+        let i = s.0 as usize;
+        let n = self.base_strs();
+        if i < n {
+            self.base.strs.bytes(i)
+        } else {
+            self.strs.bytes(i - n)
+        }
+    }
+
+    fn meta(&self, s: StrId) -> StrMeta {
+        let i = s.0 as usize;
+        let n = self.base_strs();
+        if i < n {
+            self.base.strs.metas[i]
+        } else {
+            self.strs.metas[i - n]
+        }
+    }
+
+    /// Whether a string is all ASCII (its UTF-16 length is its byte length).
+    pub fn str_is_ascii(&self, s: StrId) -> bool {
+        self.meta(s).ascii
+    }
+
+    /// A string's bytes as `str` when it holds no lone surrogate (the usual case),
+    /// else a copy with each lone surrogate replaced by U+FFFD.
+    pub fn str_lossy(&self, s: StrId) -> std::borrow::Cow<'_, str> {
+        super::string::wtf8_to_str_lossy(self.str_bytes(s))
+    }
+
+    /// A new string from WTF-8 bytes.
+    pub fn alloc_str(&mut self, bytes: &[u8]) -> Result<StrId, MemoryExceeded> {
+        self.charge(bytes.len() + 16)?;
+        let i = self.strs.push(bytes);
+        Ok(StrId((self.base_strs() + i) as u32))
+    }
+
+    /// `a + b` for strings.
+    pub fn concat(&mut self, a: StrId, b: StrId) -> Result<StrId, MemoryExceeded> {
+        let mb = self.meta(b);
+        if mb.len == 0 {
+            return Ok(a);
+        }
+        let ma = self.meta(a);
+        if ma.len == 0 {
+            return Ok(b);
+        }
+        let total = ma.len as usize + mb.len as usize;
+        if total > u32::MAX as usize / 2 {
+            return Err(MemoryExceeded);
+        }
+        let n = self.base_strs();
+        let local_a = (a.0 as usize) >= n;
+        let ascii = ma.ascii && mb.ascii;
+        if local_a {
+            let buf = ma.buf as usize;
+            let at_end = self.strs.bufs[buf].len() == (ma.start + ma.len) as usize;
+            if at_end && (buf != 0 || total < OWN_BUFFER_FROM) {
+                // Append in place: `a`'s id still means its old bytes.
+                let b_bytes = self.str_bytes(b).to_vec();
+                let before = self.strs.bufs[buf].capacity();
+                self.strs.bufs[buf].extend_from_slice(&b_bytes);
+                let grown = self.strs.bufs[buf].capacity().saturating_sub(before);
+                self.charge(grown + 16)?;
+                self.strs.metas.push(StrMeta {
+                    buf: ma.buf,
+                    start: ma.start,
+                    len: total as u32,
+                    ascii,
+                });
+                return Ok(StrId((n + self.strs.metas.len() - 1) as u32));
+            }
+        }
+        if total >= OWN_BUFFER_FROM {
+            // A large string gets a buffer of its own, with room to grow.
+            self.charge(total * 2 + 16)?;
+            let mut buf = Vec::with_capacity(total * 2);
+            buf.extend_from_slice(self.str_bytes(a));
+            buf.extend_from_slice(self.str_bytes(b));
+            self.strs.bufs.push(buf);
+            self.strs.metas.push(StrMeta {
+                buf: (self.strs.bufs.len() - 1) as u32,
+                start: 0,
+                len: total as u32,
+                ascii,
+            });
+            return Ok(StrId((n + self.strs.metas.len() - 1) as u32));
+        }
+        let mut joined = Vec::with_capacity(total);
+        joined.extend_from_slice(self.str_bytes(a));
+        joined.extend_from_slice(self.str_bytes(b));
+        self.alloc_str(&joined)
+    }
+
+    // ------------------------------------------------------------ names
+
+    fn base_atoms(&self) -> usize {
+        self.base.atoms.names.len()
+    }
+
+    /// The key for a property name given as WTF-8 bytes (array indices included).
+    pub fn intern(&mut self, name: &[u8]) -> Result<Atom, MemoryExceeded> {
+        if let Some(i) = std::str::from_utf8(name).ok().and_then(crate::lang::number::array_index) {
+            if let Some(a) = Atom::index(i) {
+                return Ok(a);
+            }
+        }
+        if let Some(&i) = self.base.atoms.map.get(name) {
+            return Ok(Atom(i));
+        }
+        if let Some(&i) = self.atoms.map.get(name) {
+            return Ok(Atom(i));
+        }
+        self.charge(name.len() * 2 + 48)?;
+        let s = self.alloc_str(name)?;
+        let id = (self.base_atoms() + self.atoms.names.len()) as u32;
+        self.atoms.names.push(s);
+        self.atoms.map.insert(name.into(), id);
+        Ok(Atom(id))
+    }
+
+    /// The key for a string value.
+    pub fn intern_str(&mut self, s: StrId) -> Result<Atom, MemoryExceeded> {
+        // Copy out the bytes: interning may allocate into the same table.
+        let bytes = self.str_bytes(s);
+        if bytes.len() <= 64 {
+            let mut tmp = [0u8; 64];
+            tmp[..bytes.len()].copy_from_slice(bytes);
+            let n = bytes.len();
+            self.intern(&tmp[..n])
+        } else {
+            let owned = bytes.to_vec();
+            self.intern(&owned)
+        }
+    }
+
+    /// The key of a name already interned (no allocation), if it is.
+    pub fn lookup_atom(&self, name: &[u8]) -> Option<Atom> {
+        if let Some(i) = std::str::from_utf8(name).ok().and_then(crate::lang::number::array_index) {
+            return Atom::index(i);
+        }
+        self.base
+            .atoms
+            .map
+            .get(name)
+            .or_else(|| self.atoms.map.get(name))
+            .map(|&i| Atom(i))
+    }
+
+    /// The string of a name key; `None` for an index key (see [`Heap::atom_value`]).
+    pub fn atom_name(&self, a: Atom) -> Option<StrId> {
+        let i = a.name_index()?;
+        let n = self.base_atoms();
+        Some(if i < n {
+            self.base.atoms.names[i]
+        } else {
+            self.atoms.names[i - n]
+        })
+    }
+
+    /// A key as bytes, written into `buf` for index keys.
+    pub fn atom_bytes<'a>(&'a self, a: Atom, buf: &'a mut itoa::Buffer) -> &'a [u8] {
+        match a.as_index() {
+            Some(i) => buf.format(i).as_bytes(),
+            None => match self.atom_name(a) {
+                Some(s) => self.str_bytes(s),
+                None => b"",
+            },
+        }
+    }
+
+    /// A key as a string value (`Object.keys`).
+    pub fn atom_value(&mut self, a: Atom) -> Result<StrId, MemoryExceeded> {
+        match a.as_index() {
+            Some(i) => {
+                let mut buf = itoa::Buffer::new();
+                let digits = buf.format(i).as_bytes().to_vec();
+                self.alloc_str(&digits)
+            }
+            None => Ok(self.atom_name(a).unwrap_or(StrId(0))),
+        }
+    }
+
+    // ------------------------------------------------------------ objects
+
+    /// Allocates an object.
+    pub fn alloc(&mut self, object: Object) -> Result<ObjId, MemoryExceeded> {
+        self.charge(object.bytes())?;
+        self.objects.push(object);
+        Ok(ObjId((self.objects.len() - 1) as u32))
+    }
+
+    /// An object.
+    pub fn obj(&self, o: ObjId) -> &Object {
+        &self.objects[o.0 as usize]
+    }
+
+    /// An object, to change it.
+    pub fn obj_mut(&mut self, o: ObjId) -> &mut Object {
+        &mut self.objects[o.0 as usize]
+    }
+
+    /// Allocates an environment of `n` slots.
+    pub(crate) fn alloc_env(&mut self, parent: Option<EnvId>, n: usize) -> Result<EnvId, MemoryExceeded> {
+        self.charge(n * 16 + 32)?;
+        self.envs.push(Env {
+            parent,
+            slots: vec![Value::Undefined; n],
+        });
+        Ok(EnvId((self.envs.len() - 1) as u32))
+    }
+
+    /// An environment.
+    pub(crate) fn env(&self, e: EnvId) -> &Env {
+        &self.envs[e.0 as usize]
+    }
+
+    /// An environment, to change it.
+    pub(crate) fn env_mut(&mut self, e: EnvId) -> &mut Env {
+        &mut self.envs[e.0 as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_concatenation() {
+        let mut h = Heap::for_program(1 << 20);
+        let a = h.alloc_str(b"ab").unwrap();
+        let b = h.alloc_str(b"cd").unwrap();
+        let ab = h.concat(a, b).unwrap();
+        assert_eq!(h.str_bytes(ab), b"abcd");
+        assert_eq!(h.str_bytes(a), b"ab");
+        // Appending in a loop keeps earlier values intact.
+        let mut s = h.alloc_str(b"").unwrap();
+        let mut kept = Vec::new();
+        for i in 0..1000 {
+            let piece = h.alloc_str(format!("{i},").as_bytes()).unwrap();
+            s = h.concat(s, piece).unwrap();
+            if i % 100 == 0 {
+                kept.push((s, h.str_bytes(s).to_vec()));
+            }
+        }
+        for (id, bytes) in kept {
+            assert_eq!(h.str_bytes(id), &bytes[..]);
+        }
+        assert!(h.str_bytes(s).starts_with(b"0,1,2,"));
+        // Linear, not quadratic: far less than 1000 × the final length.
+        assert!(h.used() < 64 * 1024, "{}", h.used());
+    }
+
+    #[test]
+    fn interning_and_base() {
+        let mut h = Heap::for_program(1 << 20);
+        assert_eq!(h.intern(b"length").unwrap(), Atom::LENGTH);
+        let x = h.intern(b"x").unwrap();
+        assert_eq!(h.intern(b"x").unwrap(), x);
+        assert_eq!(h.intern(b"12").unwrap(), Atom::index(12).unwrap());
+        let base = h.freeze();
+        let mut r = Heap::from_base(&base, 1 << 20);
+        assert_eq!(r.intern(b"x").unwrap(), x);
+        let y = r.intern(b"y").unwrap();
+        assert_ne!(x, y);
+        assert_eq!(r.str_bytes(r.atom_name(y).unwrap()), b"y");
+        assert_eq!(r.lookup_atom(b"z"), None);
+    }
+
+    #[test]
+    fn budget() {
+        let mut h = Heap::for_program(1 << 20);
+        let base = {
+            let _ = h.alloc_str(b"x");
+            h.freeze()
+        };
+        let mut r = Heap::from_base(&base, 1000);
+        assert!(r.alloc_str(&[b'a'; 500]).is_ok());
+        assert_eq!(r.alloc_str(&[b'a'; 600]), Err(MemoryExceeded));
+    }
+}

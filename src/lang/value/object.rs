@@ -1,0 +1,463 @@
+//! Objects: property maps in JavaScript's key order, and what kind of object each is.
+
+use rustc_hash::FxHashMap;
+
+use super::{EnvId, Value};
+
+/// A property key: an interned name, or an array index.
+///
+/// Names are interned per program and per request, so comparing keys compares
+/// integers. Array indices (`"0"`, `"17"`) are keys of their own kind, because
+/// JavaScript orders them first, ascending, in every object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Atom(pub(crate) u32);
+
+const INDEX_BIT: u32 = 1 << 31;
+
+impl Atom {
+    /// The key of array index `i` (for `i < 2^31`; larger indices are names).
+    pub fn index(i: u32) -> Option<Atom> {
+        (i < INDEX_BIT).then_some(Atom(i | INDEX_BIT))
+    }
+
+    /// The array index this key stands for.
+    pub fn as_index(self) -> Option<u32> {
+        (self.0 & INDEX_BIT != 0).then_some(self.0 & !INDEX_BIT)
+    }
+
+    /// The name's position in the atom tables.
+    pub(crate) fn name_index(self) -> Option<usize> {
+        (self.0 & INDEX_BIT == 0).then_some(self.0 as usize)
+    }
+}
+
+macro_rules! well_known_atoms {
+    ($($konst:ident = $name:literal),+ $(,)?) => {
+        /// Names every program interns first, in this order, so the evaluator and
+        /// builtins can name them as constants.
+        pub(crate) const WELL_KNOWN: &[&str] = &[$($name),+];
+        #[allow(missing_docs)]
+        impl Atom {
+            well_known_atoms!(@consts 0u32; $($konst),+);
+        }
+    };
+    (@consts $n:expr; $konst:ident $(, $rest:ident)*) => {
+        pub const $konst: Atom = Atom($n);
+        well_known_atoms!(@consts $n + 1u32; $($rest),*);
+    };
+    (@consts $n:expr;) => {};
+}
+
+well_known_atoms! {
+    LENGTH = "length",
+    TYPE = "type",
+    CHILDREN = "children",
+    PROPS = "props",
+    STATE = "state",
+    CONTEXT = "context",
+    ACTION = "action",
+    ELEMENT = "element",
+    RETURN_VALUE = "returnValue",
+    MESSAGE = "message",
+    NAME = "name",
+    CODE = "code",
+    STACK = "stack",
+    CAUSE = "cause",
+    COMPONENT_ID = "componentId",
+    INITIAL_STATE = "initialState",
+    RENDER = "render",
+    CACHE = "cache",
+    MAX_AGE = "maxAge",
+    COMPONENTS = "components",
+    FETCH = "fetch",
+    EVENTS = "events",
+    TASK = "task",
+    ENVIRONMENT = "environment",
+    API = "api",
+    INTEGRATION = "integration",
+    WAIT_UNTIL = "waitUntil",
+    DYNAMIC_STATE = "dynamicState",
+    SET_CACHE = "setCache",
+    DOLLAR_STATE = "$state",
+    COMPLETE = "complete",
+    TO_JSON = "toJSON",
+    THEN = "then",
+    VALUE = "value",
+    DONE = "done",
+    INDEX = "index",
+    INPUT = "input",
+    GROUPS = "groups",
+    KEY = "key",
+    STATUS = "status",
+    HEADERS = "headers",
+    BODY = "body",
+    URL = "url",
+    METHOD = "method",
+    OK = "ok",
+    REASON = "reason",
+    QUEUE_TASK = "queueTask",
+    SCHEDULE = "schedule",
+    FETCH_PUBLISHED_SCRIPT = "fetch_published_script",
+    FETCH_VISITOR_AUTHENTICATION = "fetch_visitor_authentication",
+    EMPTY = "",
+    S_UNDEFINED = "undefined",
+    S_NULL = "null",
+    S_TRUE = "true",
+    S_FALSE = "false",
+    S_OBJECT = "object",
+    S_FUNCTION = "function",
+    S_NUMBER = "number",
+    S_STRING = "string",
+    S_BOOLEAN = "boolean",
+    S_NAN = "NaN",
+    S_OBJECT_OBJECT = "[object Object]",
+    S_COMMA = ",",
+}
+
+/// How many objects up to which a property lookup scans instead of hashing.
+const INDEX_FROM: usize = 8;
+
+/// An object's own properties, in JavaScript's order: array-index keys first,
+/// ascending, then names in insertion order.
+#[derive(Debug, Clone, Default)]
+pub struct Props {
+    entries: Vec<(Atom, Value)>,
+    /// Key → position, once the object is large enough for hashing to pay.
+    index: Option<Box<FxHashMap<Atom, u32>>>,
+    /// How many leading entries have index keys.
+    ints: u32,
+}
+
+impl Props {
+    /// No properties.
+    pub fn new() -> Props {
+        Props::default()
+    }
+
+    /// Room for `n` properties.
+    pub fn with_capacity(n: usize) -> Props {
+        Props {
+            entries: Vec::with_capacity(n),
+            index: None,
+            ints: 0,
+        }
+    }
+
+    /// The properties, in order.
+    pub fn entries(&self) -> &[(Atom, Value)] {
+        &self.entries
+    }
+
+    /// How many properties there are.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn position(&self, key: Atom) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(&key).map(|&i| i as usize),
+            None => self.entries.iter().position(|(k, _)| *k == key),
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: Atom) -> Option<Value> {
+        self.position(key).map(|i| self.entries[i].1)
+    }
+
+    /// Whether `key` is an own property.
+    pub fn has(&self, key: Atom) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Appends a property known to be absent, in a position that keeps the order
+    /// (a name after every other key): the fast path of object literals and JSON.
+    pub fn push_new_name(&mut self, key: Atom, value: Value) {
+        debug_assert!(key.as_index().is_none());
+        let i = self.entries.len();
+        self.entries.push((key, value));
+        self.note_insert(key, i);
+    }
+
+    /// Sets `key`: an existing key keeps its position; a new one takes its place in
+    /// JavaScript's order. Returns whether the key was new.
+    pub fn set(&mut self, key: Atom, value: Value) -> bool {
+        if let Some(i) = self.position(key) {
+            self.entries[i].1 = value;
+            return false;
+        }
+        match key.as_index() {
+            None => {
+                let i = self.entries.len();
+                self.entries.push((key, value));
+                self.note_insert(key, i);
+            }
+            Some(n) => {
+                let ints = self.ints as usize;
+                // Index keys sit first, ascending.
+                let at = self.entries[..ints]
+                    .partition_point(|(k, _)| k.as_index().is_some_and(|m| m < n));
+                self.entries.insert(at, (key, value));
+                self.ints += 1;
+                if at + 1 == self.entries.len() {
+                    self.note_insert(key, at);
+                } else {
+                    self.reindex();
+                }
+            }
+        }
+        true
+    }
+
+    /// Removes `key` (`delete o.k`); whether it was there.
+    pub fn remove(&mut self, key: Atom) -> bool {
+        let Some(i) = self.position(key) else {
+            return false;
+        };
+        self.entries.remove(i);
+        if key.as_index().is_some() {
+            self.ints -= 1;
+        }
+        self.reindex();
+        true
+    }
+
+    fn note_insert(&mut self, key: Atom, i: usize) {
+        match &mut self.index {
+            Some(index) => {
+                index.insert(key, i as u32);
+            }
+            None if self.entries.len() > INDEX_FROM => self.reindex(),
+            None => {}
+        }
+    }
+
+    fn reindex(&mut self) {
+        if self.entries.len() > INDEX_FROM {
+            let mut index = FxHashMap::with_capacity_and_hasher(self.entries.len(), Default::default());
+            for (i, (k, _)) in self.entries.iter().enumerate() {
+                index.insert(*k, i as u32);
+            }
+            self.index = Some(Box::new(index));
+        } else {
+            self.index = None;
+        }
+    }
+
+    /// Approximate bytes held, for the memory budget.
+    pub(crate) fn bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<(Atom, Value)>()
+            + self.index.as_ref().map_or(0, |i| i.capacity() * 16)
+    }
+}
+
+/// A function value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Func {
+    /// A function written in the program: its code and the environment it closed over.
+    Closure {
+        /// Index of its code in the program.
+        code: u32,
+        /// The environment of its definition.
+        env: Option<EnvId>,
+    },
+    /// A built-in function, with the receiver it is bound to (`undefined` for free
+    /// functions).
+    Native {
+        /// Which built-in.
+        id: u16,
+        /// The receiver.
+        this: Value,
+    },
+    /// A method of a built-in value read as a value (`arr.map`, `s.trim`): calling it
+    /// calls the method on `this`.
+    Method {
+        /// The method's name.
+        key: Atom,
+        /// The receiver.
+        this: Value,
+    },
+}
+
+/// A promise: settled, or waiting for a host operation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PromiseState {
+    /// Resolved with a value.
+    Fulfilled(Value),
+    /// Rejected with a reason.
+    Rejected(Value),
+    /// Waiting for host operation `n` of the request (`fetch`, an API call, …).
+    Pending(u32),
+}
+
+/// What kind of object an [`Object`] is.
+#[derive(Debug, Clone)]
+pub enum ObjKind {
+    /// A plain object.
+    Plain,
+    /// An array: its items (holes read as `undefined`).
+    Array(Vec<Value>),
+    /// A function.
+    Function(Func),
+    /// An error (`Error`, `TypeError`, `ExposableError`, …): its class and message.
+    /// The message is no enumerable property, as in JavaScript (`JSON.stringify` of an
+    /// error gives `{}`); `ExposableError`'s `name` and `code` are.
+    Error {
+        /// The class (see the evaluator's error classes).
+        class: u8,
+        /// The message (a string, or `undefined`).
+        message: Value,
+    },
+    /// A date: milliseconds since the epoch (NaN for an invalid date).
+    Date(f64),
+    /// A regular expression: its index in the program's or the request's table, and
+    /// its `lastIndex` (UTF-16), used by global and sticky matching.
+    RegExp {
+        /// The compiled expression.
+        index: u32,
+        /// Where the next global match starts.
+        last_index: u32,
+    },
+    /// A promise.
+    Promise(PromiseState),
+    /// A host object the built-ins define (URL, URLSearchParams, Response, Map, …):
+    /// its class and its data.
+    Host(HostKind, Box<HostData>),
+}
+
+/// The classes of host objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostKind {
+    /// `URL`.
+    Url,
+    /// `URLSearchParams` (its data may be tied to a URL).
+    SearchParams,
+    /// `Map`.
+    Map,
+    /// `Set`.
+    Set,
+    /// `Response`.
+    Response,
+    /// `Request`.
+    Request,
+    /// `Headers`.
+    Headers,
+}
+
+/// The data of host objects.
+#[derive(Debug, Clone)]
+pub enum HostData {
+    /// Pairs of strings (URLSearchParams, Headers); for the search parameters of a
+    /// URL, the URL object they belong to.
+    Pairs(Vec<(String, String)>, Option<super::ObjId>),
+    /// A URL, held as its parsed parts, with its `searchParams` object once made.
+    Url(Box<url::Url>, Option<super::ObjId>),
+    /// Entries of a Map or members of a Set, in insertion order.
+    Entries(Vec<(Value, Value)>),
+    /// A response of a fetch handler: status, headers, body.
+    Response {
+        /// The status.
+        status: u16,
+        /// The headers.
+        headers: Vec<(String, String)>,
+        /// The body.
+        body: Vec<u8>,
+    },
+    /// A request seen by a fetch handler.
+    Request {
+        /// The method.
+        method: String,
+        /// The URL.
+        url: String,
+        /// The headers.
+        headers: Vec<(String, String)>,
+        /// The body.
+        body: Vec<u8>,
+    },
+}
+
+/// A JavaScript object.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// Own properties.
+    pub props: Props,
+    /// What kind of object it is.
+    pub kind: ObjKind,
+    /// For an element made by JSX: its origin (1-based index into the program's
+    /// table of JSX sites, 0 for none), so that errors found in the output point at
+    /// the markup that made it.
+    pub origin: u32,
+}
+
+impl Object {
+    /// A plain object with these properties.
+    pub fn plain(props: Props) -> Object {
+        Object {
+            props,
+            kind: ObjKind::Plain,
+            origin: 0,
+        }
+    }
+
+    /// An array.
+    pub fn array(items: Vec<Value>) -> Object {
+        Object {
+            props: Props::new(),
+            kind: ObjKind::Array(items),
+            origin: 0,
+        }
+    }
+
+    /// Approximate bytes held, for the memory budget.
+    pub(crate) fn bytes(&self) -> usize {
+        std::mem::size_of::<Object>()
+            + self.props.bytes()
+            + match &self.kind {
+                ObjKind::Array(items) => items.capacity() * std::mem::size_of::<Value>(),
+                ObjKind::Host(_, data) => match &**data {
+                    HostData::Pairs(p, _) => p.iter().map(|(a, b)| a.len() + b.len() + 48).sum(),
+                    HostData::Entries(e) => e.len() * 32,
+                    HostData::Response { body, .. } | HostData::Request { body, .. } => body.len() + 256,
+                    HostData::Url(u, _) => u.as_str().len() + 128,
+                },
+                _ => 0,
+            }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_keys_come_first_ascending() {
+        let mut p = Props::new();
+        let b = Atom(5);
+        p.set(b, Value::Num(1.0));
+        p.set(Atom::index(10).unwrap(), Value::Num(2.0));
+        p.set(Atom::index(2).unwrap(), Value::Num(3.0));
+        p.set(Atom(6), Value::Num(4.0));
+        let keys: Vec<Atom> = p.entries().iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, vec![Atom::index(2).unwrap(), Atom::index(10).unwrap(), b, Atom(6)]);
+        // Re-setting keeps the position.
+        p.set(b, Value::Null);
+        assert_eq!(p.entries()[2], (b, Value::Null));
+    }
+
+    #[test]
+    fn large_objects_are_indexed() {
+        let mut p = Props::new();
+        for i in 0..100 {
+            p.set(Atom(100 + i), Value::Num(f64::from(i)));
+        }
+        assert_eq!(p.get(Atom(150)), Some(Value::Num(50.0)));
+        assert!(p.remove(Atom(150)));
+        assert_eq!(p.get(Atom(151)), Some(Value::Num(51.0)));
+        assert_eq!(p.get(Atom(150)), None);
+    }
+}
