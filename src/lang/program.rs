@@ -86,6 +86,8 @@ pub struct Program {
     pub(crate) files: Vec<SourceFile>,
     pub(crate) base: Arc<Base>,
     methods: FxHashMap<Atom, Method>,
+    /// The values of globals used as values, by global id.
+    globals: HashMap<u16, Value>,
     /// The components, in the integration's order.
     pub(crate) components: Vec<Registered>,
     /// The integration definition object (`createIntegration`'s argument), if any.
@@ -301,6 +303,7 @@ impl Program {
             }
         }
         let heap = std::mem::replace(&mut b.heap, Heap::for_program(0));
+        let globals = std::mem::take(&mut b.namespaces);
         let p = Program {
             functions: b.functions,
             sites: b.sites,
@@ -309,6 +312,7 @@ impl Program {
             files: b.files,
             base: Arc::new(Base::default()),
             methods,
+            globals,
             components: Vec::new(),
             integration: None,
             markup: None,
@@ -556,6 +560,11 @@ impl Program {
                 }
             })
             .collect()
+    }
+
+    /// The value of a global used as a value (`Object`, `Math`), when the program has it.
+    pub(crate) fn global_value(&self, id: u16) -> Option<Value> {
+        self.globals.get(&id).copied()
     }
 
     /// The method a property name stands for.

@@ -396,6 +396,38 @@ pub(crate) const RUNTIME_EXPORTS: &[(&str, RuntimeExport)] = &[
     ("ExposableError", RuntimeExport::Class(Native::NewExposableError)),
 ];
 
+/// The types `@gitbook/runtime` exports: an import of one (without `type`, as
+/// TypeScript allows) binds nothing at run time, and using it as a value is an error.
+pub(crate) const RUNTIME_TYPES: &[&str] = &[
+    "ComponentAction",
+    "ComponentDefinition",
+    "ComponentInstance",
+    "ComponentRenderCache",
+    "ConfigureContentSourceProps",
+    "ContentSourceDefinition",
+    "ContentSourceInput",
+    "EventByType",
+    "EventCallback",
+    "EventCallbackMap",
+    "EventType",
+    "ExtractTaskPayload",
+    "FetchEventCallback",
+    "FetchPublishScriptEventCallback",
+    "FetchVisitorAuthenticationEventCallback",
+    "InstallationConfigurationProps",
+    "IntegrationRuntimeDefinition",
+    "IntegrationTaskEventCallback",
+    "NonFetchEvent",
+    "OAuthConfig",
+    "OAuthConfiguration",
+    "OAuthResponse",
+    "PlainObject",
+    "RuntimeCallback",
+    "RuntimeContext",
+    "RuntimeEnvironment",
+    "SpaceInstallationConfigurationProps",
+];
+
 /// What an export of `@gitbook/runtime` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RuntimeExport {

@@ -510,6 +510,17 @@ impl Lower<'_> {
                         return;
                     }
                 };
+                if table::RUNTIME_TYPES.contains(&imported) {
+                    l.scopes[0].bindings.insert(
+                        local.name.clone(),
+                        Binding {
+                            slot: Slot::Env(u32::MAX),
+                            kind: BindingKind::TypeOnly,
+                            span: local.span,
+                        },
+                    );
+                    return;
+                }
                 let Some((_, export)) = table::RUNTIME_EXPORTS.iter().find(|(n, _)| *n == imported) else {
                     let s = suggest(imported, table::RUNTIME_EXPORTS.iter().map(|(n, _)| *n));
                     let d = Diagnostic::new(
@@ -518,7 +529,7 @@ impl Lower<'_> {
                         local.span,
                         format!("@gitbook/runtime has no export `{imported}` here"),
                     )
-                    .with_suggestion_or(s, "the runtime exports createComponent, createIntegration, createOAuthHandler, getOAuthToken and ExposableError");
+                    .with_suggestion_or(s, "the runtime's values here are createComponent, createIntegration and ExposableError");
                     l.push_diag(d);
                     return;
                 };
@@ -1308,6 +1319,21 @@ impl Lower<'_> {
     /// A name used as a value.
     fn ident(&mut self, name: &str, span: Span) -> ir::Expr {
         match resolve(&self.scopes, self.current_fn(), name) {
+            Resolved::Var(_, Binding {
+                kind: BindingKind::TypeOnly,
+                ..
+            }) => {
+                self.push_diag(
+                    Diagnostic::new(
+                        &self.file,
+                        DiagnosticKind::UnknownIdentifier,
+                        span,
+                        format!("`{name}` is a type of @gitbook/runtime, not a value"),
+                    )
+                    .with_help("use it in type positions only"),
+                );
+                ir::Expr::Const(Value::Undefined)
+            }
             Resolved::Var(place, _) => ir::Expr::Load(place),
             Resolved::Unreachable => {
                 self.error(

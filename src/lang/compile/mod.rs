@@ -101,7 +101,8 @@ pub(crate) struct Builder {
     pub regexes: Vec<RegexSource>,
     pub files: Vec<SourceFile>,
     natives: HashMap<u16, Value>,
-    namespaces: HashMap<u16, Value>,
+    /// The values of the globals used as values (`Math`, `Object`, …), by id.
+    pub namespaces: HashMap<u16, Value>,
     /// Property names the program defines anywhere (object keys, assigned members):
     /// a method call of one of these is the program's own, never a typo.
     pub defined_names: HashSet<String>,
@@ -112,7 +113,7 @@ pub(crate) const PROGRAM_MEMORY: usize = 256 * 1024 * 1024;
 
 impl Builder {
     pub(crate) fn new() -> Builder {
-        Builder {
+        let mut b = Builder {
             heap: Heap::for_program(PROGRAM_MEMORY),
             functions: Vec::new(),
             // Site 0 is "nowhere".
@@ -123,7 +124,12 @@ impl Builder {
             natives: HashMap::new(),
             namespaces: HashMap::new(),
             defined_names: HashSet::new(),
+        };
+        // `Object` is every plain object's `constructor`: always made.
+        if let Some((id, _)) = table::global("Object") {
+            let _ = b.global_value(id);
         }
+        b
     }
 
     /// Adds a file; its index.

@@ -26,6 +26,8 @@ pub(crate) enum BindingKind {
     Const,
     /// An import of a `@gitbook/runtime` export, known at compile time.
     Runtime(RuntimeExport),
+    /// An import of a type: no value at run time.
+    TypeOnly,
 }
 
 /// A declared name.

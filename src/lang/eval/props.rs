@@ -86,12 +86,7 @@ impl Vm<'_> {
         // Properties the kind of object defines.
         match &object.kind {
             ObjKind::Array(_) => self.method_value(obj, key, table::ARRAY_METHODS, site),
-            ObjKind::Plain => {
-                if key == Atom::KEY {
-                    return Ok(Value::Undefined);
-                }
-                self.method_value(obj, key, &[], site)
-            }
+            ObjKind::Plain => self.prototype_member(obj, key, site),
             ObjKind::Error { class, message } => {
                 let (class, message) = (*class, *message);
                 match key {
@@ -128,6 +123,28 @@ impl Vm<'_> {
             ObjKind::Date(_) => self.method_value(obj, key, table::OTHER_METHODS, site),
             ObjKind::Host(..) => crate::lang::builtins::host_get(self, o, key, site),
             ObjKind::Promise(_) => self.method_value(obj, key, &["then", "catch", "finally"], site),
+        }
+    }
+
+    /// What a plain object inherits from `Object.prototype`: its methods, and
+    /// `constructor` (the `Object` function).
+    fn prototype_member(&mut self, obj: Value, key: Atom, site: Site) -> R<Value> {
+        if key.as_index().is_some() {
+            return Ok(Value::Undefined);
+        }
+        let name = {
+            let mut buf = itoa::Buffer::new();
+            self.heap.atom_bytes(key, &mut buf).to_vec()
+        };
+        match &name[..] {
+            b"constructor" => {
+                let (id, _) = table::global("Object").unwrap_or((0, &table::GLOBALS[0]));
+                Ok(self.p.global_value(id).unwrap_or(Value::Undefined))
+            }
+            b"hasOwnProperty" | b"toString" | b"valueOf" | b"isPrototypeOf" | b"propertyIsEnumerable" | b"toLocaleString" => {
+                self.method_value(obj, key, &["valueOf", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString"], site)
+            }
+            _ => Ok(Value::Undefined),
         }
     }
 
@@ -231,7 +248,15 @@ impl Vm<'_> {
                 key == Atom::LENGTH || key.as_index().is_some_and(|i| (i as usize) < items.len())
             }
             ObjKind::Error { .. } => matches!(key, Atom::MESSAGE | Atom::NAME | Atom::STACK),
-            _ => false,
+            _ => {
+                // What every object inherits from Object.prototype.
+                let mut buf = itoa::Buffer::new();
+                matches!(
+                    self.heap.atom_bytes(key, &mut buf),
+                    b"constructor" | b"hasOwnProperty" | b"toString" | b"valueOf" | b"isPrototypeOf"
+                        | b"propertyIsEnumerable" | b"toLocaleString" | b"__proto__"
+                )
+            }
         }
     }
 
