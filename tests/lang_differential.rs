@@ -40,15 +40,26 @@ fn event_of(case: &str, index: usize, case_id: &str, step: &Value, env: &Value) 
     }
     let space = env["spaceInstallation"]["space"].clone();
     let mut e = serde_json::Map::new();
-    e.insert("eventId".into(), json!(format!("differential-{case}-{}", index + 1)));
+    e.insert(
+        "eventId".into(),
+        json!(format!("differential-{case}-{}", index + 1)),
+    );
     e.insert("type".into(), json!("ui_render"));
     e.insert("installationId".into(), env["installation"]["id"].clone());
     e.insert("spaceId".into(), space.clone());
-    e.insert("componentId".into(), step.get("componentId").cloned().unwrap_or(json!(case_id)));
-    e.insert("props".into(), step.get("props").cloned().unwrap_or(json!({})));
+    e.insert(
+        "componentId".into(),
+        step.get("componentId").cloned().unwrap_or(json!(case_id)),
+    );
+    e.insert(
+        "props".into(),
+        step.get("props").cloned().unwrap_or(json!({})),
+    );
     e.insert(
         "context".into(),
-        step.get("context").cloned().unwrap_or(json!({"type": "document", "theme": "light", "spaceId": space, "editable": true})),
+        step.get("context").cloned().unwrap_or(
+            json!({"type": "document", "theme": "light", "spaceId": space, "editable": true}),
+        ),
     );
     for k in ["state", "action"] {
         if let Some(v) = step.get(k) {
@@ -66,7 +77,9 @@ fn lone_surrogates_replaced(text: &str) -> String {
     let mut i = 0;
     let unit = |at: usize| -> Option<u16> {
         if b.get(at) == Some(&b'\\') && b.get(at + 1) == Some(&b'u') {
-            std::str::from_utf8(b.get(at + 2..at + 6)?).ok().and_then(|h| u16::from_str_radix(h, 16).ok())
+            std::str::from_utf8(b.get(at + 2..at + 6)?)
+                .ok()
+                .and_then(|h| u16::from_str_radix(h, 16).ok())
         } else {
             None
         }
@@ -78,7 +91,9 @@ fn lone_surrogates_replaced(text: &str) -> String {
             continue;
         }
         if let Some(u) = unit(i) {
-            if (0xD800..0xDC00).contains(&u) && unit(i + 6).is_some_and(|l| (0xDC00..0xE000).contains(&l)) {
+            if (0xD800..0xDC00).contains(&u)
+                && unit(i + 6).is_some_and(|l| (0xDC00..0xE000).contains(&l))
+            {
                 out.push_str(&text[i..i + 12]);
                 i += 12;
                 continue;
@@ -103,12 +118,17 @@ fn differential_cases_match_node() {
         .filter_map(|e| {
             let p = e.unwrap().path();
             let name = p.file_name()?.to_str()?.to_owned();
-            (name.ends_with(".ts") || name.ends_with(".tsx")).then(|| (name, std::fs::read_to_string(&p).unwrap()))
+            (name.ends_with(".ts") || name.ends_with(".tsx"))
+                .then(|| (name, std::fs::read_to_string(&p).unwrap()))
         })
         .collect();
-    let expected: Value =
-        serde_json::from_str(&lone_surrogates_replaced(&std::fs::read_to_string(Path::new(DIR).join("expected.json")).unwrap())).unwrap();
-    let base_env: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/events/environment.json").unwrap()).unwrap();
+    let expected: Value = serde_json::from_str(&lone_surrogates_replaced(
+        &std::fs::read_to_string(Path::new(DIR).join("expected.json")).unwrap(),
+    ))
+    .unwrap();
+    let base_env: Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/events/environment.json").unwrap())
+            .unwrap();
     let only = std::env::var("CASE").ok();
     let mut failures = Vec::new();
     let mut passed = 0;
@@ -120,7 +140,9 @@ fn differential_cases_match_node() {
             continue;
         }
         let steps_path = Path::new(DIR).join(format!("{case}.steps.json"));
-        let Ok(steps_text) = std::fs::read_to_string(&steps_path) else { continue };
+        let Ok(steps_text) = std::fs::read_to_string(&steps_path) else {
+            continue;
+        };
         let steps: Value = serde_json::from_str(&steps_text).unwrap();
         let program = match Program::load(name, &files[name], &files) {
             Ok(p) => p,
@@ -137,12 +159,21 @@ fn differential_cases_match_node() {
                 merge_patch(&mut env, p);
             }
             let event = event_of(case, i, &component_id, step, &base_env);
-            let outcome = ui_render(&program, &event, &serde_json::to_vec(&env).unwrap(), Limits::default(), HostState::new(1.7e12, 7));
+            let outcome = ui_render(
+                &program,
+                &event,
+                &serde_json::to_vec(&env).unwrap(),
+                Limits::default(),
+                HostState::new(1.7e12, 7),
+            );
             let Outcome::Done(r) = outcome else {
                 failures.push(format!("{case}[{i}]: suspended"));
                 continue;
             };
-            let label = format!("{case}[{i}] {}", step.get("name").and_then(Value::as_str).unwrap_or(""));
+            let label = format!(
+                "{case}[{i}] {}",
+                step.get("name").and_then(Value::as_str).unwrap_or("")
+            );
             let invalid = step.get("invalidOutput").is_some();
             if invalid {
                 if r.status == 200 {
@@ -157,18 +188,31 @@ fn differential_cases_match_node() {
                 Some(j) => serde_json::to_string(j).unwrap(),
                 None => want["text"].as_str().unwrap_or("").to_owned(),
             };
-            let ours = serde_json::from_str::<Value>(&body).map(|v| serde_json::to_string(&v).unwrap()).unwrap_or(body.clone());
+            let ours = serde_json::from_str::<Value>(&body)
+                .map(|v| serde_json::to_string(&v).unwrap())
+                .unwrap_or(body.clone());
             let cache = r.cache_control.clone();
             let want_cache = want["cacheControl"].as_str().map(str::to_owned);
-            if u64::from(r.status) != want["status"].as_u64().unwrap_or(0) || ours != want_body || cache != want_cache {
+            if u64::from(r.status) != want["status"].as_u64().unwrap_or(0)
+                || ours != want_body
+                || cache != want_cache
+            {
                 let diags: Vec<String> = r.diagnostics.iter().map(ToString::to_string).collect();
-                let at = ours.bytes().zip(want_body.bytes()).take_while(|(a, b)| a == b).count();
+                let at = ours
+                    .bytes()
+                    .zip(want_body.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
                 let from = at.saturating_sub(80);
                 let window = |s: &str| s.get(from..(at + 120).min(s.len())).unwrap_or(s).to_owned();
                 failures.push(format!(
                     "{label}:\n  node:       {} {:?} …{}\n  contentkit: {} {:?} …{}\n{}",
-                    want["status"], want_cache, window(&want_body),
-                    r.status, cache, window(&ours),
+                    want["status"],
+                    want_cache,
+                    window(&want_body),
+                    r.status,
+                    cache,
+                    window(&ours),
                     diags.join("\n")
                 ));
             } else {
@@ -179,6 +223,13 @@ fn differential_cases_match_node() {
     for f in &failures {
         eprintln!("FAIL {f}\n");
     }
-    eprintln!("differential: {passed} steps passed, {} failed", failures.len());
-    assert!(failures.is_empty(), "{} differential steps failed", failures.len());
+    eprintln!(
+        "differential: {passed} steps passed, {} failed",
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} differential steps failed",
+        failures.len()
+    );
 }

@@ -288,9 +288,11 @@ fn jsx_semantics() {
         </x>",
     );
     let out = t.render(&Scope::new()).unwrap();
+    // As @gitbook/runtime's JSX runtime does: children flattened one level, only
+    // `null` dropped; `undefined` is `null` in JSON.
     assert_eq!(
         serde_json::to_string(&out).unwrap(),
-        r#"{"type":"x","a":"s","b":1,"c":true,"e":null,"a2":{"type":"y"},"children":[true,0,"",1,2,{"type":"z"}]}"#
+        r#"{"type":"x","a":"s","b":1,"c":true,"e":null,"a2":{"type":"y"},"children":[null,false,true,0,"",[1],[[2]],{"type":"z"}]}"#
     );
     // Children written but all dropped: `children` is `[]`, as in GitBook's runtime.
     let out = template("<x>{null}</x>").render(&Scope::new()).unwrap();
@@ -339,7 +341,7 @@ fn type_errors_point_at_the_markup() {
     assert_eq!(e.kind(), DiagnosticKind::TypeError);
     assert_eq!(
         e.to_string(),
-        "t.ckx:2:13: error: TypeError: Cannot read properties of undefined (reading 'c')\n2 |   {props.a.b.c}\n  |             ^^"
+        "t.ckx:2:14: error: TypeError: Cannot read properties of undefined (reading 'c')\n2 |   {props.a.b.c}\n  |              ^"
     );
     let e = render_error("<x v={props.n[0]} />", &json!({"n": null}));
     assert!(
@@ -350,7 +352,7 @@ fn type_errors_point_at_the_markup() {
     let e = render_error("<x v={props.n.toUpperCase()} />", &json!({"n": 1}));
     assert!(
         e.to_string()
-            .contains("props.n.toUpperCase is not a function (props.n is a number)"),
+            .contains("TypeError: props.n.toUpperCase is not a function"),
         "{e}"
     );
     let e = render_error("<x v={Object.keys(props.none)} />", &json!({}));
@@ -379,7 +381,7 @@ fn validation_errors_point_at_the_element() {
     };
     assert_eq!(errors.len(), 1);
     assert_eq!(diagnostics.len(), 1);
-    let d = &diagnostics.0[0];
+    let d = diagnostics.first().unwrap();
     assert_eq!((d.line, d.column), (2, 45));
     assert!(
         d.message.contains("element.children[1].style"),
@@ -402,7 +404,11 @@ fn the_step_budget_stops_runaway_templates() {
         .render_with(&Scope::new().props(&props), &limits)
         .unwrap_err();
     assert_eq!(e.kind(), DiagnosticKind::StepLimit);
-    assert!(e.to_string().contains("more than 100000 steps"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("the step budget ran out (100000 steps)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -451,20 +457,28 @@ fn nesting_at_the_limit_renders_and_past_it_is_an_error() {
     }
     let deep = format!("<x v={{{}1{}}} />", "(".repeat(1000), ")".repeat(1000));
     let d = Template::compile_with(&deep, "deep.ckx", &plain()).unwrap_err();
-    assert_eq!(d.0[0].kind, DiagnosticKind::TooDeep);
-    assert!(d.to_string().contains("nesting deeper than 128 levels"));
-    // Long chains that do not nest are fine.
+    assert_eq!(d.first().unwrap().kind, DiagnosticKind::TooDeep);
+    assert!(d.to_string().contains("nested more than 128 levels deep"));
+    // Long chains of binary operators do not nest; runs of prefix operators and
+    // member accesses are bounded.
     let flat = format!(
         "<x v={{1{}}} w={{props{}}} z={{{}1}} />",
         " + 1".repeat(20_000),
-        "?.a".repeat(20_000),
-        "!".repeat(20_000)
+        "?.a".repeat(200),
+        "!".repeat(64)
     );
     let out = Template::compile_with(&flat, "flat.ckx", &plain())
         .unwrap()
         .render(&Scope::new())
         .unwrap();
     assert_eq!(out["v"], json!(20_001));
+    let long = format!("<x z={{{}1}} />", "!".repeat(65));
+    let d = Template::compile_with(&long, "long.ckx", &plain()).unwrap_err();
+    assert!(
+        d.to_string()
+            .contains("more than 64 prefix operators in a row"),
+        "{d}"
+    );
 }
 
 #[test]

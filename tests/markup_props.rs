@@ -422,11 +422,39 @@ fn round_trip(tree: &Value, options: &CompileOptions) -> Result<(), TestCaseErro
         .render(&Scope::new())
         .map_err(|e| TestCaseError::fail(format!("{e}\n--- markup:\n{markup}")))?;
     prop_assert_eq!(&back, tree, "markup:\n{}", markup);
+    // Keys come back in JavaScript's order: array indices first, ascending.
     prop_assert_eq!(
         serde_json::to_string(&back).unwrap(),
-        serde_json::to_string(tree).unwrap()
+        serde_json::to_string(&js_key_order(tree)).unwrap()
     );
     Ok(())
+}
+
+/// `value` with every object's keys in the order a JavaScript object keeps them.
+fn js_key_order(value: &Value) -> Value {
+    fn index(k: &str) -> Option<u32> {
+        let n: u32 = k.parse().ok()?;
+        (n.to_string() == k && n != u32::MAX).then_some(n)
+    }
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(js_key_order).collect()),
+        Value::Object(m) => {
+            let mut indices: Vec<(u32, &String)> =
+                m.keys().filter_map(|k| index(k).map(|n| (n, k))).collect();
+            indices.sort();
+            let mut out = Map::new();
+            for (_, k) in indices {
+                out.insert(k.clone(), js_key_order(&m[k]));
+            }
+            for (k, v) in m {
+                if index(k).is_none() {
+                    out.insert(k.clone(), js_key_order(v));
+                }
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
 }
 
 proptest! {

@@ -176,13 +176,17 @@ enum Initial {
     Computed(Box<dyn InitialState>),
 }
 
-/// A ContentKit component: id, initial state, action handler, render, cache age.
+/// A ContentKit component: id, initial state, action handler, render, cache age; or
+/// a component of a program written in the component language.
 pub struct Component {
     id: String,
     initial: Initial,
     action: Option<Box<dyn ActionHandler>>,
     render: Box<dyn Renderer>,
     cache_max_age: Option<u32>,
+    /// For a component of a component file: its program, which runs the whole
+    /// lifecycle (the fields above are unused then).
+    program: Option<Arc<crate::lang::program::Program>>,
 }
 
 impl std::fmt::Debug for Component {
@@ -191,8 +195,16 @@ impl std::fmt::Debug for Component {
             .field("id", &self.id)
             .field("has_action", &self.action.is_some())
             .field("cache_max_age", &self.cache_max_age)
+            .field("program", &self.program)
             .finish_non_exhaustive()
     }
+}
+
+/// A render of a component file never reaches this: its program renders.
+fn no_render(_: &Input<'_>) -> Result<Element, ComponentError> {
+    Err(ComponentError::Internal(
+        "this component is rendered by its program".into(),
+    ))
 }
 
 impl Component {
@@ -204,7 +216,24 @@ impl Component {
             action: None,
             render: Box::new(render),
             cache_max_age: None,
+            program: None,
         }
+    }
+
+    /// The component `id` of a program (see [`file`]).
+    pub fn from_program(
+        id: impl Into<String>,
+        program: Arc<crate::lang::program::Program>,
+    ) -> Self {
+        Component {
+            program: Some(program),
+            ..Component::new(id, no_render)
+        }
+    }
+
+    /// The program of a component written in a component file.
+    pub fn program(&self) -> Option<&Arc<crate::lang::program::Program>> {
+        self.program.as_ref()
     }
 
     /// The component's id.
@@ -248,6 +277,9 @@ impl Component {
     /// [`Component::render`] for a request the caller no longer needs: its props and
     /// state become the output's without being copied.
     pub fn render_owned(&self, request: RenderRequest) -> Result<Rendered, ComponentError> {
+        if let Some(program) = &self.program {
+            return file::render(program, &request);
+        }
         // Props and state are held as JSON values (always objects) so that handlers
         // and renders can read them as either without copying them again.
         let mut props = Value::Object(request.props);

@@ -64,6 +64,12 @@ pub enum ErrorKind {
         /// The element types this place takes.
         allowed: Vec<&'static str>,
     },
+    /// The output grew past its size limit.
+    #[error("output too large: more than {max} bytes")]
+    TooLarge {
+        /// The limit.
+        max: usize,
+    },
     /// A tree nested deeper than [`crate::element::MAX_DEPTH`].
     #[error("nested too deeply: at most {max} levels")]
     TooDeep {

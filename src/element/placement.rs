@@ -36,6 +36,12 @@ impl Place {
     }
 }
 
+/// Anywhere: every element type.
+pub const ANY: Place = Place {
+    kinds: ElementKind::ALL,
+    also: None,
+};
+
 /// The root of a render output: block, modal, configuration.
 pub const ROOT: Place = Place {
     kinds: &[K::Block, K::Modal, K::Configuration],

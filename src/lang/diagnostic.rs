@@ -151,7 +151,11 @@ impl Diagnostic {
 
     /// Adds `help: did you mean "x"?` when there is a suggestion, `help` otherwise.
     #[must_use]
-    pub fn with_suggestion_or(self, suggestion: Option<&str>, help: impl Into<String>) -> Diagnostic {
+    pub fn with_suggestion_or(
+        self,
+        suggestion: Option<&str>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
         match suggestion {
             Some(_) => self.with_suggestion(suggestion),
             None => self.with_help(help),
@@ -183,7 +187,11 @@ impl fmt::Display for Diagnostic {
                 .take(self.quote.column - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            write!(f, "\n{pad} | {lead}{}", "^".repeat(self.quote.underline.max(1)))?;
+            write!(
+                f,
+                "\n{pad} | {lead}{}",
+                "^".repeat(self.quote.underline.max(1))
+            )?;
         }
         if let Some(help) = &self.help {
             write!(f, "\nhelp: {help}")?;
@@ -266,8 +274,9 @@ impl Diagnostics {
     /// Sorts by file and position and drops exact duplicates.
     #[must_use]
     pub fn sorted(mut self) -> Diagnostics {
-        self.list
-            .sort_by(|a, b| (&a.file, a.span.start, a.span.end).cmp(&(&b.file, b.span.start, b.span.end)));
+        self.list.sort_by(|a, b| {
+            (&a.file, a.span.start, a.span.end).cmp(&(&b.file, b.span.start, b.span.end))
+        });
         self.list.dedup();
         self
     }

@@ -125,13 +125,24 @@ impl Vm<'_> {
             return Ok(None);
         };
         match result {
-            HostResult::Response { status, headers, body } => {
+            HostResult::Response {
+                status,
+                headers,
+                body,
+            } => {
                 let r = self.heap.charge(body.len() + 256);
                 self.mem(r, site)?;
                 let v = self.alloc(
                     Object {
                         props: Props::new(),
-                        kind: ObjKind::Host(HostKind::Response, Box::new(HostData::Response { status, headers, body })),
+                        kind: ObjKind::Host(
+                            HostKind::Response,
+                            Box::new(HostData::Response {
+                                status,
+                                headers,
+                                body,
+                            }),
+                        ),
                         origin: 0,
                     },
                     site,

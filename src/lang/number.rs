@@ -88,9 +88,14 @@ pub fn js_string_to_number(s: &str) -> f64 {
 pub fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
-        '\u{9}' | '\u{A}' | '\u{B}' | '\u{C}' | '\u{D}' | ' ' | '\u{A0}' | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+        '\u{9}' | '\u{A}' | '\u{B}' | '\u{C}' | '\u{D}' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
     )
 }
 
@@ -174,7 +179,10 @@ pub fn array_index(s: &str) -> Option<u32> {
         return None;
     }
     // 2^32 − 1 is not an index.
-    s.parse::<u64>().ok().filter(|&n| n < u64::from(u32::MAX)).map(|n| n as u32)
+    s.parse::<u64>()
+        .ok()
+        .filter(|&n| n < u64::from(u32::MAX))
+        .map(|n| n as u32)
 }
 
 #[cfg(test)]
@@ -216,7 +224,9 @@ mod tests {
         assert_eq!(js_string_to_number(".5"), 0.5);
         assert_eq!(js_string_to_number("5."), 5.0);
         assert_eq!(js_string_to_number("-Infinity"), f64::NEG_INFINITY);
-        for bad in ["abc", "1a", "inf", "NaN", "--1", "1e", ".", "+", "0x", "-0x1"] {
+        for bad in [
+            "abc", "1a", "inf", "NaN", "--1", "1e", ".", "+", "0x", "-0x1",
+        ] {
             assert!(js_string_to_number(bad).is_nan(), "{bad}");
         }
     }

@@ -25,7 +25,7 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_FILES: usize = 256;
 
 /// Where a program's files come from: the entry's imports are read through this.
-pub trait Sources {
+pub trait Sources: Sync {
     /// The text of the file at `path` (a path as resolved from an import), or `None`.
     fn read(&self, path: &str) -> Option<String>;
 }
@@ -82,6 +82,8 @@ pub struct Program {
     pub(crate) functions: Vec<ir::FuncCode>,
     pub(crate) sites: Vec<(u16, Span)>,
     pub(crate) origins: Vec<Origin>,
+    /// How call sites name their callee in "… is not a function".
+    pub(crate) callee_texts: HashMap<ir::Site, Box<str>>,
     pub(crate) regexes: Vec<Arc<JsRegex>>,
     pub(crate) files: Vec<SourceFile>,
     pub(crate) base: Arc<Base>,
@@ -99,8 +101,14 @@ pub struct Program {
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Program")
-            .field("files", &self.files.iter().map(SourceFile::name).collect::<Vec<_>>())
-            .field("components", &self.components.iter().map(|c| &c.id).collect::<Vec<_>>())
+            .field(
+                "files",
+                &self.files.iter().map(SourceFile::name).collect::<Vec<_>>(),
+            )
+            .field(
+                "components",
+                &self.components.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -116,7 +124,11 @@ fn resolve_path(from: &str, spec: &str) -> String {
         Some(i) => &from[..i],
         None => "",
     };
-    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
     for seg in spec.split('/') {
         match seg {
             "." | "" => {}
@@ -165,7 +177,19 @@ impl Program {
     /// "#, &NoSources).unwrap();
     /// assert_eq!(p.component_ids(), vec!["hello"]);
     /// ```
-    pub fn load(entry_name: &str, entry: &str, sources: &dyn Sources) -> Result<Program, Diagnostics> {
+    pub fn load(
+        entry_name: &str,
+        entry: &str,
+        sources: &dyn Sources,
+    ) -> Result<Program, Diagnostics> {
+        on_compile_stack(|| Program::load_here(entry_name, entry, sources))
+    }
+
+    fn load_here(
+        entry_name: &str,
+        entry: &str,
+        sources: &dyn Sources,
+    ) -> Result<Program, Diagnostics> {
         let mut b = Builder::new();
         let mut errors = Diagnostics::new();
         // Read and parse every file reachable from the entry.
@@ -183,7 +207,10 @@ impl Program {
                     &file,
                     DiagnosticKind::TooLarge,
                     Span::new(0, 0),
-                    format!("file too large: {} bytes, at most {MAX_FILE_BYTES}", text.len()),
+                    format!(
+                        "file too large: {} bytes, at most {MAX_FILE_BYTES}",
+                        text.len()
+                    ),
                 ));
                 asts.push(None);
                 b.add_file(file);
@@ -267,13 +294,28 @@ impl Program {
     }
 
     /// Compiles bare markup: one expression over `props`, `state`, `context`,
-    /// `action` and `element`; `require_root` asks for a root element.
-    pub fn markup(name: &str, source: &str, require_root: bool) -> Result<Program, Diagnostics> {
+    /// `action` and `element`; `require_root` asks for a root element, and
+    /// `check_elements` checks JSX against the element types (off: plain JSX).
+    pub fn markup(
+        name: &str,
+        source: &str,
+        require_root: bool,
+        check_elements: bool,
+    ) -> Result<Program, Diagnostics> {
+        on_compile_stack(|| Program::markup_here(name, source, require_root, check_elements))
+    }
+
+    fn markup_here(
+        name: &str,
+        source: &str,
+        require_root: bool,
+        check_elements: bool,
+    ) -> Result<Program, Diagnostics> {
         let mut b = Builder::new();
         let file = SourceFile::new(name, source);
         let expr = syntax::parse_markup(&file, MAX_NESTING)?;
         let idx = b.add_file(file);
-        let f = compile::compile_markup(&mut b, idx, &expr, require_root)?;
+        let f = compile::compile_markup(&mut b, idx, &expr, require_root, check_elements)?;
         let mut errors = Diagnostics::new();
         let (mut p, heap) = Program::from_builder(b, &mut errors);
         if !errors.is_empty() {
@@ -298,7 +340,12 @@ impl Program {
                 Ok(c) => regexes.push(Arc::new(c)),
                 Err(m) => {
                     let (file, span) = b.sites[r.site as usize];
-                    errors.push(Diagnostic::new(&b.files[usize::from(file)], DiagnosticKind::Unsupported, span, m));
+                    errors.push(Diagnostic::new(
+                        &b.files[usize::from(file)],
+                        DiagnosticKind::Unsupported,
+                        span,
+                        m,
+                    ));
                 }
             }
         }
@@ -308,6 +355,7 @@ impl Program {
             functions: b.functions,
             sites: b.sites,
             origins: b.origins,
+            callee_texts: std::mem::take(&mut b.callee_texts),
             regexes,
             files: b.files,
             base: Arc::new(Base::default()),
@@ -330,7 +378,11 @@ impl Program {
         errors: &mut Diagnostics,
     ) -> Heap {
         // Order: dependencies first (depth-first), cycles reported.
-        let by_file: HashMap<u16, usize> = modules.iter().enumerate().map(|(i, m)| (m.file, i)).collect();
+        let by_file: HashMap<u16, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.file, i))
+            .collect();
         let resolve = |m: &ModuleCode, spec: &str| -> Option<usize> {
             let target = resolve_path(&paths[usize::from(m.file)], spec);
             candidates(&target)
@@ -395,17 +447,29 @@ impl Program {
             let env = match vm.heap.alloc_env(None, m.env_size as usize) {
                 Ok(e) => e,
                 Err(_) => {
-                    errors.push(Diagnostic::new(file, DiagnosticKind::TooLarge, Span::new(0, 0), "the program exceeds its memory budget"));
+                    errors.push(Diagnostic::new(
+                        file,
+                        DiagnosticKind::TooLarge,
+                        Span::new(0, 0),
+                        "the program exceeds its memory budget",
+                    ));
                     break;
                 }
             };
             envs[i] = Some(env);
             // Bind imports of other files.
             for imp in &m.imports {
-                let Some(d) = resolve(m, &imp.from) else { continue };
+                let Some(d) = resolve(m, &imp.from) else {
+                    continue;
+                };
                 let value = match &imp.name {
-                    ImportName::Named(n) => exports[d].iter().find(|(e, _)| e == n).map(|(_, v)| *v),
-                    ImportName::Default => exports[d].iter().find(|(e, _)| e == "default").map(|(_, v)| *v),
+                    ImportName::Named(n) => {
+                        exports[d].iter().find(|(e, _)| e == n).map(|(_, v)| *v)
+                    }
+                    ImportName::Default => exports[d]
+                        .iter()
+                        .find(|(e, _)| e == "default")
+                        .map(|(_, v)| *v),
                     ImportName::Namespace => {
                         let mut props = Props::new();
                         for (n, v) in &exports[d] {
@@ -431,10 +495,22 @@ impl Program {
                             format!("\"{}\" has no export {what}", imp.from),
                         );
                         let s = match &imp.name {
-                            ImportName::Named(n) => crate::lang::diagnostic::suggest(n, names.iter().copied()),
+                            ImportName::Named(n) => {
+                                crate::lang::diagnostic::suggest(n, names.iter().copied())
+                            }
                             _ => None,
                         };
-                        errors.push(d.with_suggestion_or(s, format!("it exports {}", if names.is_empty() { "nothing".to_owned() } else { names.join(", ") })));
+                        errors.push(d.with_suggestion_or(
+                            s,
+                            format!(
+                                "it exports {}",
+                                if names.is_empty() {
+                                    "nothing".to_owned()
+                                } else {
+                                    names.join(", ")
+                                }
+                            ),
+                        ));
                     }
                 }
             }
@@ -443,7 +519,7 @@ impl Program {
             }
             vm.set_env(Some(env));
             let init_site = vm.p.functions[m.init as usize].site;
-            if let Err(f) = vm.call_closure(m.init, Some(env), &[], init_site) {
+            if let Err(f) = vm.call_closure(m.init, Some(env), Value::Undefined, &[], init_site) {
                 errors.push(load_error(&mut vm, f));
                 break;
             }
@@ -452,7 +528,9 @@ impl Program {
                 out.push((name.clone(), vm.heap.env(env).slots[*slot as usize]));
             }
             for r in &m.reexports {
-                let Some(d) = resolve(m, &r.from) else { continue };
+                let Some(d) = resolve(m, &r.from) else {
+                    continue;
+                };
                 match &r.names {
                     None => out.extend(exports[d].iter().filter(|(n, _)| n != "default").cloned()),
                     Some((imported, exported)) => {
@@ -484,7 +562,12 @@ impl Program {
         errors: &mut Diagnostics,
     ) {
         let entry = modules.iter().position(|m| m.file == 0);
-        let default = entry.and_then(|i| exports[i].iter().find(|(n, _)| n == "default").map(|(_, v)| *v));
+        let default = entry.and_then(|i| {
+            exports[i]
+                .iter()
+                .find(|(n, _)| n == "default")
+                .map(|(_, v)| *v)
+        });
         let integration = registry
             .integrations
             .iter()
@@ -505,7 +588,11 @@ impl Program {
                     _ => Vec::new(),
                 };
                 for item in items {
-                    match registry.components.iter().find(|c| Value::Obj(c.handle) == item) {
+                    match registry
+                        .components
+                        .iter()
+                        .find(|c| Value::Obj(c.handle) == item)
+                    {
                         Some(c) => self.components.push(c.clone()),
                         None => {
                             let (file, span) = self.sites[*site as usize];
@@ -535,7 +622,10 @@ impl Program {
                         span,
                         format!("component id \"{}\" is defined twice", c.id),
                     )
-                    .with_help(format!("the first is at {}:{line}:{col}", self.files[usize::from(ff)].name())),
+                    .with_help(format!(
+                        "the first is at {}:{line}:{col}",
+                        self.files[usize::from(ff)].name()
+                    )),
                 );
             }
         }
@@ -574,8 +664,17 @@ impl Program {
     }
 
     /// A diagnostic at a site.
-    pub(crate) fn diagnostic(&self, site: ir::Site, kind: DiagnosticKind, message: impl Into<String>) -> Diagnostic {
-        let (file, span) = self.sites.get(site as usize).copied().unwrap_or((0, Span::default()));
+    pub(crate) fn diagnostic(
+        &self,
+        site: ir::Site,
+        kind: DiagnosticKind,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let (file, span) = self
+            .sites
+            .get(site as usize)
+            .copied()
+            .unwrap_or((0, Span::default()));
         match self.files.get(usize::from(file)) {
             Some(f) => Diagnostic::new(f, kind, span, message),
             None => Diagnostic::unlocated("<program>", kind, message),
@@ -585,6 +684,42 @@ impl Program {
     /// The source files.
     pub fn files(&self) -> &[SourceFile] {
         &self.files
+    }
+}
+
+/// The stack compiling runs on: parsing recurses once per nesting level (up to
+/// [`MAX_NESTING`]), which takes far more stack in debug builds than a thread of a test
+/// harness or a server has. Native builds compile on a thread of their own with room
+/// to spare; WebAssembly (one thread) compiles where it is.
+const COMPILE_STACK: usize = 64 * 1024 * 1024;
+
+fn on_compile_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let mut f = Some(f);
+        let outcome = std::thread::scope(|s| {
+            let spawned = std::thread::Builder::new()
+                .name("contentkit-compile".into())
+                .stack_size(COMPILE_STACK)
+                .spawn_scoped(s, || f.take().map(|f| f()));
+            spawned.map(|h| h.join())
+        });
+        match outcome {
+            Ok(Ok(Some(r))) => r,
+            // A panic in the compiler is a bug: it goes on where it would have.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread could be made: compile here.
+            Ok(Ok(None)) | Err(_) => match f {
+                Some(f) => f(),
+                None => std::panic::resume_unwind(Box::new(
+                    "the compiler thread ended without a result",
+                )),
+            },
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        f()
     }
 }
 

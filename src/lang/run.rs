@@ -65,14 +65,20 @@ impl<'v> JsonView for View<'v> {
             Value::Undefined => Kind::Absent,
             Value::Null => Kind::Null,
             Value::Bool(_) => Kind::Bool,
+            // JSON has no NaN or Infinity: JSON.stringify writes them as null.
+            Value::Num(n) if !n.is_finite() => Kind::Null,
             Value::Num(_) => Kind::Number,
             Value::Str(_) => Kind::String,
             Value::Obj(o) => match self.vm.heap.obj(o).kind {
+                // A getter's property: the view cannot run code, so it is left out.
+                ObjKind::Accessor { .. } => Kind::Absent,
                 ObjKind::Array(_) => Kind::Array,
                 ObjKind::Function(_) => Kind::Absent,
                 // `toJSON` of dates and URLs: their strings (an invalid date: null).
                 ObjKind::Date(t) if t.is_nan() => Kind::Null,
-                ObjKind::Date(_) | ObjKind::Host(crate::lang::value::HostKind::Url, _) => Kind::String,
+                ObjKind::Date(_) | ObjKind::Host(crate::lang::value::HostKind::Url, _) => {
+                    Kind::String
+                }
                 _ => Kind::Object,
             },
         }
@@ -90,10 +96,12 @@ impl<'v> JsonView for View<'v> {
         match self.v {
             Value::Str(s) => std::borrow::Cow::Borrowed(self.vm.heap.str_bytes(s)),
             Value::Obj(o) => match self.vm.heap.obj(o).kind {
-                ObjKind::Date(t) => std::borrow::Cow::Owned(crate::lang::builtins::date::iso(t).into_bytes()),
-                ObjKind::Host(crate::lang::value::HostKind::Url, _) => {
-                    std::borrow::Cow::Owned(crate::lang::builtins::url::to_string(self.vm, o).into_bytes())
+                ObjKind::Date(t) => {
+                    std::borrow::Cow::Owned(crate::lang::builtins::date::iso(t).into_bytes())
                 }
+                ObjKind::Host(crate::lang::value::HostKind::Url, _) => std::borrow::Cow::Owned(
+                    crate::lang::builtins::url::to_string(self.vm, o).into_bytes(),
+                ),
                 _ => std::borrow::Cow::Borrowed(b""),
             },
             _ => std::borrow::Cow::Borrowed(b""),
@@ -119,7 +127,11 @@ impl<'v> JsonView for View<'v> {
         // An `undefined` array item is `null` in JSON.
         View {
             vm: self.vm,
-            v: if v == Value::Undefined { Value::Null } else { v },
+            v: if v == Value::Undefined {
+                Value::Null
+            } else {
+                v
+            },
         }
     }
     fn for_each_member(&self, f: &mut dyn FnMut(&[u8], Self)) {
@@ -132,13 +144,20 @@ impl<'v> JsonView for View<'v> {
                     let mut buf = itoa::Buffer::new();
                     f(buf.format(n).as_bytes(), view);
                 }
-                None => f(heap.atom_name(k).map_or(&b""[..], |s| heap.str_bytes(s)), view),
+                None => f(
+                    heap.atom_name(k).map_or(&b""[..], |s| heap.str_bytes(s)),
+                    view,
+                ),
             }
         }
     }
     fn get(self, key: &str) -> Option<Self> {
         let Value::Obj(o) = self.v else { return None };
-        let atom = if key == "type" { Atom::TYPE } else { self.vm.heap.lookup_atom(key.as_bytes())? };
+        let atom = if key == "type" {
+            Atom::TYPE
+        } else {
+            self.vm.heap.lookup_atom(key.as_bytes())?
+        };
         let v = self.vm.heap.obj(o).props.get(atom)?;
         let view = View { vm: self.vm, v };
         (view.kind() != Kind::Absent).then_some(view)
@@ -158,27 +177,69 @@ pub(crate) fn fault_diagnostic(vm: &mut Vm<'_>, f: Fault) -> Diagnostic {
             let (kind, message) = match v {
                 Value::Obj(o) => match vm.heap.obj(o).kind {
                     ObjKind::Error { class, .. } => {
-                        let text = vm.to_string(v, site).map(|s| vm.heap.str_lossy(s).into_owned()).unwrap_or_default();
-                        let kind = if class == error_class::TYPE_ERROR { DiagnosticKind::TypeError } else { DiagnosticKind::Thrown };
+                        let text = vm
+                            .to_string(v, site)
+                            .map(|s| vm.heap.str_lossy(s).into_owned())
+                            .unwrap_or_default();
+                        let kind = if class == error_class::TYPE_ERROR {
+                            DiagnosticKind::TypeError
+                        } else {
+                            DiagnosticKind::Thrown
+                        };
                         (kind, text)
                     }
-                    _ => (DiagnosticKind::Thrown, format!("uncaught {}", describe_thrown(vm, v, site))),
+                    _ => (
+                        DiagnosticKind::Thrown,
+                        format!("uncaught {}", describe_thrown(vm, v, site)),
+                    ),
                 },
-                other => (DiagnosticKind::Thrown, format!("uncaught {}", describe_thrown(vm, other, site))),
+                other => (
+                    DiagnosticKind::Thrown,
+                    format!("uncaught {}", describe_thrown(vm, other, site)),
+                ),
             };
             vm.p.diagnostic(site, kind, message)
         }
         Fault::Limit(limit, site) => {
             let (kind, message) = match limit {
-                Limit::Steps => (DiagnosticKind::StepLimit, format!("the step budget ran out ({} steps): an endless loop?", vm.limits.max_steps)),
-                Limit::Memory => (DiagnosticKind::SizeLimit, format!("the memory budget ran out ({} bytes)", vm.limits.max_memory)),
-                Limit::CallDepth => (DiagnosticKind::SizeLimit, format!("calls nested more than {} deep: endless recursion?", vm.limits.max_call_depth)),
-                Limit::ValueDepth => (DiagnosticKind::SizeLimit, format!("a value nested more than {} deep", vm.limits.max_value_depth)),
+                Limit::Steps => (
+                    DiagnosticKind::StepLimit,
+                    format!(
+                        "the step budget ran out ({} steps): an endless loop?",
+                        vm.limits.max_steps
+                    ),
+                ),
+                Limit::Memory => (
+                    DiagnosticKind::SizeLimit,
+                    format!("the memory budget ran out ({} bytes)", vm.limits.max_memory),
+                ),
+                Limit::CallDepth => (
+                    DiagnosticKind::SizeLimit,
+                    format!(
+                        "calls nested more than {} deep: endless recursion?",
+                        vm.limits.max_call_depth
+                    ),
+                ),
+                Limit::ValueDepth => (
+                    DiagnosticKind::SizeLimit,
+                    format!(
+                        "a value nested more than {} deep",
+                        vm.limits.max_value_depth
+                    ),
+                ),
             };
             vm.p.diagnostic(site, kind, message)
         }
-        Fault::Suspend => vm.p.diagnostic(vm.site, DiagnosticKind::Thrown, "awaited a host operation that cannot run here"),
-        Fault::Short => vm.p.diagnostic(vm.site, DiagnosticKind::Thrown, "internal: an optional chain escaped"),
+        Fault::Suspend => vm.p.diagnostic(
+            vm.site,
+            DiagnosticKind::Thrown,
+            "awaited a host operation that cannot run here",
+        ),
+        Fault::Short => vm.p.diagnostic(
+            vm.site,
+            DiagnosticKind::Thrown,
+            "internal: an optional chain escaped",
+        ),
     }
 }
 
@@ -208,7 +269,9 @@ pub fn error_body(message: &str) -> Vec<u8> {
 fn failure(vm: &mut Vm<'_>, f: Fault) -> Outcome {
     if let Fault::Suspend = f {
         let start = vm.host.results.len();
-        return Outcome::NeedsHost(vm.host.requested[start.min(vm.host.requested.len())..].to_vec());
+        return Outcome::NeedsHost(
+            vm.host.requested[start.min(vm.host.requested.len())..].to_vec(),
+        );
     }
     let mut status = 500;
     let mut message = "Internal server error".to_owned();
@@ -218,7 +281,12 @@ fn failure(vm: &mut Vm<'_>, f: Fault) -> Outcome {
             message: m,
         } = vm.heap.obj(o).kind
         {
-            let code = vm.heap.obj(o).props.get(Atom::CODE).unwrap_or(Value::Num(400.0));
+            let code = vm
+                .heap
+                .obj(o)
+                .props
+                .get(Atom::CODE)
+                .unwrap_or(Value::Num(400.0));
             status = match code {
                 Value::Num(n) if (200.0..=599.0).contains(&n) && n.fract() == 0.0 => n as u16,
                 _ => 500,
@@ -239,7 +307,13 @@ fn failure(vm: &mut Vm<'_>, f: Fault) -> Outcome {
 }
 
 /// Answers a `ui_render` event (its JSON bytes) with the component it names.
-pub fn ui_render(program: &Program, event: &[u8], environment: &[u8], limits: Limits, host: HostState) -> Outcome {
+pub fn ui_render(
+    program: &Program,
+    event: &[u8],
+    environment: &[u8],
+    limits: Limits,
+    host: HostState,
+) -> Outcome {
     let mut vm = Vm::new(program, limits, host);
     vm.host.environment_json = environment.to_vec();
     match render(&mut vm, event) {
@@ -259,7 +333,9 @@ fn render(vm: &mut Vm<'_>, event: &[u8]) -> R<Response> {
     let depth = vm.limits.max_value_depth;
     let event = match crate::lang::value::json::parse(&mut vm.heap, event, depth) {
         Ok(v) => v,
-        Err(crate::lang::value::json::JsonError::Memory) => return Err(Fault::Limit(Limit::Memory, 0)),
+        Err(crate::lang::value::json::JsonError::Memory) => {
+            return Err(Fault::Limit(Limit::Memory, 0))
+        }
         Err(e) => {
             return Ok(Response {
                 status: 400,
@@ -284,17 +360,40 @@ fn render(vm: &mut Vm<'_>, event: &[u8]) -> R<Response> {
     };
     let def = component.def;
     let site = component.site;
+    // `cache: { maxAge }`, this language's extension: as if `setCache` ran first.
+    let cache = get(vm, def, Atom::CACHE)?;
+    if let Value::Obj(_) = cache {
+        let age = get(vm, cache, Atom::MAX_AGE)?;
+        if age != Value::Undefined {
+            vm.host.cache_max_age = Some(age);
+        }
+    }
+    let context = match runtime_context(vm, site)? {
+        Ok(c) => c,
+        Err(message) => {
+            return Ok(Response {
+                status: 400,
+                body: error_body(&format!("Invalid JSON in \"environment\" field: {message}")),
+                cache_control: None,
+                diagnostics: Vec::new(),
+            })
+        }
+    };
     let props = get(vm, event, Atom::PROPS)?;
     let render_context = get(vm, event, Atom::CONTEXT)?;
     let action = get(vm, event, Atom::ACTION)?;
-    let context = runtime_context(vm, site)?;
     // `event.state || initialState(…)`.
     let mut state = get(vm, event, Atom::STATE)?;
     if !crate::lang::eval::ops::truthy(vm, state) {
         let initial = get(vm, def, Atom::INITIAL_STATE)?;
         state = if vm.is_function(initial) {
             vm.site = site;
-            let v = vm.call(initial, Value::Undefined, &[props, render_context, context], site)?;
+            let v = vm.call(
+                initial,
+                Value::Undefined,
+                &[props, render_context, context],
+                site,
+            )?;
             vm.await_value(v, site)?
         } else if crate::lang::eval::ops::truthy(vm, initial) {
             initial
@@ -327,12 +426,14 @@ fn render(vm: &mut Vm<'_>, event: &[u8]) -> R<Response> {
                 }
             }
             // `{...instance, ...actionResult}`.
-            let mut merged = vm.heap.obj(match instance {
-                Value::Obj(o) => o,
-                _ => return Err(vm.type_error("internal: no instance", site)),
-            })
-            .props
-            .clone();
+            let mut merged = vm
+                .heap
+                .obj(match instance {
+                    Value::Obj(o) => o,
+                    _ => return Err(vm.type_error("internal: no instance", site)),
+                })
+                .props
+                .clone();
             vm.spread_into(&mut merged, result)?;
             instance = vm.alloc(Object::plain(merged), site)?;
         }
@@ -373,8 +474,9 @@ fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
     )
 }
 
-/// The runtime context: `{environment, waitUntil}`.
-fn runtime_context(vm: &mut Vm<'_>, site: Site) -> R<Value> {
+/// The runtime context: `{environment, waitUntil}`; `Err` with a message when the
+/// environment is not JSON.
+fn runtime_context(vm: &mut Vm<'_>, site: Site) -> R<Result<Value, String>> {
     let env_json = std::mem::take(&mut vm.host.environment_json);
     let depth = vm.limits.max_value_depth;
     let environment = if env_json.is_empty() {
@@ -382,8 +484,10 @@ fn runtime_context(vm: &mut Vm<'_>, site: Site) -> R<Value> {
     } else {
         match crate::lang::value::json::parse(&mut vm.heap, &env_json, depth) {
             Ok(v) => v,
-            Err(crate::lang::value::json::JsonError::Memory) => return Err(Fault::Limit(Limit::Memory, site)),
-            Err(_) => vm.alloc(Object::plain(Props::new()), site)?,
+            Err(crate::lang::value::json::JsonError::Memory) => {
+                return Err(Fault::Limit(Limit::Memory, site))
+            }
+            Err(e) => return Ok(Err(e.to_string())),
         }
     };
     vm.host.environment_json = env_json;
@@ -391,7 +495,7 @@ fn runtime_context(vm: &mut Vm<'_>, site: Site) -> R<Value> {
     let mut p = Props::with_capacity(2);
     p.push_new_name(Atom::ENVIRONMENT, environment);
     p.push_new_name(Atom::WAIT_UNTIL, wait_until);
-    vm.alloc(Object::plain(p), site)
+    vm.alloc(Object::plain(p), site).map(Ok)
 }
 
 fn cache_control(vm: &mut Vm<'_>, site: Site) -> R<Option<String>> {
@@ -421,17 +525,39 @@ static OUTPUT: RecordShape = RecordShape {
     owner: "element output",
     tag: None,
     fields: &[
-        Field { key: "type", required: false, shape: Shape::Enum(&["element"]) },
-        Field { key: "state", required: true, shape: Shape::Object },
-        Field { key: "props", required: true, shape: Shape::PlainObject },
-        Field { key: "element", required: true, shape: Shape::Element(placement::ROOT) },
+        Field {
+            key: "type",
+            required: false,
+            shape: Shape::Enum(&["element"]),
+        },
+        Field {
+            key: "state",
+            required: true,
+            shape: Shape::Object,
+        },
+        Field {
+            key: "props",
+            required: true,
+            shape: Shape::PlainObject,
+        },
+        Field {
+            key: "element",
+            required: true,
+            shape: Shape::Element(placement::ROOT),
+        },
     ],
     limits: &[],
 };
 
 /// `{"type":"element","state":…,"props":…,"element":…}`, checked as it is written:
 /// the state an object, the props a plain object, the element a root element.
-fn write_output(vm: &mut Vm<'_>, state: Value, props: Value, element: Value, site: Site) -> R<Response> {
+fn write_output(
+    vm: &mut Vm<'_>,
+    state: Value,
+    props: Value,
+    element: Value,
+    site: Site,
+) -> R<Response> {
     let mut p = Props::with_capacity(4);
     let tag = vm.str_value("element", site)?;
     p.push_new_name(Atom::TYPE, tag);
@@ -442,13 +568,23 @@ fn write_output(vm: &mut Vm<'_>, state: Value, props: Value, element: Value, sit
     let mut body = Vec::with_capacity(1024);
     let view = View { vm, v: output };
     let mut diagnostics = Vec::new();
-    if let Err(e) = write_checked(view, &Shape::Record(&OUTPUT), "", &mut body) {
+    let max = vm.limits.max_memory;
+    if let Err(e) =
+        crate::render::json::write_checked_within(view, &Shape::Record(&OUTPUT), "", &mut body, max)
+    {
         for (err, origin) in e.errors.iter().zip(e.origins.iter()) {
             let site = match origin {
                 0 => site,
-                o => vm.p.origins.get(*o as usize - 1).map_or(site, |x| x.site),
+                &o => {
+                    vm.p.origins
+                        .get(o as usize - 1)
+                        .map_or(site, |x| x.site_for(&err.path))
+                }
             };
-            diagnostics.push(vm.p.diagnostic(site, DiagnosticKind::InvalidElement, err.to_string()).with_help(help_for(&err.kind)));
+            diagnostics.push(
+                vm.p.diagnostic(site, DiagnosticKind::InvalidElement, err.to_string())
+                    .with_help(help_for(&err.kind)),
+            );
         }
         return Ok(Response {
             status: 500,
@@ -477,4 +613,127 @@ fn help_for(kind: &crate::element::ErrorKind) -> String {
         }
         _ => "the rendered element does not fit the ContentKit element types".into(),
     }
+}
+
+/// The values a bare markup file reads, as JSON text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkupScope<'a> {
+    /// `props` (and `element.props`); `{}` when `None`.
+    pub props: Option<&'a [u8]>,
+    /// `state` (and `element.state`); `{}` when `None`.
+    pub state: Option<&'a [u8]>,
+    /// `context` (and `element.context`); `{}` when `None`.
+    pub context: Option<&'a [u8]>,
+    /// `action`; `undefined` when `None`.
+    pub action: Option<&'a [u8]>,
+}
+
+/// How a markup render failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarkupFailure {
+    /// A fault: a TypeError, a thrown value, a budget.
+    Fault(Diagnostic),
+    /// The output is no valid element: its errors, located, and as JSON paths.
+    Invalid(Vec<Diagnostic>, crate::element::ValidationErrors),
+}
+
+/// Renders a program made by [`Program::markup`], writing the element as JSON:
+/// checked against `shape` (a root element, any element) or, with `None`, plain.
+pub fn render_markup(
+    program: &Program,
+    scope: &MarkupScope<'_>,
+    limits: Limits,
+    shape: Option<&Shape>,
+) -> Result<Vec<u8>, MarkupFailure> {
+    let mut vm = Vm::new(program, limits, HostState::default());
+    match markup_inner(&mut vm, scope, shape) {
+        Ok(r) => r,
+        Err(f) => Err(MarkupFailure::Fault(fault_diagnostic(&mut vm, f))),
+    }
+}
+
+fn markup_inner(
+    vm: &mut Vm<'_>,
+    scope: &MarkupScope<'_>,
+    shape: Option<&Shape>,
+) -> R<Result<Vec<u8>, MarkupFailure>> {
+    let Some(f) = vm.p.markup else {
+        return Err(vm.type_error("not a markup program", 0));
+    };
+    let depth = vm.limits.max_value_depth;
+    let mut parse = |vm: &mut Vm<'_>, text: Option<&[u8]>, default_empty: bool| -> R<Value> {
+        match text {
+            Some(t) => match crate::lang::value::json::parse(&mut vm.heap, t, depth) {
+                Ok(v) => Ok(v),
+                Err(crate::lang::value::json::JsonError::Memory) => {
+                    Err(Fault::Limit(Limit::Memory, 0))
+                }
+                Err(e) => Err(vm.throw(error_class::SYNTAX_ERROR, e.to_string(), 0)),
+            },
+            None if default_empty => vm.alloc(Object::plain(Props::new()), 0),
+            None => Ok(Value::Undefined),
+        }
+    };
+    let props = parse(vm, scope.props, true)?;
+    let state = parse(vm, scope.state, true)?;
+    let context = parse(vm, scope.context, true)?;
+    let action = parse(vm, scope.action, false)?;
+    let element = instance(vm, state, props, context, 0)?;
+    let dynamic_state = native(vm, Native::ElementDynamicState, 0)?;
+    let site = vm.p.functions[f as usize].site;
+    vm.site = site;
+    let out = vm.call_closure(
+        f,
+        None,
+        Value::Undefined,
+        &[props, state, context, action, element, dynamic_state],
+        site,
+    )?;
+    let mut body = Vec::new();
+    let view = View { vm, v: out };
+    let max = vm.limits.max_memory;
+    let result = crate::render::json::write_checked_within(
+        view,
+        shape.unwrap_or(&Shape::Any),
+        "element",
+        &mut body,
+        max,
+    );
+    if let Err(e) = result {
+        if let Some(err) = e
+            .errors
+            .iter()
+            .find(|x| matches!(x.kind, crate::element::ErrorKind::TooLarge { .. }))
+        {
+            return Ok(Err(MarkupFailure::Fault(vm.p.diagnostic(
+                site,
+                DiagnosticKind::SizeLimit,
+                err.to_string(),
+            ))));
+        }
+        let mut diagnostics = Vec::new();
+        for (err, origin) in e.errors.iter().zip(e.origins.iter()) {
+            let at = match origin {
+                0 => site,
+                &o => {
+                    vm.p.origins
+                        .get(o as usize - 1)
+                        .map_or(site, |x| x.site_for(&err.path))
+                }
+            };
+            diagnostics.push(
+                vm.p.diagnostic(
+                    at,
+                    DiagnosticKind::InvalidElement,
+                    format!("invalid element: {err}"),
+                )
+                .with_help(help_for(&err.kind)),
+            );
+        }
+        return Ok(Err(MarkupFailure::Invalid(diagnostics, e.errors)));
+    }
+    if view.kind() == Kind::Absent {
+        body = b"null".to_vec();
+    }
+    Ok(Ok(body))
 }

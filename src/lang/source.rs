@@ -222,6 +222,9 @@ mod tests {
 
         let f = SourceFile::new("f.tsx", "short line");
         let q = f.quote(Span::new(6, 10));
-        assert_eq!((q.text.as_str(), q.column, q.underline), ("short line", 7, 4));
+        assert_eq!(
+            (q.text.as_str(), q.column, q.underline),
+            ("short line", 7, 4)
+        );
     }
 }

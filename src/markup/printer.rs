@@ -13,11 +13,8 @@
 
 use serde_json::{Map, Value};
 
-use pest::Parser as _;
-
-use super::grammar::{MarkupParser, Rule};
-use super::number::js_number_to_string;
-use super::value::quote_json;
+use crate::lang::number::js_number_to_string;
+use crate::lang::syntax::{is_jsx_attribute_name, is_jsx_tag_name, is_property_name};
 
 /// Prints an element tree as markup.
 ///
@@ -61,7 +58,7 @@ fn element_parts(v: &Value) -> Option<Parts<'_>> {
     let mut entries = map.iter();
     let (first, tag) = entries.next()?;
     let tag = tag.as_str()?;
-    if first != "type" || !matches_rule(Rule::tag_name, tag) {
+    if first != "type" || !is_jsx_tag_name(tag) {
         return None;
     }
     let mut attrs: Vec<(&String, &Value)> = entries.collect();
@@ -87,14 +84,6 @@ fn element_parts(v: &Value) -> Option<Parts<'_>> {
         attrs,
         children,
     })
-}
-
-/// Whether the grammar reads all of `s` with `rule` (a tag, attribute or key name).
-fn matches_rule(rule: Rule, s: &str) -> bool {
-    MarkupParser::parse(rule, s)
-        .ok()
-        .and_then(|mut pairs| pairs.next())
-        .is_some_and(|p| p.as_str().len() == s.len())
 }
 
 fn indent(out: &mut String, level: usize) {
@@ -169,7 +158,7 @@ fn is_raw_text(s: &str) -> bool {
 }
 
 fn print_attr(name: &str, v: &Value, out: &mut String) {
-    if !matches_rule(Rule::attr_name, name) {
+    if !is_jsx_attribute_name(name) {
         // Any key can be written through a spread.
         out.push_str("{...{");
         quote_json(name, out);
@@ -234,7 +223,7 @@ fn print_object(map: &Map<String, Value>, out: &mut String) {
         if i > 0 {
             out.push_str(", ");
         }
-        if matches_rule(Rule::prop_name, k) {
+        if is_property_name(k) {
             out.push_str(k);
         } else {
             quote_json(k, out);
@@ -284,4 +273,9 @@ mod tests {
             r#"<text {...{"a b": 1}} q={"say \"hi\""} n={1.5} t>{"a & b"}  x  {{ k: null }}{7}</text>"#
         );
     }
+}
+
+/// Writes `s` as a JSON string literal (which JavaScript reads the same).
+fn quote_json(s: &str, out: &mut String) {
+    out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
 }

@@ -153,12 +153,32 @@ enum Segment<'a> {
 }
 
 /// Writes `v` as JSON into `out`, checking it against `shape`; paths start at `root`.
-pub fn write_checked<V: JsonView>(v: V, shape: &Shape, root: &str, out: &mut Vec<u8>) -> Result<(), CheckErrors> {
+pub fn write_checked<V: JsonView>(
+    v: V,
+    shape: &Shape,
+    root: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), CheckErrors> {
+    write_checked_within(v, shape, root, out, usize::MAX)
+}
+
+/// [`write_checked`], stopping with an error once `out` holds more than `max_len`
+/// bytes: a value that repeats one large string a thousand times costs its output,
+/// which this bounds.
+pub fn write_checked_within<V: JsonView>(
+    v: V,
+    shape: &Shape,
+    root: &str,
+    out: &mut Vec<u8>,
+    max_len: usize,
+) -> Result<(), CheckErrors> {
     let mut w = Writer {
         path: vec![Segment::Key(Cow::Owned(root.to_owned()))],
         errors: Vec::new(),
         origins: vec![0],
         error_origins: Vec::new(),
+        max_len,
+        too_large: false,
     };
     w.value(v, shape, out, 0);
     if w.errors.is_empty() {
@@ -182,6 +202,10 @@ struct Writer<'a> {
     /// The origins of the elements being written, innermost last.
     origins: Vec<u32>,
     error_origins: Vec<u32>,
+    /// The most bytes the output may hold.
+    max_len: usize,
+    /// Whether the output passed `max_len` (then writing stops).
+    too_large: bool,
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -224,7 +248,8 @@ impl<'a> Writer<'a> {
             }
         }
         self.errors.push(ValidationError { path, kind });
-        self.error_origins.push(self.origins.last().copied().unwrap_or(0));
+        self.error_origins
+            .push(self.origins.last().copied().unwrap_or(0));
     }
 
     fn wrong_type<V: JsonView>(&mut self, expected: &'static str, v: V) {
@@ -243,6 +268,9 @@ impl<'a> Writer<'a> {
 
     /// Writes any JSON, unchecked (but bounded in depth).
     fn any<V: JsonView>(&mut self, v: V, out: &mut Vec<u8>, depth: usize) {
+        if self.over(out) {
+            return;
+        }
         if depth > MAX_DEPTH {
             self.error(ErrorKind::TooDeep { max: MAX_DEPTH });
             return;
@@ -282,7 +310,22 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Whether writing must stop: the output is too large (reported once).
+    fn over(&mut self, out: &[u8]) -> bool {
+        if out.len() > self.max_len {
+            if !self.too_large {
+                self.too_large = true;
+                self.error(ErrorKind::TooLarge { max: self.max_len });
+            }
+            return true;
+        }
+        false
+    }
+
     fn value<V: JsonView>(&mut self, v: V, shape: &Shape, out: &mut Vec<u8>, depth: usize) {
+        if self.over(out) {
+            return;
+        }
         if depth > MAX_DEPTH {
             self.error(ErrorKind::TooDeep { max: MAX_DEPTH });
             return;
@@ -348,7 +391,9 @@ impl<'a> Writer<'a> {
             },
             Shape::Element(place) => self.element(v, *place, out, depth),
             Shape::Elements(place) => match kind {
-                Kind::Array => self.list(v, out, depth, |w, x, out, d| w.element(x, *place, out, d)),
+                Kind::Array => {
+                    self.list(v, out, depth, |w, x, out, d| w.element(x, *place, out, d))
+                }
                 _ => self.wrong_type("array", v),
             },
             Shape::Object => match kind {
@@ -386,7 +431,12 @@ impl<'a> Writer<'a> {
                 _ => self.wrong_type("string or array of strings", v),
             },
             Shape::SelectOptions => match kind {
-                Kind::Array => self.value(v, &Shape::List(&Shape::Record(crate::element::SelectOption::SHAPE)), out, depth),
+                Kind::Array => self.value(
+                    v,
+                    &Shape::List(&Shape::Record(crate::element::SelectOption::SHAPE)),
+                    out,
+                    depth,
+                ),
                 Kind::Object if v.get("source").is_some() => {
                     self.record(v, crate::element::BuiltInSource::SHAPE, out, depth)
                 }
@@ -402,7 +452,9 @@ impl<'a> Writer<'a> {
                 _ => self.value(v, &Shape::Elements(placement::INLINE), out, depth),
             },
             Shape::IconOrImage => match kind {
-                Kind::String => self.value(v, &Shape::Enum(crate::element::Icon::NAMES), out, depth),
+                Kind::String => {
+                    self.value(v, &Shape::Enum(crate::element::Icon::NAMES), out, depth)
+                }
                 Kind::Object => self.record(v, crate::element::Image::SHAPE, out, depth),
                 _ => self.wrong_type("icon name or image", v),
             },
@@ -420,9 +472,12 @@ impl<'a> Writer<'a> {
                 _ => self.wrong_type("string or array of strings", v),
             },
             Shape::ControlEntry => match kind {
-                Kind::Array => {
-                    self.value(v, &Shape::List(&Shape::Record(crate::element::BlockControl::SHAPE)), out, depth)
-                }
+                Kind::Array => self.value(
+                    v,
+                    &Shape::List(&Shape::Record(crate::element::BlockControl::SHAPE)),
+                    out,
+                    depth,
+                ),
                 _ => self.record(v, crate::element::BlockControl::SHAPE, out, depth),
             },
         }
@@ -458,7 +513,10 @@ impl<'a> Writer<'a> {
         match v.get("type") {
             Some(t) if t.kind() == Kind::String => {
                 let name = t.string();
-                match std::str::from_utf8(&name).ok().and_then(ElementKind::from_name) {
+                match std::str::from_utf8(&name)
+                    .ok()
+                    .and_then(ElementKind::from_name)
+                {
                     Some(kind) if place.allows(kind) => self.record(v, kind.shape(), out, depth),
                     Some(kind) => self.error(ErrorKind::NotAllowedHere {
                         found: kind.name(),
@@ -483,7 +541,13 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn record<V: JsonView>(&mut self, v: V, r: &'static RecordShape, out: &mut Vec<u8>, depth: usize) {
+    fn record<V: JsonView>(
+        &mut self,
+        v: V,
+        r: &'static RecordShape,
+        out: &mut Vec<u8>,
+        depth: usize,
+    ) {
         if v.kind() != Kind::Object {
             self.wrong_type("object", v);
             return;
@@ -527,7 +591,10 @@ impl<'a> Writer<'a> {
                 let name = String::from_utf8_lossy(k).into_owned();
                 let key = Cow::Owned(name.clone());
                 self.at(Segment::Key(key), |w| {
-                    w.error(ErrorKind::UnknownAttribute { name, owner: r.owner })
+                    w.error(ErrorKind::UnknownAttribute {
+                        name,
+                        owner: r.owner,
+                    })
                 });
                 return;
             }
@@ -551,7 +618,9 @@ impl<'a> Writer<'a> {
                                     w.error(ErrorKind::TooLong { len, max });
                                 }
                             }
-                            Some(FieldLimit::MinItems(min)) if x.kind() == Kind::Array && x.len() < min => {
+                            Some(FieldLimit::MinItems(min))
+                                if x.kind() == Kind::Array && x.len() < min =>
+                            {
                                 w.error(ErrorKind::TooFew { len: x.len(), min });
                             }
                             _ => {}
@@ -641,9 +710,18 @@ impl<'a> Writer<'a> {
             }
         };
         let fields: &[(&'static str, Shape)] = match &name[..] {
-            n if n == action_names::MODAL_OPEN.as_bytes() => &[("componentId", Shape::String), ("props", Shape::PlainObject)],
-            n if n == action_names::MODAL_CLOSE.as_bytes() => &[("returnValue", Shape::PlainObject)],
-            n if n == action_names::URL_OPEN.as_bytes() || n == action_names::LINK_UNFURL.as_bytes() => &[("url", Shape::String)],
+            n if n == action_names::MODAL_OPEN.as_bytes() => &[
+                ("componentId", Shape::String),
+                ("props", Shape::PlainObject),
+            ],
+            n if n == action_names::MODAL_CLOSE.as_bytes() => {
+                &[("returnValue", Shape::PlainObject)]
+            }
+            n if n == action_names::URL_OPEN.as_bytes()
+                || n == action_names::LINK_UNFURL.as_bytes() =>
+            {
+                &[("url", Shape::String)]
+            }
             n if n == action_names::UPDATE_PROPS.as_bytes() => &[("props", Shape::PlainObject)],
             _ => {
                 // A custom action: any fields.
@@ -669,7 +747,9 @@ impl<'a> Writer<'a> {
             if field.is_none() && k != b"action" {
                 let n = String::from_utf8_lossy(k).into_owned();
                 let key = Cow::Owned(n.clone());
-                self.at(Segment::Key(key), |w| w.error(ErrorKind::UnknownAttribute { name: n, owner }));
+                self.at(Segment::Key(key), |w| {
+                    w.error(ErrorKind::UnknownAttribute { name: n, owner })
+                });
                 return;
             }
             if !first {
@@ -712,8 +792,17 @@ mod tests {
     fn writes_in_the_value_order() {
         let v = json!({"type": "button", "onPress": {"action": "x", "n": 1.5}, "label": "L"});
         let mut out = Vec::new();
-        write_checked(&v, &Shape::Element(placement::DESCENDANT), "element", &mut out).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), r#"{"type":"button","onPress":{"action":"x","n":1.5},"label":"L"}"#);
+        write_checked(
+            &v,
+            &Shape::Element(placement::DESCENDANT),
+            "element",
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"type":"button","onPress":{"action":"x","n":1.5},"label":"L"}"#
+        );
     }
 
     #[test]
@@ -731,7 +820,8 @@ mod tests {
             "element.children[0].onPress: missing required field \"url\""
         );
         assert_eq!(
-            check(json!({"type": "block", "children": [{"type": "text", "children": ["a", 5]}]})).unwrap_err(),
+            check(json!({"type": "block", "children": [{"type": "text", "children": ["a", 5]}]}))
+                .unwrap_err(),
             "element.children[0].children[1]: expected object, found number"
         );
     }

@@ -388,6 +388,17 @@ fn dispatch(
     let raw_event = request
         .event
         .ok_or_else(|| bad(r#"Missing "event" field"#.into()))?;
+    // A `ui_render` of a component file: its program reads the event itself, once.
+    if let Some(id) = super::peek::ui_render_component(&raw_event) {
+        if let Some(program) = integration.get(id).and_then(|c| c.program()) {
+            *label = Some(format!("ui_render {id}"));
+            let environment = request
+                .environment
+                .as_deref()
+                .ok_or_else(|| bad(r#"Missing "environment" field"#.into()))?;
+            return Ok(script_response(program, &raw_event, environment));
+        }
+    }
     let value: Value = serde_json::from_slice(&raw_event)
         .map_err(|e| bad(format!(r#"Invalid JSON in "event" field: {e}"#)))?;
     let event =
@@ -414,6 +425,49 @@ fn dispatch(
             Some(result) => result.map(|()| handled_response()),
             None => Err(unhandled(other)),
         },
+    }
+}
+
+/// Answers a `ui_render` with a program: the response as the program wrote it, and
+/// its diagnostics in the log.
+fn script_response(
+    program: &crate::lang::program::Program,
+    event: &[u8],
+    environment: &[u8],
+) -> OutgoingResponse {
+    use crate::lang::run::{ui_render, Outcome};
+    let host = crate::lang::host::HostState::new(
+        crate::component::file::now_ms(),
+        event.len() as u64 ^ 0x9e37_79b9,
+    );
+    match ui_render(
+        program,
+        event,
+        environment,
+        crate::lang::eval::Limits::default(),
+        host,
+    ) {
+        Outcome::Done(r) => {
+            for d in &r.diagnostics {
+                tracing::error!("{d}");
+            }
+            let mut headers = vec![json_content_type()];
+            if let Some(c) = r.cache_control {
+                headers.push(("Cache-Control".to_owned(), c));
+            }
+            OutgoingResponse {
+                status: r.status,
+                headers,
+                body: r.body,
+            }
+        }
+        Outcome::NeedsHost(ops) => {
+            tracing::error!(
+                operations = ops.len(),
+                "a component awaits host operations, which this runtime does not perform"
+            );
+            OutgoingResponse::error(500, "Internal server error")
+        }
     }
 }
 

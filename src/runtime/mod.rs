@@ -82,6 +82,7 @@ pub mod environment;
 pub mod event;
 #[cfg(feature = "client")]
 pub mod http;
+pub mod peek;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod webhook;

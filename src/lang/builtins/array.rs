@@ -37,12 +37,22 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
                 callback(vm, map, "Array.from's map function", site)?;
             }
             let items = match source {
-                Value::Obj(o) if !matches!(vm.heap.obj(o).kind, ObjKind::Array(_) | ObjKind::Host(..)) => {
+                Value::Obj(o)
+                    if !matches!(vm.heap.obj(o).kind, ObjKind::Array(_) | ObjKind::Host(..)) =>
+                {
                     let len = vm.get(source, Atom::LENGTH, site)?;
                     let len = vm.to_number(len, site)?;
-                    let len = if len.is_nan() { 0.0 } else { len.trunc().max(0.0) };
+                    let len = if len.is_nan() {
+                        0.0
+                    } else {
+                        len.trunc().max(0.0)
+                    };
                     if len > MAX_LENGTH {
-                        return Err(vm.throw(error_class::RANGE_ERROR, "Invalid array length", site));
+                        return Err(vm.throw(
+                            error_class::RANGE_ERROR,
+                            "Invalid array length",
+                            site,
+                        ));
                     }
                     let r = vm.heap.charge(len as usize * 16);
                     vm.mem(r, site)?;
@@ -54,7 +64,9 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
                     out
                 }
                 Value::Undefined | Value::Null => {
-                    return Err(vm.type_error("Array.from requires an array-like or iterable", site));
+                    return Err(
+                        vm.type_error("Array.from requires an array-like or iterable", site)
+                    );
                 }
                 Value::Num(_) | Value::Bool(_) => Vec::new(),
                 _ => vm.iterate(source, site)?,
@@ -106,7 +118,13 @@ fn visit(vm: &mut Vm<'_>, f: Value, this_arg: Value, o: ObjId, i: usize, site: S
 }
 
 /// An array method; `None` when arrays have no such method.
-pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(super) fn method(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let n = len(vm, o);
     let this = Value::Obj(o);
     let v = match m {
@@ -143,7 +161,11 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
             let f = callback(vm, arg(args, 0), "find's callback", site)?;
             let last = matches!(m, Method::FindLast | Method::FindLastIndex);
             let want_index = matches!(m, Method::FindIndex | Method::FindLastIndex);
-            let order: Box<dyn Iterator<Item = usize>> = if last { Box::new((0..n).rev()) } else { Box::new(0..n) };
+            let order: Box<dyn Iterator<Item = usize>> = if last {
+                Box::new((0..n).rev())
+            } else {
+                Box::new(0..n)
+            };
             let mut found = None;
             for i in order {
                 let r = visit(vm, f, arg(args, 1), o, i, site)?;
@@ -174,19 +196,33 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
         }
         Method::Reduce | Method::ReduceRight => {
             let f = callback(vm, arg(args, 0), "reduce's callback", site)?;
-            let order: Vec<usize> = if m == Method::Reduce { (0..n).collect() } else { (0..n).rev().collect() };
+            let order: Vec<usize> = if m == Method::Reduce {
+                (0..n).collect()
+            } else {
+                (0..n).rev().collect()
+            };
             let mut iter = order.into_iter();
             let mut acc = if args.len() >= 2 {
                 args[1]
             } else {
                 match iter.next() {
                     Some(i) => item(vm, o, i),
-                    None => return Err(vm.type_error("Reduce of empty array with no initial value", site)).map(Some),
+                    None => {
+                        return Err(
+                            vm.type_error("Reduce of empty array with no initial value", site)
+                        )
+                        .map(Some)
+                    }
                 }
             };
             for i in iter {
                 let v = item(vm, o, i);
-                acc = vm.call(f, Value::Undefined, &[acc, v, Value::Num(i as f64), this], site)?;
+                acc = vm.call(
+                    f,
+                    Value::Undefined,
+                    &[acc, v, Value::Num(i as f64), this],
+                    site,
+                )?;
             }
             acc
         }
@@ -208,7 +244,11 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
                 Value::Undefined => 1.0,
                 v => vm.to_number(v, site)?,
             };
-            let depth = if depth.is_nan() { 0 } else { depth.max(0.0).min(vm.limits.max_value_depth as f64) as usize };
+            let depth = if depth.is_nan() {
+                0
+            } else {
+                depth.max(0.0).min(vm.limits.max_value_depth as f64) as usize
+            };
             let mut out = Vec::new();
             flatten(vm, o, depth, &mut out, site, 0)?;
             charge_items(vm, out.len(), site)?;
@@ -223,14 +263,22 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
             };
             let list = items(vm, o).to_vec();
             match m {
-                Method::Includes => Value::Bool(list[from.unwrap_or(0)..].iter().any(|v| vm.same_value_zero(*v, needle))),
+                Method::Includes => Value::Bool(
+                    list[from.unwrap_or(0)..]
+                        .iter()
+                        .any(|v| vm.same_value_zero(*v, needle)),
+                ),
                 Method::IndexOf => Value::Num(
                     list[from.unwrap_or(0)..]
                         .iter()
                         .position(|v| vm.strict_eq(*v, needle))
                         .map_or(-1.0, |i| (i + from.unwrap_or(0)) as f64),
                 ),
-                _ => Value::Num(list.iter().rposition(|v| vm.strict_eq(*v, needle)).map_or(-1.0, |i| i as f64)),
+                _ => Value::Num(
+                    list.iter()
+                        .rposition(|v| vm.strict_eq(*v, needle))
+                        .map_or(-1.0, |i| i as f64),
+                ),
             }
         }
         Method::Join | Method::ToString => {
@@ -292,7 +340,9 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
             }
             Value::Num(len(vm, o) as f64)
         }
-        Method::Pop => items_mut(vm, o).and_then(Vec::pop).unwrap_or(Value::Undefined),
+        Method::Pop => items_mut(vm, o)
+            .and_then(Vec::pop)
+            .unwrap_or(Value::Undefined),
         Method::Shift => match items_mut(vm, o) {
             Some(list) if !list.is_empty() => {
                 vm.step(n as u64 >> 4, site)?;
@@ -318,7 +368,11 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
                 1 => n - start,
                 _ => {
                     let c = vm.to_number(args[1], site)?;
-                    if c.is_nan() { 0 } else { c.trunc().clamp(0.0, (n - start) as f64) as usize }
+                    if c.is_nan() {
+                        0
+                    } else {
+                        c.trunc().clamp(0.0, (n - start) as f64) as usize
+                    }
                 }
             };
             let new_items: Vec<Value> = args.get(2..).unwrap_or(&[]).to_vec();
@@ -372,7 +426,11 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
         }
         Method::With => {
             let x = vm.to_number(arg(args, 0), site)?;
-            let i = if x < 0.0 { n as f64 + x.trunc() } else { x.trunc() };
+            let i = if x < 0.0 {
+                n as f64 + x.trunc()
+            } else {
+                x.trunc()
+            };
             if !(0.0..n as f64).contains(&i) {
                 return Err(vm.throw(error_class::RANGE_ERROR, "Invalid index", site));
             }
@@ -399,7 +457,14 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
     Ok(Some(v))
 }
 
-fn flatten(vm: &mut Vm<'_>, o: ObjId, depth: usize, out: &mut Vec<Value>, site: Site, level: usize) -> R<()> {
+fn flatten(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    depth: usize,
+    out: &mut Vec<Value>,
+    site: Site,
+    level: usize,
+) -> R<()> {
     if level > vm.limits.max_value_depth {
         return Err(Fault::Limit(Limit::ValueDepth, site));
     }
@@ -407,7 +472,9 @@ fn flatten(vm: &mut Vm<'_>, o: ObjId, depth: usize, out: &mut Vec<Value>, site: 
     vm.step(list.len() as u64, site)?;
     for v in list {
         match v {
-            Value::Obj(x) if depth > 0 && vm.is_array(v) => flatten(vm, x, depth - 1, out, site, level + 1)?,
+            Value::Obj(x) if depth > 0 && vm.is_array(v) => {
+                flatten(vm, x, depth - 1, out, site, level + 1)?
+            }
             _ => out.push(v),
         }
     }
@@ -418,9 +485,13 @@ fn flatten(vm: &mut Vm<'_>, o: ObjId, depth: usize, out: &mut Vec<Value>, site: 
 /// default the strings' UTF-16 order, `undefined` last. A comparator that throws
 /// stops the sort; one that is inconsistent gives some order, never a panic.
 fn sort(vm: &mut Vm<'_>, list: Vec<Value>, cmp: Value, site: Site) -> R<Vec<Value>> {
-    let (mut defined, undefined): (Vec<Value>, Vec<Value>) = list.into_iter().partition(|v| *v != Value::Undefined);
+    let (mut defined, undefined): (Vec<Value>, Vec<Value>) =
+        list.into_iter().partition(|v| *v != Value::Undefined);
     let n = defined.len();
-    vm.step((n as u64) * (64 - (n as u64).leading_zeros() as u64).max(1), site)?;
+    vm.step(
+        (n as u64) * (64 - (n as u64).leading_zeros() as u64).max(1),
+        site,
+    )?;
     if cmp == Value::Undefined {
         // Compare string forms, computed once.
         let mut keyed = Vec::with_capacity(n);
@@ -429,7 +500,9 @@ fn sort(vm: &mut Vm<'_>, list: Vec<Value>, cmp: Value, site: Site) -> R<Vec<Valu
             keyed.push((s, v));
         }
         let mut buf = Vec::with_capacity(keyed.len());
-        merge_sort(&mut keyed, &mut buf, &mut |a, b| Ok(vm.compare_strings(a.0, b.0)))?;
+        merge_sort(&mut keyed, &mut buf, &mut |a, b| {
+            Ok(vm.compare_strings(a.0, b.0))
+        })?;
         defined = keyed.into_iter().map(|(_, v)| v).collect();
     } else {
         let mut buf = Vec::with_capacity(n);

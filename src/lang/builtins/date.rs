@@ -46,7 +46,11 @@ fn make_time(y: f64, m: f64, d: f64, h: f64, min: f64, s: f64, ms: f64) -> f64 {
         return f64::NAN;
     }
     let days = days_from_civil(ym as i64, mn as i64 + 1, 1) as f64 + d.trunc() - 1.0;
-    let t = days * MS_PER_DAY + h.trunc() * 3_600_000.0 + min.trunc() * 60_000.0 + s.trunc() * 1000.0 + ms.trunc();
+    let t = days * MS_PER_DAY
+        + h.trunc() * 3_600_000.0
+        + min.trunc() * 60_000.0
+        + s.trunc() * 1000.0
+        + ms.trunc();
     time_clip(t)
 }
 
@@ -102,7 +106,9 @@ pub(crate) fn iso(t: f64) -> String {
 }
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// `String(date)`.
 pub(crate) fn to_date_string(t: f64) -> String {
@@ -145,7 +151,9 @@ fn utc_string(t: f64) -> String {
 /// `toUTCString`/`toString` forms.
 pub(crate) fn parse(s: &str) -> f64 {
     let s = s.trim();
-    parse_iso(s).or_else(|| parse_utc_string(s)).unwrap_or(f64::NAN)
+    parse_iso(s)
+        .or_else(|| parse_utc_string(s))
+        .unwrap_or(f64::NAN)
 }
 
 fn num(s: &str) -> Option<i64> {
@@ -227,11 +235,23 @@ fn parse_utc_string(s: &str) -> Option<f64> {
     let (h, mi, sec) = match time {
         Some(t) => {
             let mut p = t.split(':');
-            (num(p.next()?)?, num(p.next().unwrap_or("0"))?, num(p.next().unwrap_or("0"))?)
+            (
+                num(p.next()?)?,
+                num(p.next().unwrap_or("0"))?,
+                num(p.next().unwrap_or("0"))?,
+            )
         }
         None => (0, 0, 0),
     };
-    Some(make_time(year as f64, month as f64, day as f64, h as f64, mi as f64, sec as f64, 0.0))
+    Some(make_time(
+        year as f64,
+        month as f64,
+        day as f64,
+        h as f64,
+        mi as f64,
+        sec as f64,
+        0.0,
+    ))
 }
 
 fn new_date(vm: &mut Vm<'_>, t: f64, site: Site) -> R<Value> {
@@ -250,10 +270,12 @@ pub(super) fn construct(vm: &mut Vm<'_>, args: &[Value], site: Site) -> R<Value>
     let t = match args {
         [] => vm.host.now(),
         [Value::Str(s)] => parse(&vm.heap.str_lossy(*s)),
-        [Value::Obj(o)] if matches!(vm.heap.obj(*o).kind, ObjKind::Date(_)) => match vm.heap.obj(*o).kind {
-            ObjKind::Date(t) => t,
-            _ => f64::NAN,
-        },
+        [Value::Obj(o)] if matches!(vm.heap.obj(*o).kind, ObjKind::Date(_)) => {
+            match vm.heap.obj(*o).kind {
+                ObjKind::Date(t) => t,
+                _ => f64::NAN,
+            }
+        }
         [v] => vm.to_number(*v, site)?,
         _ => {
             let mut n = [0.0f64, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
@@ -291,11 +313,23 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
 }
 
 /// Date methods.
-pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, _args: &[Value], site: Site) -> R<Option<Value>> {
+pub(super) fn method(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    m: Method,
+    _args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let ObjKind::Date(t) = vm.heap.obj(o).kind else {
         return Ok(None);
     };
-    let field = |f: fn(&Parts) -> i64| if t.is_nan() { Value::Num(f64::NAN) } else { Value::Num(f(&parts(t)) as f64) };
+    let field = |f: fn(&Parts) -> i64| {
+        if t.is_nan() {
+            Value::Num(f64::NAN)
+        } else {
+            Value::Num(f(&parts(t)) as f64)
+        }
+    };
     Ok(Some(match m {
         Method::GetTime | Method::ValueOf => Value::Num(t),
         Method::ToIsoString => {
@@ -336,11 +370,20 @@ mod tests {
         assert_eq!(t, 1_704_164_645_678.0);
         assert_eq!(iso(t), "2024-01-02T03:04:05.678Z");
         assert_eq!(parse("2024-01-02"), 1_704_153_600_000.0);
-        assert_eq!(parse("2024-01-02T03:04:05+01:00"), parse("2024-01-02T02:04:05Z"));
+        assert_eq!(
+            parse("2024-01-02T03:04:05+01:00"),
+            parse("2024-01-02T02:04:05Z")
+        );
         assert!(parse("not a date").is_nan());
-        assert_eq!(to_date_string(0.0), "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)");
+        assert_eq!(
+            to_date_string(0.0),
+            "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)"
+        );
         assert_eq!(utc_string(0.0), "Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(parse("Thu, 01 Jan 1970 00:00:00 GMT"), 0.0);
-        assert_eq!(make_time(2024.0, 12.0, 1.0, 0.0, 0.0, 0.0, 0.0), parse("2025-01-01"));
+        assert_eq!(
+            make_time(2024.0, 12.0, 1.0, 0.0, 0.0, 0.0, 0.0),
+            parse("2025-01-01")
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! `undefined` and functions left out (or `null` in arrays), `toJSON` of dates and
 //! URLs, numbers as JavaScript prints them, lone surrogates escaped, cycles refused.
 
-use super::table::Native;
 use super::arg;
+use super::table::Native;
 use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Fault, Limit, Vm, R};
 use crate::lang::number::push_json_number;
@@ -43,7 +43,11 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
                 _ => String::new(),
             };
             let replacer = arg(args, 1);
-            let replacer = if vm.is_function(replacer) || vm.is_array(replacer) { replacer } else { Value::Undefined };
+            let replacer = if vm.is_function(replacer) || vm.is_array(replacer) {
+                replacer
+            } else {
+                Value::Undefined
+            };
             let mut out = Vec::new();
             let mut w = Writer {
                 gap: &gap,
@@ -105,7 +109,16 @@ impl Writer<'_> {
                     v = Value::Str(vm.to_string(v, site)?);
                 }
                 _ => {
-                    if let Some(f) = vm.heap.obj(o).props.get(Atom::TO_JSON) {
+                    // An own `toJSON`, or one inherited from a class.
+                    let own = vm.heap.obj(o).props.get(Atom::TO_JSON);
+                    let f = match own {
+                        Some(f) if !vm.heap.obj(o).props.has_accessors() => Some(f),
+                        _ if own.is_some() || vm.heap.obj(o).props.proto().is_some() => {
+                            Some(vm.get(v, Atom::TO_JSON, site)?)
+                        }
+                        _ => None,
+                    };
+                    if let Some(f) = f {
                         if vm.is_function(f) {
                             let k = vm.heap.atom_value(key);
                             let k = vm.mem(k, site)?;
@@ -123,7 +136,15 @@ impl Writer<'_> {
         Ok(v)
     }
 
-    fn value(&mut self, vm: &mut Vm<'_>, out: &mut Vec<u8>, holder: Value, key: Atom, v: Value, depth: usize) -> R<bool> {
+    fn value(
+        &mut self,
+        vm: &mut Vm<'_>,
+        out: &mut Vec<u8>,
+        holder: Value,
+        key: Atom,
+        v: Value,
+        depth: usize,
+    ) -> R<bool> {
         let site = self.site;
         if depth > vm.limits.max_value_depth {
             return Err(Fault::Limit(Limit::ValueDepth, site));
@@ -234,4 +255,3 @@ pub(crate) fn inspect(vm: &mut Vm<'_>, v: Value, site: Site) -> R<String> {
         }
     })
 }
-

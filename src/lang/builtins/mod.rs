@@ -32,26 +32,41 @@ pub(crate) fn arg(args: &[Value], i: usize) -> Value {
 }
 
 /// Calls built-in `id`.
-pub(crate) fn call_native(vm: &mut Vm<'_>, id: u16, this: Value, args: &[Value], site: Site) -> R<Value> {
+pub(crate) fn call_native(
+    vm: &mut Vm<'_>,
+    id: u16,
+    this: Value,
+    args: &[Value],
+    site: Site,
+) -> R<Value> {
     let Some(n) = Native::from_id(id) else {
         return Err(vm.type_error("unknown built-in", site));
     };
     use Native::*;
     match n {
         ParseInt | ParseFloat | IsNaN | IsFinite | NumberFn | NumberIsInteger | NumberIsFinite
-        | NumberIsNaN | NumberIsSafeInteger | MathAbs | MathFloor | MathCeil | MathRound | MathTrunc
-        | MathSign | MathMin | MathMax | MathPow | MathSqrt | MathCbrt | MathRandom | MathLog
-        | MathLog2 | MathLog10 | MathExp | MathSin | MathCos | MathTan | MathAtan | MathAtan2
-        | MathHypot => number::call(vm, n, args, site),
-        EncodeUriComponent | DecodeUriComponent | EncodeUri | DecodeUri => url::call_uri(vm, n, args, site),
-        StringFn | StringFromCharCode | StringFromCodePoint | Btoa | Atob => string::call(vm, n, args, site),
-        BooleanFn => Ok(Value::Bool(crate::lang::eval::ops::truthy(vm, arg(args, 0)))),
+        | NumberIsNaN | NumberIsSafeInteger | MathAbs | MathFloor | MathCeil | MathRound
+        | MathTrunc | MathSign | MathMin | MathMax | MathPow | MathSqrt | MathCbrt | MathRandom
+        | MathLog | MathLog2 | MathLog10 | MathExp | MathSin | MathCos | MathTan | MathAtan
+        | MathAtan2 | MathHypot => number::call(vm, n, args, site),
+        EncodeUriComponent | DecodeUriComponent | EncodeUri | DecodeUri => {
+            url::call_uri(vm, n, args, site)
+        }
+        StringFn | StringFromCharCode | StringFromCodePoint | Btoa | Atob => {
+            string::call(vm, n, args, site)
+        }
+        BooleanFn => Ok(Value::Bool(crate::lang::eval::ops::truthy(
+            vm,
+            arg(args, 0),
+        ))),
         ArrayFn | ArrayIsArray | ArrayFrom | ArrayOf => array::call(vm, n, args, site),
         ObjectFn | ObjectKeys | ObjectValues | ObjectEntries | ObjectAssign | ObjectFromEntries
         | ObjectFreeze | ObjectIs | StructuredClone => object::call(vm, n, args, site),
         JsonParse | JsonStringify => json::call(vm, n, args, site),
         DateNow | DateUtc | DateParse => date::call(vm, n, args, site),
-        PromiseAll | PromiseAllSettled | PromiseResolve | PromiseReject => promise::call(vm, n, args, site),
+        PromiseAll | PromiseAllSettled | PromiseResolve | PromiseReject => {
+            promise::call(vm, n, args, site)
+        }
         ConsoleLog => {
             let mut line = String::new();
             for (i, a) in args.iter().enumerate() {
@@ -64,13 +79,14 @@ pub(crate) fn call_native(vm: &mut Vm<'_>, id: u16, this: Value, args: &[Value],
             vm.host.log(line);
             Ok(Value::Undefined)
         }
-        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewExposableError | NewDate | NewUrl
-        | NewUrlSearchParams | NewResponse | NewRequest | NewHeaders | NewMap | NewSet | NewRegExp => {
-            construct_native(vm, id, args, site)
-        }
+        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewExposableError | NewDate
+        | NewUrl | NewUrlSearchParams | NewResponse | NewRequest | NewHeaders | NewMap | NewSet
+        | NewRegExp => construct_native(vm, id, args, site),
         Fetch | ResponseJson | ResponseRedirect => runtime::call(vm, n, this, args, site),
-        CreateComponent | CreateIntegration | CreateOAuthHandler | GetOAuthToken | ElementDynamicState
-        | ElementSetCache | ContextWaitUntil | QueueTask | ApiRequest => runtime::call(vm, n, this, args, site),
+        CreateComponent | CreateIntegration | CreateOAuthHandler | GetOAuthToken
+        | ElementDynamicState | ElementSetCache | ContextWaitUntil | QueueTask | ApiRequest => {
+            runtime::call(vm, n, this, args, site)
+        }
         Method => Err(vm.type_error("a bound method was called without its receiver", site)),
     }
 }
@@ -114,7 +130,13 @@ pub(crate) fn construct_native(vm: &mut Vm<'_>, id: u16, args: &[Value], site: S
 
 /// `this.key(args)` for the methods of built-in values; `None` when the value has
 /// no such method.
-pub(crate) fn call_method(vm: &mut Vm<'_>, this: Value, key: Atom, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(crate) fn call_method(
+    vm: &mut Vm<'_>,
+    this: Value,
+    key: Atom,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let Some(m) = vm.p.method(key) else {
         return Ok(None);
     };
@@ -122,7 +144,10 @@ pub(crate) fn call_method(vm: &mut Vm<'_>, this: Value, key: Atom, args: &[Value
         Value::Str(s) => string::method(vm, s, m, args, site),
         Value::Num(x) => number::method(vm, x, m, args, site),
         Value::Bool(b) => Ok(match m {
-            Method::ToString => Some(crate::lang::eval::ops::known(vm, if b { Atom::S_TRUE } else { Atom::S_FALSE })),
+            Method::ToString => Some(crate::lang::eval::ops::known(
+                vm,
+                if b { Atom::S_TRUE } else { Atom::S_FALSE },
+            )),
             Method::ValueOf => Some(this),
             _ => None,
         }),
@@ -134,7 +159,7 @@ pub(crate) fn call_method(vm: &mut Vm<'_>, this: Value, key: Atom, args: &[Value
                 ObjKind::RegExp { .. } => regexp::method(vm, o, m, args, site)?,
                 ObjKind::Promise(_) => promise::method(vm, o, m, args, site)?,
                 ObjKind::Host(..) => host_method(vm, o, m, args, site)?,
-                ObjKind::Plain | ObjKind::Error { .. } => None,
+                ObjKind::Plain | ObjKind::Error { .. } | ObjKind::Accessor { .. } => None,
             };
             match r {
                 Some(v) => Ok(Some(v)),
@@ -145,12 +170,20 @@ pub(crate) fn call_method(vm: &mut Vm<'_>, this: Value, key: Atom, args: &[Value
     }
 }
 
-fn host_method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+fn host_method(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let ObjKind::Host(kind, _) = &vm.heap.obj(o).kind else {
         return Ok(None);
     };
     match kind {
-        HostKind::Url | HostKind::SearchParams | HostKind::Headers => url::method(vm, o, m, args, site),
+        HostKind::Url | HostKind::SearchParams | HostKind::Headers => {
+            url::method(vm, o, m, args, site)
+        }
         HostKind::Map | HostKind::Set => object::collection_method(vm, o, m, args, site),
         HostKind::Response | HostKind::Request => runtime::response_method(vm, o, m, args, site),
     }
@@ -185,6 +218,10 @@ pub(crate) fn callback(vm: &mut Vm<'_>, f: Value, what: &str, site: Site) -> R<V
         Ok(f)
     } else {
         let d = vm.describe(f);
-        Err(vm.throw(error_class::TYPE_ERROR, format!("{d} is not a function ({what})"), site))
+        Err(vm.throw(
+            error_class::TYPE_ERROR,
+            format!("{d} is not a function ({what})"),
+            site,
+        ))
     }
 }

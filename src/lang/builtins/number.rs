@@ -36,12 +36,26 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
         }
         Native::IsNaN => return Ok(Value::Bool(num(vm, 0)?.is_nan())),
         Native::IsFinite => return Ok(Value::Bool(num(vm, 0)?.is_finite())),
-        Native::NumberIsInteger => return Ok(Value::Bool(matches!(arg(args, 0), Value::Num(x) if x.is_finite() && x.fract() == 0.0))),
-        Native::NumberIsSafeInteger => {
-            return Ok(Value::Bool(matches!(arg(args, 0), Value::Num(x) if x.is_finite() && x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_991.0)))
+        Native::NumberIsInteger => {
+            return Ok(Value::Bool(
+                matches!(arg(args, 0), Value::Num(x) if x.is_finite() && x.fract() == 0.0),
+            ))
         }
-        Native::NumberIsFinite => return Ok(Value::Bool(matches!(arg(args, 0), Value::Num(x) if x.is_finite()))),
-        Native::NumberIsNaN => return Ok(Value::Bool(matches!(arg(args, 0), Value::Num(x) if x.is_nan()))),
+        Native::NumberIsSafeInteger => {
+            return Ok(Value::Bool(
+                matches!(arg(args, 0), Value::Num(x) if x.is_finite() && x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_991.0),
+            ))
+        }
+        Native::NumberIsFinite => {
+            return Ok(Value::Bool(
+                matches!(arg(args, 0), Value::Num(x) if x.is_finite()),
+            ))
+        }
+        Native::NumberIsNaN => {
+            return Ok(Value::Bool(
+                matches!(arg(args, 0), Value::Num(x) if x.is_nan()),
+            ))
+        }
         Native::MathAbs => num(vm, 0)?.abs(),
         Native::MathFloor => num(vm, 0)?.floor(),
         Native::MathCeil => num(vm, 0)?.ceil(),
@@ -57,7 +71,11 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
         }
         Native::MathMin | Native::MathMax => {
             let max = n == Native::MathMax;
-            let mut acc = if max { f64::NEG_INFINITY } else { f64::INFINITY };
+            let mut acc = if max {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
             let mut nan = false;
             for i in 0..args.len() {
                 let x = num(vm, i)?;
@@ -152,9 +170,9 @@ pub(crate) fn parse_int(s: &str, radix: i32) -> f64 {
     let x = if radix == 10 {
         digits.parse::<f64>().unwrap_or(f64::NAN)
     } else {
-        digits
-            .chars()
-            .fold(0.0, |acc, c| acc * f64::from(radix) + f64::from(c.to_digit(radix as u32).unwrap_or(0)))
+        digits.chars().fold(0.0, |acc, c| {
+            acc * f64::from(radix) + f64::from(c.to_digit(radix as u32).unwrap_or(0))
+        })
     };
     if neg {
         -x
@@ -172,7 +190,11 @@ pub(crate) fn parse_float(s: &str) -> f64 {
         i += 1;
     }
     if t[i..].starts_with("Infinity") {
-        return if b.first() == Some(&b'-') { f64::NEG_INFINITY } else { f64::INFINITY };
+        return if b.first() == Some(&b'-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
     }
     let int_start = i;
     while i < b.len() && b[i].is_ascii_digit() {
@@ -222,7 +244,10 @@ fn exact_decimal(x: f64) -> (String, String) {
 
 /// Rounds decimal digits `int.frac` to `f` fraction digits, halves up.
 fn round_half_up(int: &str, frac: &str, f: usize) -> String {
-    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes().chain(std::iter::repeat(b'0')).take(f)).collect();
+    let mut digits: Vec<u8> = int
+        .bytes()
+        .chain(frac.bytes().chain(std::iter::repeat(b'0')).take(f))
+        .collect();
     let next = frac.as_bytes().get(f).copied().unwrap_or(b'0');
     if next >= b'5' {
         // Add one at the last digit.
@@ -273,7 +298,11 @@ fn to_precision(x: f64, p: usize) -> String {
         return js_number_to_string(x);
     }
     if x == 0.0 {
-        return if p == 1 { "0".into() } else { format!("0.{}", "0".repeat(p - 1)) };
+        return if p == 1 {
+            "0".into()
+        } else {
+            format!("0.{}", "0".repeat(p - 1))
+        };
     }
     let neg = x < 0.0;
     let a = x.abs();
@@ -283,7 +312,11 @@ fn to_precision(x: f64, p: usize) -> String {
     let lead = all.bytes().position(|b| b != b'0').unwrap_or(0);
     let e = int.len() as i64 - 1 - lead as i64;
     let sig = &all[lead..];
-    let rounded = round_half_up(sig.get(..p.min(sig.len())).unwrap_or(sig), sig.get(p..).unwrap_or(""), 0);
+    let rounded = round_half_up(
+        sig.get(..p.min(sig.len())).unwrap_or(sig),
+        sig.get(p..).unwrap_or(""),
+        0,
+    );
     let mut digits = format!("{rounded:0<p$}");
     let mut e = e;
     if digits.len() > p {
@@ -356,14 +389,24 @@ fn to_radix(x: f64, radix: u32) -> String {
 }
 
 /// A number method; `None` when numbers have no such method.
-pub(super) fn method(vm: &mut Vm<'_>, x: f64, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(super) fn method(
+    vm: &mut Vm<'_>,
+    x: f64,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let s = match m {
         Method::ValueOf => return Ok(Some(Value::Num(x))),
         Method::ToFixed => {
             let f = vm.to_number(arg(args, 0), site)?;
             let f = if f.is_nan() { 0.0 } else { f.trunc() };
             if !(0.0..=100.0).contains(&f) {
-                return Err(vm.throw(error_class::RANGE_ERROR, "toFixed() digits argument must be between 0 and 100", site));
+                return Err(vm.throw(
+                    error_class::RANGE_ERROR,
+                    "toFixed() digits argument must be between 0 and 100",
+                    site,
+                ));
             }
             to_fixed(x, f as usize)
         }
@@ -372,7 +415,11 @@ pub(super) fn method(vm: &mut Vm<'_>, x: f64, m: Method, args: &[Value], site: S
             v => {
                 let p = vm.to_number(v, site)?;
                 if !(1.0..=100.0).contains(&p.trunc()) {
-                    return Err(vm.throw(error_class::RANGE_ERROR, "toPrecision() argument must be between 1 and 100", site));
+                    return Err(vm.throw(
+                        error_class::RANGE_ERROR,
+                        "toPrecision() argument must be between 1 and 100",
+                        site,
+                    ));
                 }
                 to_precision(x, p.trunc() as usize)
             }
@@ -383,7 +430,11 @@ pub(super) fn method(vm: &mut Vm<'_>, x: f64, m: Method, args: &[Value], site: S
                 v => vm.to_number(v, site)?.trunc(),
             };
             if !(2.0..=36.0).contains(&radix) {
-                return Err(vm.throw(error_class::RANGE_ERROR, "toString() radix must be between 2 and 36", site));
+                return Err(vm.throw(
+                    error_class::RANGE_ERROR,
+                    "toString() radix must be between 2 and 36",
+                    site,
+                ));
             }
             to_radix(x, radix as u32)
         }

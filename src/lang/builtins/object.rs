@@ -70,7 +70,8 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
             let (a, b) = (arg(args, 0), arg(args, 1));
             Ok(Value::Bool(match (a, b) {
                 (Value::Num(x), Value::Num(y)) => {
-                    (x.is_nan() && y.is_nan()) || (x == y && x.is_sign_negative() == y.is_sign_negative())
+                    (x.is_nan() && y.is_nan())
+                        || (x == y && x.is_sign_negative() == y.is_sign_negative())
                 }
                 _ => vm.strict_eq(a, b),
             }))
@@ -91,7 +92,9 @@ fn clone(vm: &mut Vm<'_>, v: Value, site: Site, depth: usize) -> R<Value> {
     vm.step(1, site)?;
     let object = vm.heap.obj(o).clone();
     match object.kind {
-        ObjKind::Function(_) => Err(vm.throw(error_class::ERROR, "function could not be cloned", site)),
+        ObjKind::Function(_) => {
+            Err(vm.throw(error_class::ERROR, "function could not be cloned", site))
+        }
         ObjKind::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for x in items {
@@ -105,7 +108,14 @@ fn clone(vm: &mut Vm<'_>, v: Value, site: Site, depth: usize) -> R<Value> {
                 let c = clone(vm, *x, site, depth + 1)?;
                 props.set(*k, c);
             }
-            vm.alloc(Object { props, kind, origin: 0 }, site)
+            vm.alloc(
+                Object {
+                    props,
+                    kind,
+                    origin: 0,
+                },
+                site,
+            )
         }
     }
 }
@@ -135,7 +145,14 @@ pub(super) fn new_error(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
         props.push_new_name(Atom::CODE, code);
     }
     // `new Error(msg, { cause })`.
-    if let Value::Obj(opts) = arg(args, if class == error_class::EXPOSABLE_ERROR { 2 } else { 1 }) {
+    if let Value::Obj(opts) = arg(
+        args,
+        if class == error_class::EXPOSABLE_ERROR {
+            2
+        } else {
+            1
+        },
+    ) {
         if let Some(cause) = vm.heap.obj(opts).props.get(Atom::CAUSE) {
             props.set(Atom::CAUSE, cause);
         }
@@ -151,7 +168,13 @@ pub(super) fn new_error(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
 }
 
 /// Methods every object has.
-pub(super) fn common_method(vm: &mut Vm<'_>, this: Value, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(super) fn common_method(
+    vm: &mut Vm<'_>,
+    this: Value,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     Ok(Some(match m {
         Method::HasOwnProperty => {
             let k = vm.to_key(arg(args, 0), site)?;
@@ -164,7 +187,13 @@ pub(super) fn common_method(vm: &mut Vm<'_>, this: Value, m: Method, args: &[Val
 }
 
 /// `f.call(this, …args)`, `f.apply(this, args)`, `f.bind(this, …args)`.
-pub(super) fn function_method(vm: &mut Vm<'_>, f: Value, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(super) fn function_method(
+    vm: &mut Vm<'_>,
+    f: Value,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     Ok(Some(match m {
         Method::Call => vm.call(f, arg(args, 0), args.get(1..).unwrap_or(&[]), site)?,
         Method::Apply => {
@@ -176,7 +205,10 @@ pub(super) fn function_method(vm: &mut Vm<'_>, f: Value, m: Method, args: &[Valu
         }
         Method::Bind => {
             if args.len() > 1 {
-                return Err(vm.type_error("bind with arguments is not supported: use an arrow function", site));
+                return Err(vm.type_error(
+                    "bind with arguments is not supported: use an arrow function",
+                    site,
+                ));
             }
             // Functions of the program have no `this`: binding keeps the function.
             f
@@ -203,7 +235,11 @@ pub(super) fn new_collection(vm: &mut Vm<'_>, n: Native, args: &[Value], site: S
             insert(vm, &mut entries, k, v);
         }
     }
-    let kind = if n == Native::NewMap { HostKind::Map } else { HostKind::Set };
+    let kind = if n == Native::NewMap {
+        HostKind::Map
+    } else {
+        HostKind::Set
+    };
     vm.alloc(
         Object {
             props: Props::new(),
@@ -238,7 +274,13 @@ fn set_entries(vm: &mut Vm<'_>, o: ObjId, e: Vec<(Value, Value)>) {
 }
 
 /// Map and Set methods.
-pub(super) fn collection_method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(super) fn collection_method(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let is_map = matches!(vm.heap.obj(o).kind, ObjKind::Host(HostKind::Map, _));
     let mut list = entries(vm, o);
     vm.step(1 + (list.len() as u64 >> 4), site)?;

@@ -13,10 +13,12 @@ use crate::lang::value::{Atom, ObjId, ObjKind, Object, PromiseState, Props, Valu
 fn state(vm: &mut Vm<'_>, v: Value, site: Site) -> R<Option<PromiseState>> {
     let Value::Obj(o) = v else { return Ok(None) };
     match vm.heap.obj(o).kind {
-        ObjKind::Promise(PromiseState::Pending(op)) => Ok(Some(match vm.host_result(op, site)? {
-            Some(x) => PromiseState::Fulfilled(x),
-            None => PromiseState::Pending(op),
-        })),
+        ObjKind::Promise(PromiseState::Pending(op)) => {
+            Ok(Some(match vm.host_result(op, site)? {
+                Some(x) => PromiseState::Fulfilled(x),
+                None => PromiseState::Pending(op),
+            }))
+        }
         ObjKind::Promise(s) => Ok(Some(s)),
         _ => Ok(None),
     }
@@ -41,7 +43,9 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
             for item in items {
                 match state(vm, item, site)? {
                     None => out.push(outcome(vm, settled, true, item, site)?),
-                    Some(PromiseState::Fulfilled(x)) => out.push(outcome(vm, settled, true, x, site)?),
+                    Some(PromiseState::Fulfilled(x)) => {
+                        out.push(outcome(vm, settled, true, x, site)?)
+                    }
                     Some(PromiseState::Rejected(e)) => {
                         if !settled {
                             return vm.promise(PromiseState::Rejected(e), site);
@@ -78,7 +82,13 @@ fn outcome(vm: &mut Vm<'_>, settled: bool, ok: bool, v: Value, site: Site) -> R<
 }
 
 /// `then`, `catch`, `finally`.
-pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(super) fn method(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let s = match state(vm, Value::Obj(o), site)? {
         Some(PromiseState::Pending(_)) => return Err(Fault::Suspend),
         Some(s) => s,
@@ -98,8 +108,12 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
         _ => return Ok(None),
     };
     let result = match s {
-        PromiseState::Fulfilled(v) if vm.is_function(on_ok) => vm.call(on_ok, Value::Undefined, &[v], site),
-        PromiseState::Rejected(e) if vm.is_function(on_err) => vm.call(on_err, Value::Undefined, &[e], site),
+        PromiseState::Fulfilled(v) if vm.is_function(on_ok) => {
+            vm.call(on_ok, Value::Undefined, &[v], site)
+        }
+        PromiseState::Rejected(e) if vm.is_function(on_err) => {
+            vm.call(on_err, Value::Undefined, &[e], site)
+        }
         _ => return Ok(Some(Value::Obj(o))),
     };
     let v = match result {

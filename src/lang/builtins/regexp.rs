@@ -55,7 +55,10 @@ pub(crate) fn compile(pattern: &str, flags: &str) -> Result<JsRegex, String> {
         .build()
         .map_err(|e| match e {
             regex::Error::CompiledTooBig(_) => "regular expression too large".to_owned(),
-            other => format!("invalid regular expression /{pattern}/: {}", first_line(&other.to_string())),
+            other => format!(
+                "invalid regular expression /{pattern}/: {}",
+                first_line(&other.to_string())
+            ),
         })?;
     let names = re
         .capture_names()
@@ -63,7 +66,11 @@ pub(crate) fn compile(pattern: &str, flags: &str) -> Result<JsRegex, String> {
         .filter_map(|(i, n)| n.map(|n| (n.to_owned(), i)))
         .collect();
     Ok(JsRegex {
-        source: if pattern.is_empty() { "(?:)".into() } else { pattern.to_owned() },
+        source: if pattern.is_empty() {
+            "(?:)".into()
+        } else {
+            pattern.to_owned()
+        },
         flags: flags.to_owned(),
         re,
         global: flags.contains('g'),
@@ -73,7 +80,11 @@ pub(crate) fn compile(pattern: &str, flags: &str) -> Result<JsRegex, String> {
 }
 
 fn first_line(s: &str) -> &str {
-    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
 }
 
 const SPACE_CLASS: &str = r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
@@ -95,7 +106,11 @@ fn translate(p: &str, dot_all: bool) -> Result<String, String> {
                 match e {
                     'd' => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
                     'D' => out.push_str("[^0-9]"),
-                    'w' => out.push_str(if in_class { "A-Za-z0-9_" } else { "[A-Za-z0-9_]" }),
+                    'w' => out.push_str(if in_class {
+                        "A-Za-z0-9_"
+                    } else {
+                        "[A-Za-z0-9_]"
+                    }),
                     'W' => out.push_str("[^A-Za-z0-9_]"),
                     's' => {
                         if in_class {
@@ -115,23 +130,39 @@ fn translate(p: &str, dot_all: bool) -> Result<String, String> {
                     'b' => out.push_str(r"(?-u:\b)"),
                     'B' => out.push_str(r"(?-u:\B)"),
                     '1'..='9' => {
-                        return Err("backreferences (\\1) are not supported in regular expressions".into())
+                        return Err(
+                            "backreferences (\\1) are not supported in regular expressions".into(),
+                        )
                     }
                     'k' => return Err("named backreferences (\\k<name>) are not supported".into()),
                     '0' => out.push_str(r"\x00"),
                     'u' => {
                         if chars.get(i) == Some(&'{') {
-                            let close = chars[i..].iter().position(|&x| x == '}').ok_or("unterminated \\u{…}")?;
+                            let close = chars[i..]
+                                .iter()
+                                .position(|&x| x == '}')
+                                .ok_or("unterminated \\u{…}")?;
                             let hex: String = chars[i + 1..i + close].iter().collect();
                             out.push_str(&format!("\\x{{{hex}}}"));
                             i += close + 1;
                         } else {
-                            let hex: String = chars.get(i..i + 4).ok_or("invalid \\u escape")?.iter().collect();
-                            let unit = u32::from_str_radix(&hex, 16).map_err(|_| "invalid \\u escape")?;
+                            let hex: String = chars
+                                .get(i..i + 4)
+                                .ok_or("invalid \\u escape")?
+                                .iter()
+                                .collect();
+                            let unit =
+                                u32::from_str_radix(&hex, 16).map_err(|_| "invalid \\u escape")?;
                             i += 4;
                             // A surrogate pair written as two escapes is one character.
-                            if (0xD800..0xDC00).contains(&unit) && chars.get(i) == Some(&'\\') && chars.get(i + 1) == Some(&'u') {
-                                let lo_hex: String = chars.get(i + 2..i + 6).map(|s| s.iter().collect()).unwrap_or_default();
+                            if (0xD800..0xDC00).contains(&unit)
+                                && chars.get(i) == Some(&'\\')
+                                && chars.get(i + 1) == Some(&'u')
+                            {
+                                let lo_hex: String = chars
+                                    .get(i + 2..i + 6)
+                                    .map(|s| s.iter().collect())
+                                    .unwrap_or_default();
                                 if let Ok(lo) = u32::from_str_radix(&lo_hex, 16) {
                                     if (0xDC00..0xE000).contains(&lo) {
                                         let cp = 0x10000 + ((unit - 0xD800) << 10) + (lo - 0xDC00);
@@ -145,7 +176,11 @@ fn translate(p: &str, dot_all: bool) -> Result<String, String> {
                         }
                     }
                     'x' => {
-                        let hex: String = chars.get(i..i + 2).ok_or("invalid \\x escape")?.iter().collect();
+                        let hex: String = chars
+                            .get(i..i + 2)
+                            .ok_or("invalid \\x escape")?
+                            .iter()
+                            .collect();
                         out.push_str(&format!("\\x{{{hex}}}"));
                         i += 2;
                     }
@@ -218,10 +253,14 @@ fn translate(p: &str, dot_all: bool) -> Result<String, String> {
             '(' if !in_class && chars.get(i + 1) == Some(&'?') => {
                 match (chars.get(i + 2), chars.get(i + 3)) {
                     (Some('='), _) | (Some('!'), _) => {
-                        return Err("lookahead (?= …) is not supported in regular expressions".into())
+                        return Err(
+                            "lookahead (?= …) is not supported in regular expressions".into()
+                        )
                     }
                     (Some('<'), Some('=')) | (Some('<'), Some('!')) => {
-                        return Err("lookbehind (?<= …) is not supported in regular expressions".into())
+                        return Err(
+                            "lookbehind (?<= …) is not supported in regular expressions".into()
+                        )
                     }
                     _ => out.push('('),
                 }
@@ -229,10 +268,11 @@ fn translate(p: &str, dot_all: bool) -> Result<String, String> {
             '{' if !in_class => {
                 // A `{` that starts no quantifier is a literal in JavaScript.
                 let rest: String = chars[i..].iter().take(24).collect();
-                let is_quantifier = rest
-                    .find('}')
-                    .map(|end| &rest[1..end])
-                    .is_some_and(|q| !q.is_empty() && q.chars().all(|x| x.is_ascii_digit() || x == ',') && q.chars().next().is_some_and(|x| x.is_ascii_digit()));
+                let is_quantifier = rest.find('}').map(|end| &rest[1..end]).is_some_and(|q| {
+                    !q.is_empty()
+                        && q.chars().all(|x| x.is_ascii_digit() || x == ',')
+                        && q.chars().next().is_some_and(|x| x.is_ascii_digit())
+                });
                 if is_quantifier {
                     out.push('{');
                 } else {
@@ -276,7 +316,10 @@ pub(crate) fn literal(vm: &mut Vm<'_>, i: u32) -> R<Value> {
     vm.alloc(
         Object {
             props: Props::new(),
-            kind: ObjKind::RegExp { index: i, last_index: 0 },
+            kind: ObjKind::RegExp {
+                index: i,
+                last_index: 0,
+            },
             origin: 0,
         },
         0,
@@ -287,7 +330,9 @@ pub(crate) fn literal(vm: &mut Vm<'_>, i: u32) -> R<Value> {
 pub(crate) fn construct(vm: &mut Vm<'_>, args: &[Value], site: Site) -> R<Value> {
     let (pattern, mut flags) = match arg(args, 0) {
         Value::Obj(o) if matches!(vm.heap.obj(o).kind, ObjKind::RegExp { .. }) => {
-            let ObjKind::RegExp { index, .. } = vm.heap.obj(o).kind else { unreachable!() };
+            let ObjKind::RegExp { index, .. } = vm.heap.obj(o).kind else {
+                unreachable!()
+            };
             let r = vm.regex(index);
             (r.source.clone(), r.flags.clone())
         }
@@ -301,19 +346,31 @@ pub(crate) fn construct(vm: &mut Vm<'_>, args: &[Value], site: Site) -> R<Value>
         let f = vm.to_string(arg(args, 1), site)?;
         flags = vm.heap.str_lossy(f).into_owned();
     }
-    let pattern = if pattern == "(?:)" { String::new() } else { pattern };
+    let pattern = if pattern == "(?:)" {
+        String::new()
+    } else {
+        pattern
+    };
     if vm.regexes.len() >= 4096 {
-        return Err(vm.throw(error_class::RANGE_ERROR, "too many regular expressions made at run time", site));
+        return Err(vm.throw(
+            error_class::RANGE_ERROR,
+            "too many regular expressions made at run time",
+            site,
+        ));
     }
     let r = vm.heap.charge(pattern.len() * 64 + 4096);
     vm.mem(r, site)?;
-    let compiled = compile(&pattern, &flags).map_err(|m| vm.throw(error_class::SYNTAX_ERROR, m, site))?;
+    let compiled =
+        compile(&pattern, &flags).map_err(|m| vm.throw(error_class::SYNTAX_ERROR, m, site))?;
     vm.regexes.push(Arc::new(compiled));
     let index = (vm.p.regexes.len() + vm.regexes.len() - 1) as u32;
     vm.alloc(
         Object {
             props: Props::new(),
-            kind: ObjKind::RegExp { index, last_index: 0 },
+            kind: ObjKind::RegExp {
+                index,
+                last_index: 0,
+            },
             origin: 0,
         },
         site,
@@ -342,16 +399,26 @@ pub(crate) fn coerce(vm: &mut Vm<'_>, v: Value, global: bool, site: Site) -> R<O
     if let Value::Obj(o) = v {
         if let ObjKind::RegExp { index, .. } = vm.heap.obj(o).kind {
             if global && !vm.regex(index).global {
-                return Err(vm.type_error("String.prototype.matchAll called with a non-global RegExp argument", site));
+                return Err(vm.type_error(
+                    "String.prototype.matchAll called with a non-global RegExp argument",
+                    site,
+                ));
             }
             return Ok(o);
         }
     }
     let pattern = match v {
-        Value::Undefined => Value::Str(vm.to_string(Value::Str(vm.heap.atom_name(Atom::EMPTY).unwrap_or(StrId(0))), site)?),
+        Value::Undefined => Value::Str(vm.to_string(
+            Value::Str(vm.heap.atom_name(Atom::EMPTY).unwrap_or(StrId(0))),
+            site,
+        )?),
         other => other,
     };
-    let flags = if global { vm.str_value("g", site)? } else { Value::Undefined };
+    let flags = if global {
+        vm.str_value("g", site)?
+    } else {
+        Value::Undefined
+    };
     match construct(vm, &[pattern, flags], site)? {
         Value::Obj(o) => Ok(o),
         _ => Err(vm.type_error("invalid regular expression", site)),
@@ -367,7 +434,13 @@ pub(crate) struct Found {
 }
 
 /// Matches regex object `o` against `s` from UTF-16 index `from`.
-pub(crate) fn exec_at(vm: &mut Vm<'_>, o: ObjId, s: StrId, from: usize, site: Site) -> R<Option<Found>> {
+pub(crate) fn exec_at(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    s: StrId,
+    from: usize,
+    site: Site,
+) -> R<Option<Found>> {
     let ObjKind::RegExp { index, .. } = vm.heap.obj(o).kind else {
         return Ok(None);
     };
@@ -378,7 +451,11 @@ pub(crate) fn exec_at(vm: &mut Vm<'_>, o: ObjId, s: StrId, from: usize, site: Si
     let ascii = vm.heap.str_is_ascii(s);
     // Lone surrogates become U+FFFD: three bytes each way, so offsets hold.
     let text = wtf8_to_str_lossy(bytes);
-    let start_byte = if ascii { from.min(text.len()) } else { byte_of(&text, from) };
+    let start_byte = if ascii {
+        from.min(text.len())
+    } else {
+        byte_of(&text, from)
+    };
     if start_byte > text.len() {
         return Ok(None);
     }
@@ -391,7 +468,9 @@ pub(crate) fn exec_at(vm: &mut Vm<'_>, o: ObjId, s: StrId, from: usize, site: Si
     if re.sticky && m.start() != start_byte {
         return Ok(None);
     }
-    let groups = (1..caps.len()).map(|i| caps.get(i).map(|g| (g.start(), g.end()))).collect();
+    let groups = (1..caps.len())
+        .map(|i| caps.get(i).map(|g| (g.start(), g.end())))
+        .collect();
     let b = vm.heap.str_bytes(s);
     Ok(Some(Found {
         start: utf16_index_of_byte(b, ascii, m.start()),
@@ -442,7 +521,8 @@ fn match_array(vm: &mut Vm<'_>, o: ObjId, s: StrId, f: &Found, site: Site) -> R<
     let arr = vm.array(items, site)?;
     if let Value::Obj(a) = arr {
         let obj = vm.heap.obj_mut(a);
-        obj.props.push_new_name(Atom::INDEX, Value::Num(f.start as f64));
+        obj.props
+            .push_new_name(Atom::INDEX, Value::Num(f.start as f64));
         obj.props.push_new_name(Atom::INPUT, Value::Str(s));
         obj.props.push_new_name(Atom::GROUPS, groups);
     }
@@ -480,7 +560,13 @@ fn exec(vm: &mut Vm<'_>, o: ObjId, s: StrId, site: Site) -> R<Option<Found>> {
 }
 
 /// Methods of RegExp objects.
-pub(crate) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(crate) fn method(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     Ok(Some(match m {
         Method::Test => {
             let s = vm.to_string(arg(args, 0), site)?;
@@ -554,12 +640,15 @@ fn all_matches(vm: &mut Vm<'_>, o: ObjId, s: StrId, site: Site) -> R<Vec<Found>>
     let len = vm.heap.str_bytes(s).len();
     let mut out = Vec::new();
     let mut from = 0usize;
-    let total16 = crate::lang::value::string::utf16_len(vm.heap.str_bytes(s), vm.heap.str_is_ascii(s));
+    let total16 =
+        crate::lang::value::string::utf16_len(vm.heap.str_bytes(s), vm.heap.str_is_ascii(s));
     loop {
         if from > total16 {
             break;
         }
-        let Some(f) = exec_at(vm, o, s, from, site)? else { break };
+        let Some(f) = exec_at(vm, o, s, from, site)? else {
+            break;
+        };
         from = if f.end == f.start { f.end + 1 } else { f.end };
         out.push(f);
         if out.len() > len + 1 {
@@ -571,7 +660,13 @@ fn all_matches(vm: &mut Vm<'_>, o: ObjId, s: StrId, site: Site) -> R<Vec<Found>>
 }
 
 /// `s.replace(re, replacement)` and `s.replaceAll(re, replacement)`.
-pub(crate) fn replace(vm: &mut Vm<'_>, re: Value, s: StrId, replacement: Value, site: Site) -> R<Value> {
+pub(crate) fn replace(
+    vm: &mut Vm<'_>,
+    re: Value,
+    s: StrId,
+    replacement: Value,
+    site: Site,
+) -> R<Value> {
     let Value::Obj(o) = re else {
         return Ok(Value::Str(s));
     };
@@ -657,7 +752,9 @@ pub(crate) fn split(vm: &mut Vm<'_>, re: Value, s: StrId, limit: usize, site: Si
     let mut p16 = 0usize;
     let mut q = 0usize;
     while q < total16 {
-        let Some(f) = exec_at(vm, o, s, q, site)? else { break };
+        let Some(f) = exec_at(vm, o, s, q, site)? else {
+            break;
+        };
         if f.end == p16 || f.start >= total16 {
             q = f.start.max(q) + 1;
             continue;
@@ -694,14 +791,22 @@ mod tests {
         assert!(compile(r"a{", "").unwrap().re.is_match("a{"));
         assert!(compile(r"[^]", "").unwrap().re.is_match("\n"));
         assert!(!compile(r".", "").unwrap().re.is_match("\n"));
-        assert!(compile(r"(?<year>\d{4})-(?<month>\d{2})", "g").unwrap().names.len() == 2);
+        assert!(
+            compile(r"(?<year>\d{4})-(?<month>\d{2})", "g")
+                .unwrap()
+                .names
+                .len()
+                == 2
+        );
         assert!(compile(r"\uD83D\uDE00", "").unwrap().re.is_match("😀"));
         assert!(compile(r"[a-z&]+", "i").unwrap().re.is_match("A&b"));
     }
 
     #[test]
     fn unsupported_is_an_error() {
-        assert!(validate(r"(a)\1", "").unwrap_err().contains("backreferences"));
+        assert!(validate(r"(a)\1", "")
+            .unwrap_err()
+            .contains("backreferences"));
         assert!(validate(r"a(?=b)", "").unwrap_err().contains("lookahead"));
         assert!(validate(r"(?<!a)b", "").unwrap_err().contains("lookbehind"));
         assert!(validate(r"a", "gg").is_err());

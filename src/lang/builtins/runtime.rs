@@ -7,10 +7,18 @@ use super::{arg, Method};
 use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Vm, R};
 use crate::lang::host::HostOp;
-use crate::lang::value::{Atom, HostData, HostKind, ObjId, ObjKind, Object, PromiseState, Props, Value};
+use crate::lang::value::{
+    Atom, HostData, HostKind, ObjId, ObjKind, Object, PromiseState, Props, Value,
+};
 
 /// Runtime functions.
-pub(super) fn call(vm: &mut Vm<'_>, n: Native, _this: Value, args: &[Value], site: Site) -> R<Value> {
+pub(super) fn call(
+    vm: &mut Vm<'_>,
+    n: Native,
+    _this: Value,
+    args: &[Value],
+    site: Site,
+) -> R<Value> {
     match n {
         Native::CreateComponent => create_component(vm, arg(args, 0), site),
         Native::CreateIntegration => create_integration(vm, arg(args, 0), site),
@@ -21,9 +29,17 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, _this: Value, args: &[Value], sit
         }
         Native::ElementSetCache => {
             let opts = arg(args, 0);
-            let age = if opts.is_nullish() { Value::Undefined } else { vm.get(opts, Atom::MAX_AGE, site)? };
+            let age = if opts.is_nullish() {
+                Value::Undefined
+            } else {
+                vm.get(opts, Atom::MAX_AGE, site)?
+            };
             // `cache = newCache`: a falsy argument clears it.
-            vm.host.cache_max_age = if crate::lang::eval::ops::truthy(vm, opts) { Some(age) } else { None };
+            vm.host.cache_max_age = if crate::lang::eval::ops::truthy(vm, opts) {
+                Some(age)
+            } else {
+                None
+            };
             Ok(Value::Undefined)
         }
         Native::ContextWaitUntil => {
@@ -59,7 +75,13 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, _this: Value, args: &[Value], sit
             if ![301, 302, 303, 307, 308].contains(&status) {
                 return Err(vm.throw(error_class::RANGE_ERROR, "Invalid status code", site));
             }
-            response(vm, status, vec![("location".into(), location)], Vec::new(), site)
+            response(
+                vm,
+                status,
+                vec![("location".into(), location)],
+                Vec::new(),
+                site,
+            )
         }
         _ => Err(vm.type_error(format!("{} is not available here", n.name()), site)),
     }
@@ -67,7 +89,10 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, _this: Value, args: &[Value], sit
 
 fn create_component(vm: &mut Vm<'_>, def: Value, site: Site) -> R<Value> {
     let Value::Obj(_) = def else {
-        return Err(vm.type_error("createComponent takes an object: createComponent({ componentId, render })", site));
+        return Err(vm.type_error(
+            "createComponent takes an object: createComponent({ componentId, render })",
+            site,
+        ));
     };
     let id = vm.get(def, Atom::COMPONENT_ID, site)?;
     let Value::Str(id) = id else {
@@ -101,14 +126,20 @@ fn create_component(vm: &mut Vm<'_>, def: Value, site: Site) -> R<Value> {
 
 fn create_integration(vm: &mut Vm<'_>, def: Value, site: Site) -> R<Value> {
     let Value::Obj(_) = def else {
-        return Err(vm.type_error("createIntegration takes an object: createIntegration({ components })", site));
+        return Err(vm.type_error(
+            "createIntegration takes an object: createIntegration({ components })",
+            site,
+        ));
     };
     let fetch = vm.str_value("fetch", site)?;
     let mut props = Props::with_capacity(1);
     props.push_new_name(Atom::FETCH, fetch);
     let handle = vm.alloc(Object::plain(props), site)?;
     let Some(registry) = vm.registry.as_mut() else {
-        return Err(vm.type_error("createIntegration may only be called while the file loads", site));
+        return Err(vm.type_error(
+            "createIntegration may only be called while the file loads",
+            site,
+        ));
     };
     if let Value::Obj(h) = handle {
         registry.integrations.push((h, def, site));
@@ -126,7 +157,11 @@ fn init(vm: &mut Vm<'_>, init: Value, site: Site) -> R<(u16, Vec<(String, String
         v => {
             let n = vm.to_number(v, site)?;
             if !(200.0..=599.0).contains(&n) || n.fract() != 0.0 {
-                return Err(vm.throw(error_class::RANGE_ERROR, "The status provided is outside the range [200, 599]", site));
+                return Err(vm.throw(
+                    error_class::RANGE_ERROR,
+                    "The status provided is outside the range [200, 599]",
+                    site,
+                ));
             }
             n as u16
         }
@@ -141,7 +176,14 @@ fn headers_of(vm: &mut Vm<'_>, h: Value, site: Site) -> R<Vec<(String, String)>>
         return Ok(Vec::new());
     }
     let items = match h {
-        Value::Obj(o) if matches!(vm.heap.obj(o).kind, ObjKind::Host(HostKind::Headers, _) | ObjKind::Array(_)) => vm.iterate(h, site)?,
+        Value::Obj(o)
+            if matches!(
+                vm.heap.obj(o).kind,
+                ObjKind::Host(HostKind::Headers, _) | ObjKind::Array(_)
+            ) =>
+        {
+            vm.iterate(h, site)?
+        }
         _ => {
             let entries = vm.own_entries(h, site)?;
             let mut out = Vec::with_capacity(entries.len());
@@ -159,7 +201,10 @@ fn headers_of(vm: &mut Vm<'_>, h: Value, site: Site) -> R<Vec<(String, String)>>
         let v = vm.get(item, Atom::index(1).unwrap_or(Atom::EMPTY), site)?;
         let k = vm.to_string(k, site)?;
         let v = vm.to_string(v, site)?;
-        out.push((vm.heap.str_lossy(k).to_ascii_lowercase(), vm.heap.str_lossy(v).into_owned()));
+        out.push((
+            vm.heap.str_lossy(k).to_ascii_lowercase(),
+            vm.heap.str_lossy(v).into_owned(),
+        ));
     }
     Ok(out)
 }
@@ -169,18 +214,33 @@ fn body_bytes(vm: &mut Vm<'_>, body: Value, site: Site) -> R<Vec<u8>> {
         Value::Undefined | Value::Null => Vec::new(),
         v => {
             let s = vm.to_string(v, site)?;
-            crate::lang::value::string::wtf8_to_str_lossy(vm.heap.str_bytes(s)).into_owned().into_bytes()
+            crate::lang::value::string::wtf8_to_str_lossy(vm.heap.str_bytes(s))
+                .into_owned()
+                .into_bytes()
         }
     })
 }
 
-fn response(vm: &mut Vm<'_>, status: u16, headers: Vec<(String, String)>, body: Vec<u8>, site: Site) -> R<Value> {
+fn response(
+    vm: &mut Vm<'_>,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    site: Site,
+) -> R<Value> {
     let r = vm.heap.charge(body.len() + 256);
     vm.mem(r, site)?;
     vm.alloc(
         Object {
             props: Props::new(),
-            kind: ObjKind::Host(HostKind::Response, Box::new(HostData::Response { status, headers, body })),
+            kind: ObjKind::Host(
+                HostKind::Response,
+                Box::new(HostData::Response {
+                    status,
+                    headers,
+                    body,
+                }),
+            ),
             origin: 0,
         },
         site,
@@ -209,7 +269,12 @@ fn request_parts(vm: &mut Vm<'_>, input: Value, opts: Value, site: Site) -> R<Ho
         let body = body_bytes(vm, b, site)?;
         (method, headers, body)
     };
-    Ok(HostOp::Fetch { method, url, headers, body })
+    Ok(HostOp::Fetch {
+        method,
+        url,
+        headers,
+        body,
+    })
 }
 
 /// `new Response(body, init)`, `new Request(url, init)`.
@@ -217,16 +282,32 @@ pub(super) fn construct(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
     if n == Native::NewResponse {
         let body = body_bytes(vm, arg(args, 0), site)?;
         let (status, mut headers) = init(vm, arg(args, 1), site)?;
-        if !body.is_empty() && matches!(arg(args, 0), Value::Str(_)) && !headers.iter().any(|(k, _)| k == "content-type") {
+        if !body.is_empty()
+            && matches!(arg(args, 0), Value::Str(_))
+            && !headers.iter().any(|(k, _)| k == "content-type")
+        {
             headers.push(("content-type".into(), "text/plain;charset=UTF-8".into()));
         }
         return response(vm, status, headers, body, site);
     }
-    let HostOp::Fetch { method, url, headers, body } = request_parts(vm, arg(args, 0), arg(args, 1), site)?;
+    let HostOp::Fetch {
+        method,
+        url,
+        headers,
+        body,
+    } = request_parts(vm, arg(args, 0), arg(args, 1), site)?;
     vm.alloc(
         Object {
             props: Props::new(),
-            kind: ObjKind::Host(HostKind::Request, Box::new(HostData::Request { method, url, headers, body })),
+            kind: ObjKind::Host(
+                HostKind::Request,
+                Box::new(HostData::Request {
+                    method,
+                    url,
+                    headers,
+                    body,
+                }),
+            ),
             origin: 0,
         },
         site,
@@ -236,8 +317,29 @@ pub(super) fn construct(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
 fn parts(vm: &Vm<'_>, o: ObjId) -> Option<(u16, Vec<(String, String)>, Vec<u8>, String, String)> {
     match &vm.heap.obj(o).kind {
         ObjKind::Host(_, d) => match &**d {
-            HostData::Response { status, headers, body } => Some((*status, headers.clone(), body.clone(), String::new(), String::new())),
-            HostData::Request { method, url, headers, body } => Some((0, headers.clone(), body.clone(), method.clone(), url.clone())),
+            HostData::Response {
+                status,
+                headers,
+                body,
+            } => Some((
+                *status,
+                headers.clone(),
+                body.clone(),
+                String::new(),
+                String::new(),
+            )),
+            HostData::Request {
+                method,
+                url,
+                headers,
+                body,
+            } => Some((
+                0,
+                headers.clone(),
+                body.clone(),
+                method.clone(),
+                url.clone(),
+            )),
             _ => None,
         },
         _ => None,
@@ -267,7 +369,13 @@ pub(crate) fn response_get(vm: &mut Vm<'_>, o: ObjId, key: Atom, site: Site) -> 
 }
 
 /// `json()`, `text()`, `clone()` of responses and requests.
-pub(crate) fn response_method(vm: &mut Vm<'_>, o: ObjId, m: Method, _args: &[Value], site: Site) -> R<Option<Value>> {
+pub(crate) fn response_method(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    m: Method,
+    _args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let Some((_, _, body, _, _)) = parts(vm, o) else {
         return Ok(None);
     };
@@ -283,7 +391,9 @@ pub(crate) fn response_method(vm: &mut Vm<'_>, o: ObjId, m: Method, _args: &[Val
                 Err(e) => {
                     let p = vm.throw(error_class::SYNTAX_ERROR, e.to_string(), site);
                     return match p {
-                        crate::lang::eval::Fault::Throw(e, _) => vm.promise(PromiseState::Rejected(e), site).map(Some),
+                        crate::lang::eval::Fault::Throw(e, _) => {
+                            vm.promise(PromiseState::Rejected(e), site).map(Some)
+                        }
                         other => Err(other),
                     };
                 }

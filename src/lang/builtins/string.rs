@@ -35,7 +35,11 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
                 let x = vm.to_number(*a, site)?;
                 if !(0.0..=1_114_111.0).contains(&x) || x.fract() != 0.0 {
                     let d = crate::lang::number::js_number_to_string(x);
-                    return Err(vm.throw(error_class::RANGE_ERROR, format!("Invalid code point {d}"), site));
+                    return Err(vm.throw(
+                        error_class::RANGE_ERROR,
+                        format!("Invalid code point {d}"),
+                        site,
+                    ));
                 }
                 push_code_point(&mut out, x as u32);
             }
@@ -61,7 +65,11 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
             let s = vm.to_string(arg(args, 0), site)?;
             let text = vm.heap.str_lossy(s).into_owned();
             let Some(bytes) = base64_decode(&text) else {
-                return Err(vm.throw(error_class::ERROR, "The string to be decoded is not correctly encoded.", site));
+                return Err(vm.throw(
+                    error_class::ERROR,
+                    "The string to be decoded is not correctly encoded.",
+                    site,
+                ));
             };
             let mut out = Vec::with_capacity(bytes.len());
             for b in bytes {
@@ -78,7 +86,11 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -121,7 +133,13 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// A relative index argument: negative counts from the end; clamped to `0..=len`.
-pub(super) fn relative_index(vm: &mut Vm<'_>, v: Value, len: usize, default: usize, site: Site) -> R<usize> {
+pub(super) fn relative_index(
+    vm: &mut Vm<'_>,
+    v: Value,
+    len: usize,
+    default: usize,
+    site: Site,
+) -> R<usize> {
     if v == Value::Undefined {
         return Ok(default);
     }
@@ -204,7 +222,13 @@ fn str_arg(vm: &mut Vm<'_>, args: &[Value], i: usize, site: Site) -> R<StrId> {
 }
 
 /// A string method; `None` when strings have no such method.
-pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(super) fn method(
+    vm: &mut Vm<'_>,
+    s: StrId,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let len = len16(vm, s);
     vm.step(1 + (len as u64 >> 6), site)?;
     let v = match m {
@@ -259,7 +283,13 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
         }
         Method::Includes | Method::StartsWith | Method::EndsWith | Method::IndexOf => {
             if m != Method::IndexOf && regexp::is_regexp(vm, arg(args, 0)) {
-                let name = if m == Method::Includes { "includes" } else if m == Method::StartsWith { "startsWith" } else { "endsWith" };
+                let name = if m == Method::Includes {
+                    "includes"
+                } else if m == Method::StartsWith {
+                    "startsWith"
+                } else {
+                    "endsWith"
+                };
                 return Err(vm.type_error(
                     format!("First argument to String.prototype.{name} must not be a regular expression"),
                     site,
@@ -279,7 +309,12 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
                 }
                 Method::StartsWith => {
                     let from = clamped_index(vm, arg(args, 1), len, 0, site)?;
-                    let hu = utf16_slice(vm.heap.str_bytes(s), vm.heap.str_is_ascii(s), from, from + nlen);
+                    let hu = utf16_slice(
+                        vm.heap.str_bytes(s),
+                        vm.heap.str_is_ascii(s),
+                        from,
+                        from + nlen,
+                    );
                     Value::Bool(hu.as_ref() == vm.heap.str_bytes(needle))
                 }
                 _ => {
@@ -287,7 +322,12 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
                     if nlen > end {
                         Value::Bool(false)
                     } else {
-                        let hu = utf16_slice(vm.heap.str_bytes(s), vm.heap.str_is_ascii(s), end - nlen, end);
+                        let hu = utf16_slice(
+                            vm.heap.str_bytes(s),
+                            vm.heap.str_is_ascii(s),
+                            end - nlen,
+                            end,
+                        );
                         Value::Bool(hu.as_ref() == vm.heap.str_bytes(needle))
                     }
                 }
@@ -324,12 +364,19 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
                 Value::Undefined => len - start,
                 v => {
                     let x = vm.to_number(v, site)?;
-                    if x.is_nan() { 0 } else { x.clamp(0.0, (len - start) as f64) as usize }
+                    if x.is_nan() {
+                        0
+                    } else {
+                        x.clamp(0.0, (len - start) as f64) as usize
+                    }
                 }
             };
             slice_value(vm, s, start, start + count, site)?
         }
-        Method::ToLowerCase | Method::ToLocaleLowerCase | Method::ToUpperCase | Method::ToLocaleUpperCase => {
+        Method::ToLowerCase
+        | Method::ToLocaleLowerCase
+        | Method::ToUpperCase
+        | Method::ToLocaleUpperCase => {
             let upper = matches!(m, Method::ToUpperCase | Method::ToLocaleUpperCase);
             let bytes = vm.heap.str_bytes(s);
             let out: Vec<u8> = if vm.heap.str_is_ascii(s) {
@@ -340,7 +387,11 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
                 }
             } else {
                 let text = vm.heap.str_lossy(s);
-                let mapped = if upper { text.to_uppercase() } else { text.to_lowercase() };
+                let mapped = if upper {
+                    text.to_uppercase()
+                } else {
+                    text.to_lowercase()
+                };
                 mapped.into_bytes()
             };
             if out == vm.heap.str_bytes(s) {
@@ -402,7 +453,11 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
             let n = if n.is_nan() { 0.0 } else { n.trunc() };
             if n < 0.0 || n.is_infinite() {
                 let d = crate::lang::number::js_number_to_string(n);
-                return Err(vm.throw(error_class::RANGE_ERROR, format!("Invalid count value: {d}"), site));
+                return Err(vm.throw(
+                    error_class::RANGE_ERROR,
+                    format!("Invalid count value: {d}"),
+                    site,
+                ));
             }
             let bytes = vm.heap.str_bytes(s).len();
             let total = (bytes as f64) * n;
@@ -416,7 +471,9 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
             vm.string(&out, site)?
         }
         Method::Split => split(vm, s, args, site)?,
-        Method::Replace | Method::ReplaceAll => replace(vm, s, m == Method::ReplaceAll, args, site)?,
+        Method::Replace | Method::ReplaceAll => {
+            replace(vm, s, m == Method::ReplaceAll, args, site)?
+        }
         Method::Match | Method::MatchAll | Method::Search => {
             let re = regexp::coerce(vm, arg(args, 0), m == Method::MatchAll, site)?;
             match m {
@@ -508,7 +565,11 @@ fn replace(vm: &mut Vm<'_>, s: StrId, all: bool, args: &[Value], site: Site) -> 
     }
     let needle = vm.to_string(pattern, site)?;
     let func = vm.is_function(replacement);
-    let template = if func { None } else { Some(vm.to_string(replacement, site)?) };
+    let template = if func {
+        None
+    } else {
+        Some(vm.to_string(replacement, site)?)
+    };
     let text = vm.heap.str_bytes(s).to_vec();
     let nb = vm.heap.str_bytes(needle).to_vec();
     let mut out = Vec::with_capacity(text.len());
@@ -532,7 +593,12 @@ fn replace(vm: &mut Vm<'_>, s: StrId, all: bool, args: &[Value], site: Site) -> 
             None => {
                 let m = vm.string(matched, site)?;
                 let offset = utf16_index_of_byte(&text, false, pos) as f64;
-                let r = vm.call(replacement, Value::Undefined, &[m, Value::Num(offset), Value::Str(s)], site)?;
+                let r = vm.call(
+                    replacement,
+                    Value::Undefined,
+                    &[m, Value::Num(offset), Value::Str(s)],
+                    site,
+                )?;
                 vm.push_string(&mut out, r, site, 0)?;
             }
         }
@@ -678,7 +744,9 @@ pub(crate) fn collate(a: &str, b: &str) -> std::cmp::Ordering {
             .collect()
     }
     fn secondary(s: &str) -> Vec<u32> {
-        s.chars().map(|c| c.to_lowercase().next().unwrap_or(c) as u32).collect()
+        s.chars()
+            .map(|c| c.to_lowercase().next().unwrap_or(c) as u32)
+            .collect()
     }
     fn tertiary(s: &str) -> Vec<u8> {
         s.chars().map(|c| u8::from(c.is_uppercase())).collect()
@@ -709,7 +777,10 @@ fn base_letter(c: char) -> char {
 /// The root collation's order of common punctuation and symbols.
 fn punct_rank(c: char) -> u32 {
     const ORDER: &str = "\t\n\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
-    ORDER.chars().position(|x| x == c).map_or(1000 + c as u32, |p| p as u32)
+    ORDER
+        .chars()
+        .position(|x| x == c)
+        .map_or(1000 + c as u32, |p| p as u32)
 }
 
 #[cfg(test)]
@@ -718,9 +789,14 @@ mod tests {
 
     #[test]
     fn collation_order() {
-        let mut words = vec!["banana", "Apple", "10 items", "apple", "_draft", "Banana", "9 items"];
+        let mut words = vec![
+            "banana", "Apple", "10 items", "apple", "_draft", "Banana", "9 items",
+        ];
         words.sort_by(|a, b| collate(a, b));
-        assert_eq!(words, vec!["_draft", "10 items", "9 items", "apple", "Apple", "banana", "Banana"]);
+        assert_eq!(
+            words,
+            vec!["_draft", "10 items", "9 items", "apple", "Apple", "banana", "Banana"]
+        );
         let mut w = vec!["ab", "a-b", "a_b"];
         w.sort_by(|a, b| collate(a, b));
         assert_eq!(w, vec!["a_b", "a-b", "ab"]);
@@ -734,4 +810,3 @@ mod tests {
         assert!(base64_decode("a").is_none());
     }
 }
-

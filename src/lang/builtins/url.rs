@@ -16,7 +16,11 @@ pub(super) fn call_uri(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -
             let Ok(text) = std::str::from_utf8(&bytes) else {
                 return Err(vm.throw(error_class::ERROR, "URI malformed", site));
             };
-            let keep: &[u8] = if n == Native::EncodeUri { b"-_.!~*'();/?:@&=+$,#" } else { b"-_.!~*'()" };
+            let keep: &[u8] = if n == Native::EncodeUri {
+                b"-_.!~*'();/?:@&=+$,#"
+            } else {
+                b"-_.!~*'()"
+            };
             let mut out = String::with_capacity(text.len());
             for b in text.bytes() {
                 if b.is_ascii_alphanumeric() || keep.contains(&b) {
@@ -28,7 +32,11 @@ pub(super) fn call_uri(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -
             out.into_bytes()
         }
         _ => {
-            let reserved: &[u8] = if n == Native::DecodeUri { b";/?:@&=+$,#" } else { b"" };
+            let reserved: &[u8] = if n == Native::DecodeUri {
+                b";/?:@&=+$,#"
+            } else {
+                b""
+            };
             match percent_decode(&bytes, reserved) {
                 Some(v) => v,
                 None => return Err(vm.throw(error_class::ERROR, "URI malformed", site)),
@@ -85,7 +93,11 @@ fn pairs(vm: &Vm<'_>, o: ObjId) -> Vec<(String, String)> {
     match &vm.heap.obj(o).kind {
         ObjKind::Host(_, d) => match &**d {
             HostData::Pairs(_, Some(owner)) => url_of(vm, *owner)
-                .map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+                .map(|u| {
+                    u.query_pairs()
+                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                        .collect()
+                })
                 .unwrap_or_default(),
             HostData::Pairs(p, None) => p.clone(),
             _ => Vec::new(),
@@ -166,7 +178,9 @@ fn init_pairs(vm: &mut Vm<'_>, init: Value, site: Site) -> R<Vec<(String, String
         Value::Str(s) => {
             let text = vm.heap.str_lossy(s).into_owned();
             let text = text.strip_prefix('?').unwrap_or(&text);
-            url::form_urlencoded::parse(text.as_bytes()).into_owned().collect()
+            url::form_urlencoded::parse(text.as_bytes())
+                .into_owned()
+                .collect()
         }
         Value::Obj(o) => match &vm.heap.obj(o).kind {
             ObjKind::Host(HostKind::SearchParams | HostKind::Headers, _) => pairs(vm, o),
@@ -178,7 +192,10 @@ fn init_pairs(vm: &mut Vm<'_>, init: Value, site: Site) -> R<Vec<(String, String
                     let v = vm.get(item, Atom::index(1).unwrap_or(Atom::EMPTY), site)?;
                     let k = vm.to_string(k, site)?;
                     let v = vm.to_string(v, site)?;
-                    out.push((vm.heap.str_lossy(k).into_owned(), vm.heap.str_lossy(v).into_owned()));
+                    out.push((
+                        vm.heap.str_lossy(k).into_owned(),
+                        vm.heap.str_lossy(v).into_owned(),
+                    ));
                 }
                 out
             }
@@ -196,7 +213,9 @@ fn init_pairs(vm: &mut Vm<'_>, init: Value, site: Site) -> R<Vec<(String, String
         other => {
             let s = vm.to_string(other, site)?;
             let text = vm.heap.str_lossy(s).into_owned();
-            url::form_urlencoded::parse(text.as_bytes()).into_owned().collect()
+            url::form_urlencoded::parse(text.as_bytes())
+                .into_owned()
+                .collect()
         }
     })
 }
@@ -221,8 +240,15 @@ pub(super) fn construct(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
                     vm.mem(r, site)?;
                     let url = host(vm, HostKind::Url, HostData::Url(Box::new(u), None), site)?;
                     if let Value::Obj(o) = url {
-                        let params = host(vm, HostKind::SearchParams, HostData::Pairs(Vec::new(), Some(o)), site)?;
-                        if let (ObjKind::Host(_, d), Value::Obj(p)) = (&mut vm.heap.obj_mut(o).kind, params) {
+                        let params = host(
+                            vm,
+                            HostKind::SearchParams,
+                            HostData::Pairs(Vec::new(), Some(o)),
+                            site,
+                        )?;
+                        if let (ObjKind::Host(_, d), Value::Obj(p)) =
+                            (&mut vm.heap.obj_mut(o).kind, params)
+                        {
                             if let HostData::Url(_, sp) = &mut **d {
                                 *sp = Some(p);
                             }
@@ -235,7 +261,12 @@ pub(super) fn construct(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
         }
         Native::NewUrlSearchParams => {
             let list = init_pairs(vm, arg(args, 0), site)?;
-            host(vm, HostKind::SearchParams, HostData::Pairs(list, None), site)
+            host(
+                vm,
+                HostKind::SearchParams,
+                HostData::Pairs(list, None),
+                site,
+            )
         }
         _ => {
             let list = init_pairs(vm, arg(args, 0), site)?
@@ -278,8 +309,16 @@ pub(crate) fn get(vm: &mut Vm<'_>, o: ObjId, key: Atom, site: Site) -> R<Value> 
         "hostname" => u.host_str().unwrap_or("").to_owned(),
         "port" => u.port().map(|p| p.to_string()).unwrap_or_default(),
         "pathname" => u.path().to_owned(),
-        "search" => u.query().filter(|q| !q.is_empty()).map(|q| format!("?{q}")).unwrap_or_default(),
-        "hash" => u.fragment().filter(|f| !f.is_empty()).map(|f| format!("#{f}")).unwrap_or_default(),
+        "search" => u
+            .query()
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default(),
+        "hash" => u
+            .fragment()
+            .filter(|f| !f.is_empty())
+            .map(|f| format!("#{f}"))
+            .unwrap_or_default(),
         "searchParams" => {
             return Ok(match &vm.heap.obj(o).kind {
                 ObjKind::Host(_, d) => match &**d {
@@ -342,7 +381,13 @@ pub(crate) fn set(vm: &mut Vm<'_>, o: ObjId, key: Atom, value: Value, site: Site
 }
 
 /// Methods of URL, URLSearchParams and Headers.
-pub(crate) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site: Site) -> R<Option<Value>> {
+pub(crate) fn method(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    m: Method,
+    args: &[Value],
+    site: Site,
+) -> R<Option<Value>> {
     let kind = match &vm.heap.obj(o).kind {
         ObjKind::Host(k, _) => *k,
         _ => return Ok(None),
@@ -365,7 +410,11 @@ pub(crate) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
         Method::Get => {
             let k = key_arg(vm, 0)?;
             if headers {
-                let values: Vec<&str> = list.iter().filter(|(n, _)| *n == k).map(|(_, v)| v.as_str()).collect();
+                let values: Vec<&str> = list
+                    .iter()
+                    .filter(|(n, _)| *n == k)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
                 if values.is_empty() {
                     Value::Null
                 } else {
@@ -456,7 +505,10 @@ mod tests {
 
     #[test]
     fn decoding() {
-        assert_eq!(percent_decode(b"a%20b%C3%A9", b"").unwrap(), "a bé".as_bytes());
+        assert_eq!(
+            percent_decode(b"a%20b%C3%A9", b"").unwrap(),
+            "a bé".as_bytes()
+        );
         assert_eq!(percent_decode(b"a%2Fb", b"/").unwrap(), b"a%2Fb");
         assert!(percent_decode(b"%E0%A4%A", b"").is_none());
         assert!(percent_decode(b"%FF", b"").is_none());

@@ -25,6 +25,10 @@ pub(crate) const SCOPE_BLOCK: u8 = 2;
 pub(crate) const SCOPE_LOOP: u8 = 3;
 pub(crate) const SCOPE_SWITCH: u8 = 4;
 pub(crate) const SCOPE_CATCH: u8 = 5;
+pub(crate) const SCOPE_CLASS: u8 = 6;
+
+/// The hidden name a class scope keeps the class under, for `super`.
+pub(crate) const CLASS_BINDING: &str = "%class";
 
 impl ScopeKey {
     pub(crate) fn new(span: Span, kind: u8) -> ScopeKey {
@@ -40,6 +44,8 @@ impl ScopeKey {
 #[derive(Debug, Default)]
 pub(crate) struct Captures {
     set: HashSet<(ScopeKey, String)>,
+    /// The functions whose `this` or `arguments` is used: `(function scope, name)`.
+    used: HashSet<(ScopeKey, &'static str)>,
 }
 
 impl Captures {
@@ -47,6 +53,12 @@ impl Captures {
     pub(crate) fn is_captured(&self, scope: ScopeKey, name: &str) -> bool {
         // Avoid allocating for the lookup in the common case of no captures.
         !self.set.is_empty() && self.set.contains(&(scope, name.to_owned()))
+    }
+
+    /// Whether the function of scope `scope` uses its `this` or `arguments`
+    /// (`name`), directly or from an arrow function inside.
+    pub(crate) fn uses(&self, scope: ScopeKey, name: &'static str) -> bool {
+        self.used.contains(&(scope, name))
     }
 }
 
@@ -78,21 +90,106 @@ struct Walker {
     captures: Captures,
 }
 
-/// The names a block declares at its top level (let, const, var, function).
+/// The names a block declares at its top level (let, const, function, class;
+/// `var` belongs to the function, see [`var_declarations`]).
 pub(crate) fn block_declarations(stmts: &[Stmt], out: &mut Vec<Ident>) {
     for s in stmts {
         declarations_of(s, out);
     }
 }
 
+/// The `var` names declared anywhere in a function's body (or a module's), outside
+/// nested functions: they belong to the function's scope. Each name once.
+pub(crate) fn var_declarations(stmts: &[Stmt], out: &mut Vec<Ident>) {
+    fn decl(d: &VarDecl, out: &mut Vec<Ident>) {
+        if d.kind == VarKind::Var {
+            let mut names = Vec::new();
+            for (p, _) in &d.declarators {
+                pattern_names(p, &mut names);
+            }
+            for n in names {
+                if !out.iter().any(|o| o.name == n.name) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    fn stmt(s: &Stmt, out: &mut Vec<Ident>, depth: usize) {
+        // Statements nest as deep as the parser allows; this walk follows them.
+        if depth > 512 {
+            return;
+        }
+        match &s.kind {
+            StmtKind::Var(d) => decl(d, out),
+            StmtKind::Block(b) => b.iter().for_each(|x| stmt(x, out, depth + 1)),
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (_, b) in branches {
+                    stmt(b, out, depth + 1);
+                }
+                if let Some(o) = otherwise {
+                    stmt(o, out, depth + 1);
+                }
+            }
+            StmtKind::For { init, body, .. } => {
+                if let Some(ForInit::Var(d)) = init {
+                    decl(d, out);
+                }
+                stmt(body, out, depth + 1);
+            }
+            StmtKind::ForEach { left, body, .. } => {
+                if let ForTarget::Var(VarKind::Var, p) = left {
+                    let mut names = Vec::new();
+                    pattern_names(p, &mut names);
+                    for n in names {
+                        if !out.iter().any(|o| o.name == n.name) {
+                            out.push(n);
+                        }
+                    }
+                }
+                stmt(body, out, depth + 1);
+            }
+            StmtKind::While { body, .. }
+            | StmtKind::DoWhile { body, .. }
+            | StmtKind::Labeled(_, body) => stmt(body, out, depth + 1),
+            StmtKind::Switch { cases, .. } => {
+                for (_, b) in cases {
+                    b.iter().for_each(|x| stmt(x, out, depth + 1));
+                }
+            }
+            StmtKind::Try {
+                block,
+                handler,
+                finalizer,
+            } => {
+                block.iter().for_each(|x| stmt(x, out, depth + 1));
+                if let Some((_, b)) = handler {
+                    b.iter().for_each(|x| stmt(x, out, depth + 1));
+                }
+                if let Some(f) = finalizer {
+                    f.iter().for_each(|x| stmt(x, out, depth + 1));
+                }
+            }
+            StmtKind::ExportDecl(inner) => stmt(inner, out, depth + 1),
+            _ => {}
+        }
+    }
+    for s in stmts {
+        stmt(s, out, 0);
+    }
+}
+
 fn declarations_of(s: &Stmt, out: &mut Vec<Ident>) {
     match &s.kind {
-        StmtKind::Var(d) => {
+        StmtKind::Var(d) if d.kind != VarKind::Var => {
             for (p, _) in &d.declarators {
                 pattern_names(p, out);
             }
         }
         StmtKind::Function(f) => out.extend(f.name.clone()),
+        StmtKind::Class(c) => out.extend(c.name.clone()),
         StmtKind::ExportDecl(inner) => declarations_of(inner, out),
         StmtKind::ExportDefaultFunction(f) => out.extend(f.name.clone()),
         StmtKind::Import(i) => {
@@ -144,6 +241,9 @@ impl Walker {
     fn reference(&mut self, name: &str) {
         for scope in self.scopes.iter().rev() {
             if scope.names.contains(name) {
+                if let (Some(key), Some(special)) = (scope.key, special_name(name)) {
+                    self.captures.used.insert((key, special));
+                }
                 if scope.function_depth < self.function_depth {
                     if let Some(key) = scope.key {
                         self.captures.set.insert((key, name.to_owned()));
@@ -159,7 +259,10 @@ impl Walker {
             // Module level: its names shadow nothing tracked, but still resolve.
             let mut names = Vec::new();
             block_declarations(stmts, &mut names);
-            self.scopes[0].names.extend(names.into_iter().map(|i| i.name));
+            var_declarations(stmts, &mut names);
+            self.scopes[0]
+                .names
+                .extend(names.into_iter().map(|i| i.name));
         }
         for s in stmts {
             self.statement(s);
@@ -201,7 +304,10 @@ impl Walker {
                 body,
             } => {
                 let mut names = Vec::new();
-                if let Some(ForInit::Var(d)) = init {
+                if let Some(ForInit::Var(d)) = init
+                    .as_ref()
+                    .filter(|i| !matches!(i, ForInit::Var(d) if d.kind == VarKind::Var))
+                {
                     for (p, _) in &d.declarators {
                         pattern_names(p, &mut names);
                     }
@@ -226,8 +332,10 @@ impl Walker {
             } => {
                 self.expr(right);
                 let mut names = Vec::new();
-                if let ForTarget::Var(_, p) = left {
-                    pattern_names(p, &mut names);
+                if let ForTarget::Var(kind, p) = left {
+                    if *kind != VarKind::Var {
+                        pattern_names(p, &mut names);
+                    }
                 }
                 self.push(ScopeKey::new(s.span, SCOPE_LOOP), names);
                 match left {
@@ -289,6 +397,8 @@ impl Walker {
                 }
             }
             StmtKind::ExportDecl(inner) => self.statement(inner),
+            StmtKind::Class(c) => self.class(c),
+            StmtKind::Labeled(_, body) => self.statement(body),
             StmtKind::ExportNamed { specifiers, source } => {
                 if source.is_none() {
                     for (local, _) in specifiers {
@@ -358,6 +468,21 @@ impl Walker {
         }
         if let FunctionBody::Block(stmts) = &f.body {
             block_declarations(stmts, &mut names);
+            let mut vars = Vec::new();
+            var_declarations(stmts, &mut vars);
+            names.extend(
+                vars.into_iter()
+                    .filter(|v| !names.iter().any(|n| n.name == v.name))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if !f.is_arrow {
+            for special in ["this", "arguments"] {
+                names.push(Ident {
+                    name: special.to_owned(),
+                    span: f.span,
+                });
+            }
         }
         self.push(ScopeKey::new(f.span, SCOPE_FUNCTION), names);
         for p in &f.params {
@@ -419,6 +544,12 @@ impl Walker {
                             self.reference(&id.name);
                             self.expr(d);
                         }
+                        ObjectMember::Accessor(key, _, f) => {
+                            if let PropKey::Computed(k) = key {
+                                self.expr(k);
+                            }
+                            self.function(f);
+                        }
                     }
                 }
             }
@@ -431,6 +562,12 @@ impl Walker {
             ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) => {
                 self.expr(a);
                 self.expr(b);
+            }
+            ExprKind::Chain(first, links) => {
+                self.expr(first);
+                for l in links {
+                    self.expr(&l.right);
+                }
             }
             ExprKind::Conditional(a, b, c) => {
                 self.expr(a);
@@ -450,7 +587,54 @@ impl Walker {
                 self.expr(callee);
                 self.items(args);
             }
+            ExprKind::This => self.reference("this"),
+            ExprKind::SuperCall(args) => {
+                self.reference("this");
+                self.reference(CLASS_BINDING);
+                self.items(args);
+            }
+            ExprKind::SuperMember { .. } => {
+                self.reference("this");
+                self.reference(CLASS_BINDING);
+            }
+            ExprKind::Class(c) => self.class(c),
+            ExprKind::TaggedTemplate { tag, exprs, .. } => {
+                self.expr(tag);
+                for x in exprs {
+                    self.expr(x);
+                }
+            }
+            ExprKind::DefineField { key, value, .. } => {
+                self.reference("this");
+                if let PropKey::Computed(k) = key {
+                    self.expr(k);
+                }
+                self.expr(value);
+            }
         }
+    }
+
+    fn class(&mut self, c: &Class) {
+        if let Some(e) = &c.extends {
+            self.expr(e);
+        }
+        let mut names = vec![Ident {
+            name: CLASS_BINDING.to_owned(),
+            span: c.span,
+        }];
+        names.extend(c.name.clone());
+        self.push(ScopeKey::new(c.span, SCOPE_CLASS), names);
+        self.function(&c.constructor);
+        for m in &c.methods {
+            if let PropKey::Computed(k) = &m.key {
+                self.expr(k);
+            }
+            self.function(&m.function);
+        }
+        if let Some(f) = &c.statics {
+            self.function(f);
+        }
+        self.pop();
     }
 
     fn jsx(&mut self, el: &JsxElement) {
@@ -484,4 +668,13 @@ impl Walker {
 /// (0 the block, 1 the handler's block, 2 the finalizer).
 pub(crate) fn block_span(try_span: Span, part: usize) -> Span {
     Span::new(try_span.start + part, try_span.end)
+}
+
+/// `this` and `arguments`, which every non-arrow function declares implicitly.
+pub(crate) fn special_name(name: &str) -> Option<&'static str> {
+    match name {
+        "this" => Some("this"),
+        "arguments" => Some("arguments"),
+        _ => None,
+    }
 }

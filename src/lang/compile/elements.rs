@@ -195,7 +195,9 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            if let (Some(values), Some((text, vspan))) = (spec.values, static_string(value.as_ref())) {
+            if let (Some(values), Some((text, vspan))) =
+                (spec.values, static_string(value.as_ref()))
+            {
                 if !values.contains(&text) {
                     let s = suggest(text, values.iter().copied());
                     self.errors.push(

@@ -2,7 +2,7 @@
 //! interned, element checks done, every node that can fail carrying its source site.
 
 use crate::element::ElementKind;
-use crate::lang::syntax::ast::{BinaryOp, LogicalOp, UnaryOp};
+use crate::lang::syntax::ast::{BinaryOp, ChainOp, LogicalOp, UnaryOp};
 use crate::lang::value::{Atom, StrId, Value};
 
 /// An index into the program's table of source sites (file and span), for errors.
@@ -52,6 +52,57 @@ pub(crate) struct FuncCode {
     pub site: Site,
     /// How many parameters it declares (`fn.length`).
     pub arity: u32,
+    /// Where its `this` is kept, when the body uses it (arrows have none: theirs is
+    /// the enclosing function's).
+    pub this_place: Option<Place>,
+    /// Where its `arguments` object is kept, when the body uses it.
+    pub arguments_place: Option<Place>,
+    /// What calling it means.
+    pub kind: FuncKind,
+}
+
+/// What calling a function means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FuncKind {
+    /// A function or method: called with the receiver as `this`.
+    Normal,
+    /// An arrow: `this` is the enclosing function's.
+    Arrow,
+    /// The constructor of a class without `extends`: only `new` calls it, with a
+    /// new object as `this`.
+    BaseConstructor,
+    /// The constructor of a derived class: `this` is made by `super(…)`.
+    DerivedConstructor,
+}
+
+/// A class definition.
+#[derive(Debug, Clone)]
+pub(crate) struct ClassCode {
+    /// Environment slots of the class scope (its inner name, the class itself for
+    /// `super`).
+    pub env_size: u32,
+    /// `extends`.
+    pub extends: Option<Expr>,
+    /// The constructor's code.
+    pub constructor: u32,
+    /// Methods and accessors: on the class (`is_static`) or its prototype.
+    pub methods: Vec<ClassMethodCode>,
+    /// Static fields and blocks, run with `this` the class.
+    pub statics: Option<u32>,
+    /// Where the class itself is kept inside its scope.
+    pub class_place: Option<Place>,
+    /// Where its inner name is kept.
+    pub name_place: Option<Place>,
+    pub site: Site,
+}
+
+/// A method of a class.
+#[derive(Debug, Clone)]
+pub(crate) struct ClassMethodCode {
+    pub key: Key,
+    pub is_static: bool,
+    pub kind: crate::lang::syntax::ast::MethodKind,
+    pub code: u32,
 }
 
 /// A parameter.
@@ -129,8 +180,8 @@ pub(crate) enum Member {
 /// A JSX element of a ContentKit type.
 #[derive(Debug, Clone)]
 pub(crate) struct ElementNode {
-    /// The element type.
-    pub kind: ElementKind,
+    /// The element type (`None` when elements are not checked).
+    pub kind: Option<ElementKind>,
     /// Its `type` string.
     pub tag: StrId,
     /// The attributes, in written order (`key` dropped).
@@ -159,6 +210,8 @@ pub(crate) enum Target {
     Member(Box<Expr>, Atom, Site),
     /// `object[index]`.
     Index(Box<Expr>, Box<Expr>, Site),
+    /// `object.#name`.
+    Private(Box<Expr>, Atom, Site),
 }
 
 /// An expression.
@@ -229,6 +282,8 @@ pub(crate) enum Expr {
     Binary(BinaryOp, Box<Expr>, Box<Expr>, Site),
     /// `&&`, `||`, `??`.
     Logical(LogicalOp, Box<Expr>, Box<Expr>),
+    /// A flat chain of left-associative operators, evaluated left to right.
+    Chain(Box<Expr>, Vec<(ChainOp, Expr, Site)>),
     /// `test ? then : otherwise`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `target = value`.
@@ -273,6 +328,57 @@ pub(crate) enum Expr {
     Regex(u32),
     /// The end of an optional chain.
     OptionalChain(Box<Expr>),
+    /// A class definition: the class.
+    Class(Box<ClassCode>),
+    /// `super(args)`: constructs `this` with the parent class.
+    SuperCall {
+        /// Where the class is kept.
+        class: Place,
+        /// Where the constructor's `this` is kept.
+        this: Place,
+        args: Vec<Item>,
+        site: Site,
+    },
+    /// `super.key`: the parent's property, read with `this` as receiver.
+    SuperGet {
+        class: Place,
+        this: Place,
+        key: Atom,
+        /// In a static method (the parent class) or not (the parent's prototype).
+        is_static: bool,
+        site: Site,
+    },
+    /// `callee(args)` with an explicit receiver (`super.method(…)`).
+    CallWith {
+        callee: Box<Expr>,
+        this: Box<Expr>,
+        args: Vec<Item>,
+        site: Site,
+    },
+    /// `this.key = value` with a field's meaning (no setter called).
+    DefineField {
+        this: Place,
+        key: Key,
+        private: bool,
+        value: Box<Expr>,
+        site: Site,
+    },
+    /// `object.#name`.
+    GetPrivate(Box<Expr>, Atom, Site),
+    /// The strings argument of a tagged template: cooked strings with `raw`.
+    TemplateStrings(Vec<StrId>, Vec<StrId>),
+    /// An object literal with accessors: members in order, each an ordinary member
+    /// or a getter/setter definition.
+    ObjectWithAccessors(Vec<ObjectPart>),
+}
+
+/// A member of an object literal that has accessors.
+#[derive(Debug, Clone)]
+pub(crate) enum ObjectPart {
+    /// An ordinary member.
+    Member(Member),
+    /// `get key() {}` (`getter`) or `set key(v) {}`.
+    Accessor { key: Key, getter: bool, code: u32 },
 }
 
 /// A statement.
@@ -302,10 +408,12 @@ pub(crate) enum Stmt {
     Return(Option<Expr>),
     /// `throw`.
     Throw(Expr, Site),
-    /// `break`.
-    Break,
-    /// `continue`.
-    Continue,
+    /// `break` (label 0: the innermost loop or switch).
+    Break(u32),
+    /// `continue` (label 0: the innermost loop).
+    Continue(u32),
+    /// `label: statement`.
+    Labeled(u32, Box<Stmt>),
     /// Nothing.
     Empty,
 }

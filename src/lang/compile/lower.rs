@@ -3,13 +3,15 @@
 use std::collections::{HashMap, HashSet};
 
 use super::capture::{
-    self, block_declarations, pattern_names, Captures, ScopeKey, SCOPE_BLOCK, SCOPE_CATCH,
-    SCOPE_FUNCTION, SCOPE_LOOP, SCOPE_SWITCH,
+    self, block_declarations, pattern_names, var_declarations, Captures, ScopeKey, CLASS_BINDING,
+    SCOPE_BLOCK, SCOPE_CATCH, SCOPE_CLASS, SCOPE_FUNCTION, SCOPE_LOOP, SCOPE_SWITCH,
 };
 use super::elements::{self, Place as ElPlace};
 use super::ir::{self, Site};
 use super::scope::{resolve, Binding, BindingKind, Resolved, Scope, Slot};
-use super::{Builder, ImportBinding, ImportName, ModuleCode, Origin, ReExport, RegexSource, MARKUP_PARAMS};
+use super::{
+    Builder, ImportBinding, ImportName, ModuleCode, Origin, ReExport, RegexSource, MARKUP_PARAMS,
+};
 use crate::lang::builtins::table::{self, GlobalValue, Native, RuntimeExport};
 use crate::lang::diagnostic::{suggest, Diagnostic, DiagnosticKind, Diagnostics};
 use crate::lang::source::{SourceFile, Span};
@@ -21,6 +23,23 @@ pub(crate) const RUNTIME_MODULE: &str = "@gitbook/runtime";
 
 struct FnState {
     frame_size: u32,
+    /// An arrow: `this`, `super` and `arguments` are the enclosing function's.
+    arrow: bool,
+    /// A class's constructor, and of which kind.
+    constructor: Constructor,
+    /// A class's method (`super.x` is allowed), static or not.
+    method: Option<bool>,
+}
+
+impl FnState {
+    fn top() -> FnState {
+        FnState {
+            frame_size: 0,
+            arrow: true,
+            constructor: Constructor::No,
+            method: None,
+        }
+    }
 }
 
 struct Lower<'b> {
@@ -35,7 +54,16 @@ struct Lower<'b> {
     implicit_runtime: bool,
     /// Bare markup: the root must be a root element.
     require_root: bool,
+    /// Check JSX against the element types (off for plain JSX markup).
+    check_elements: bool,
+    /// Bare markup whose root is an element not yet lowered: the next JSX is it.
+    root_pending: bool,
     memory_exceeded: bool,
+    /// The labels of the statements being lowered, innermost last, with their ids.
+    labels: Vec<(String, u32)>,
+    label_count: u32,
+    /// The next function lowered is a class method (static or not).
+    next_method: Option<bool>,
 }
 
 /// Compiles a module.
@@ -53,10 +81,15 @@ pub(crate) fn lower_module(
         file,
         errors: Diagnostics::new(),
         scopes: Vec::new(),
-        funcs: vec![FnState { frame_size: 0 }],
+        funcs: vec![FnState::top()],
+        labels: Vec::new(),
+        label_count: 0,
+        next_method: None,
         captures,
         implicit_runtime,
         require_root: false,
+        check_elements: true,
+        root_pending: false,
         memory_exceeded: false,
     };
     // The module scope: every binding in the module environment.
@@ -80,6 +113,13 @@ pub(crate) fn lower_module(
             collect_decl(s, &mut names);
         }
     }
+    let mut vars = Vec::new();
+    var_declarations(&module.body, &mut vars);
+    names.extend(
+        vars.into_iter()
+            .filter(|v| !names.iter().any(|n| n.name == v.name))
+            .collect::<Vec<_>>(),
+    );
     let hoisted_fns = l.declare_names(&names, &module.body);
     let default_slot = l.env_slot_for("*default*", Span::default());
     let mut body = Vec::new();
@@ -116,26 +156,24 @@ pub(crate) fn lower_module(
                 )));
                 exports.push(("default".into(), default_slot));
             }
-            StmtKind::ExportDefaultFunction(f) => {
-                match &f.name {
-                    Some(name) => {
-                        if let Some(slot) = l.module_slot(&name.name) {
-                            exports.push(("default".into(), slot));
-                        }
-                    }
-                    None => {
-                        let idx = l.function(f, None);
-                        body.push(ir::Stmt::Expr(ir::Expr::Assign(
-                            Box::new(ir::Target::Place(ir::Place::Env {
-                                hops: 0,
-                                slot: default_slot,
-                            })),
-                            Box::new(ir::Expr::Closure(idx)),
-                        )));
-                        exports.push(("default".into(), default_slot));
+            StmtKind::ExportDefaultFunction(f) => match &f.name {
+                Some(name) => {
+                    if let Some(slot) = l.module_slot(&name.name) {
+                        exports.push(("default".into(), slot));
                     }
                 }
-            }
+                None => {
+                    let idx = l.function(f, None);
+                    body.push(ir::Stmt::Expr(ir::Expr::Assign(
+                        Box::new(ir::Target::Place(ir::Place::Env {
+                            hops: 0,
+                            slot: default_slot,
+                        })),
+                        Box::new(ir::Expr::Closure(idx)),
+                    )));
+                    exports.push(("default".into(), default_slot));
+                }
+            },
             StmtKind::ExportNamed { specifiers, source } => match source {
                 None => {
                     for (local, exported) in specifiers {
@@ -144,7 +182,10 @@ pub(crate) fn lower_module(
                             None => l.error(
                                 DiagnosticKind::UnknownIdentifier,
                                 local.span,
-                                format!("cannot export `{}`: it is not declared in this file", local.name),
+                                format!(
+                                    "cannot export `{}`: it is not declared in this file",
+                                    local.name
+                                ),
                             ),
                         }
                     }
@@ -190,6 +231,9 @@ pub(crate) fn lower_module(
         is_async: false,
         site,
         arity: 0,
+        this_place: None,
+        arguments_place: None,
+        kind: ir::FuncKind::Normal,
     };
     if l.memory_exceeded {
         l.error(
@@ -218,6 +262,7 @@ pub(crate) fn lower_markup(
     file_idx: u16,
     expr: &ast::Expr,
     require_root: bool,
+    check_elements: bool,
 ) -> Result<u32, Diagnostics> {
     let file = b.files[usize::from(file_idx)].clone();
     // Wrap the expression in an arrow of the markup parameters, so captures resolve.
@@ -239,6 +284,7 @@ pub(crate) fn lower_markup(
         body: FunctionBody::Expr(Box::new(expr.clone())),
         is_async: false,
         is_arrow: true,
+        constructor: Constructor::No,
         span,
     };
     let module = ast::Module {
@@ -263,15 +309,44 @@ pub(crate) fn lower_markup(
             has_env: false,
             function: 0,
         }],
-        funcs: vec![FnState { frame_size: 0 }],
+        funcs: vec![FnState::top()],
+        labels: Vec::new(),
+        label_count: 0,
+        next_method: None,
         captures,
         implicit_runtime: true,
         require_root,
+        check_elements,
+        root_pending: matches!(expr.kind, ExprKind::Jsx(_)),
         memory_exceeded: false,
     };
+    if require_root {
+        root_shape(&mut l, expr);
+    }
     let idx = l.function(&f, None);
     let errors = std::mem::take(&mut l.errors);
     errors.into_result(idx)
+}
+
+/// Markup asked to hold a root element holds one element, not a fragment or
+/// another expression (the element's own tag is checked with its placement).
+fn root_shape(l: &mut Lower<'_>, expr: &ast::Expr) {
+    let file = l.file.clone();
+    let (span, message, help) = match &expr.kind {
+        ExprKind::Jsx(el) if el.name.is_some() => return,
+        ExprKind::Jsx(_) => (
+            Span::new(expr.span.start, (expr.span.start + 2).min(expr.span.end)),
+            "the root must be one element, not a fragment",
+            "wrap the children in a <block>, <modal> or <configuration>",
+        ),
+        _ => (
+            expr.span,
+            "the root must be one element",
+            "a markup file holds a single element such as <block>…</block>",
+        ),
+    };
+    l.errors
+        .push(Diagnostic::new(&file, DiagnosticKind::Placement, span, message).with_help(help));
 }
 
 /// Declarations of one statement at the module's top level.
@@ -295,7 +370,15 @@ pub(crate) fn collect_names(module: &ast::Module, out: &mut HashSet<String>) {
                             expr(k, out);
                             expr(v, out);
                         }
-                        ObjectMember::Spread(v) | ObjectMember::ShorthandDefault(_, v) => expr(v, out),
+                        ObjectMember::Spread(v) | ObjectMember::ShorthandDefault(_, v) => {
+                            expr(v, out)
+                        }
+                        ObjectMember::Accessor(key, _, f) => {
+                            if let PropKey::Named(n, _) = key {
+                                out.insert(n.clone());
+                            }
+                            function(f, out);
+                        }
                     }
                 }
             }
@@ -308,7 +391,9 @@ pub(crate) fn collect_names(module: &ast::Module, out: &mut HashSet<String>) {
                 }
                 expr(value, out);
             }
-            ExprKind::Template(_, xs) | ExprKind::Sequence(xs) => xs.iter().for_each(|x| expr(x, out)),
+            ExprKind::Template(_, xs) | ExprKind::Sequence(xs) => {
+                xs.iter().for_each(|x| expr(x, out))
+            }
             ExprKind::Array(items) => items.iter().for_each(|i| item(i, out)),
             ExprKind::Function(f) => function(f, out),
             ExprKind::Jsx(el) => {
@@ -326,10 +411,19 @@ pub(crate) fn collect_names(module: &ast::Module, out: &mut HashSet<String>) {
                     }
                 }
             }
-            ExprKind::Unary(_, x) | ExprKind::Await(x) | ExprKind::OptionalChain(x) | ExprKind::Update { target: x, .. } => expr(x, out),
+            ExprKind::Unary(_, x)
+            | ExprKind::Await(x)
+            | ExprKind::OptionalChain(x)
+            | ExprKind::Update { target: x, .. } => expr(x, out),
             ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) => {
                 expr(a, out);
                 expr(b, out);
+            }
+            ExprKind::Chain(first, links) => {
+                expr(first, out);
+                for l in links {
+                    expr(&l.right, out);
+                }
             }
             ExprKind::Conditional(a, b, c) => {
                 expr(a, out);
@@ -345,7 +439,33 @@ pub(crate) fn collect_names(module: &ast::Module, out: &mut HashSet<String>) {
                 expr(callee, out);
                 args.iter().for_each(|i| item(i, out));
             }
+            ExprKind::Class(c) => class(c, out),
+            ExprKind::DefineField { key, value, .. } => {
+                if let PropKey::Named(n, _) = key {
+                    out.insert(n.clone());
+                }
+                expr(value, out);
+            }
+            ExprKind::TaggedTemplate { tag, exprs, .. } => {
+                expr(tag, out);
+                exprs.iter().for_each(|x| expr(x, out));
+            }
             _ => {}
+        }
+    }
+    fn class(c: &Class, out: &mut HashSet<String>) {
+        if let Some(e) = &c.extends {
+            expr(e, out);
+        }
+        function(&c.constructor, out);
+        for m in &c.methods {
+            if let PropKey::Named(n, _) = &m.key {
+                out.insert(n.clone());
+            }
+            function(&m.function, out);
+        }
+        if let Some(f) = &c.statics {
+            function(f, out);
         }
     }
     fn item(i: &ArrayItem, out: &mut HashSet<String>) {
@@ -361,11 +481,21 @@ pub(crate) fn collect_names(module: &ast::Module, out: &mut HashSet<String>) {
     }
     fn stmt(s: &Stmt, out: &mut HashSet<String>) {
         match &s.kind {
-            StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::ExportDefault(e) | StmtKind::Return(Some(e)) => expr(e, out),
-            StmtKind::Var(d) => d.declarators.iter().flat_map(|(_, i)| i).for_each(|e| expr(e, out)),
+            StmtKind::Expr(e)
+            | StmtKind::Throw(e)
+            | StmtKind::ExportDefault(e)
+            | StmtKind::Return(Some(e)) => expr(e, out),
+            StmtKind::Var(d) => d
+                .declarators
+                .iter()
+                .flat_map(|(_, i)| i)
+                .for_each(|e| expr(e, out)),
             StmtKind::Function(f) | StmtKind::ExportDefaultFunction(f) => function(f, out),
             StmtKind::Block(b) => b.iter().for_each(|s| stmt(s, out)),
-            StmtKind::If { branches, otherwise } => {
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
                 for (t, b) in branches {
                     expr(t, out);
                     stmt(b, out);
@@ -374,9 +504,18 @@ pub(crate) fn collect_names(module: &ast::Module, out: &mut HashSet<String>) {
                     stmt(o, out);
                 }
             }
-            StmtKind::For { body, .. } | StmtKind::ForEach { body, .. } | StmtKind::While { body, .. } | StmtKind::DoWhile { body, .. } => stmt(body, out),
-            StmtKind::Switch { cases, .. } => cases.iter().flat_map(|(_, b)| b).for_each(|s| stmt(s, out)),
-            StmtKind::Try { block, handler, finalizer } => {
+            StmtKind::For { body, .. }
+            | StmtKind::ForEach { body, .. }
+            | StmtKind::While { body, .. }
+            | StmtKind::DoWhile { body, .. } => stmt(body, out),
+            StmtKind::Switch { cases, .. } => {
+                cases.iter().flat_map(|(_, b)| b).for_each(|s| stmt(s, out))
+            }
+            StmtKind::Try {
+                block,
+                handler,
+                finalizer,
+            } => {
                 block.iter().for_each(|s| stmt(s, out));
                 if let Some((_, b)) = handler {
                     b.iter().for_each(|s| stmt(s, out));
@@ -385,7 +524,8 @@ pub(crate) fn collect_names(module: &ast::Module, out: &mut HashSet<String>) {
                     f.iter().for_each(|s| stmt(s, out));
                 }
             }
-            StmtKind::ExportDecl(inner) => stmt(inner, out),
+            StmtKind::ExportDecl(inner) | StmtKind::Labeled(_, inner) => stmt(inner, out),
+            StmtKind::Class(c) => class(c, out),
             _ => {}
         }
     }
@@ -521,7 +661,8 @@ impl Lower<'_> {
                     );
                     return;
                 }
-                let Some((_, export)) = table::RUNTIME_EXPORTS.iter().find(|(n, _)| *n == imported) else {
+                let Some((_, export)) = table::RUNTIME_EXPORTS.iter().find(|(n, _)| *n == imported)
+                else {
                     let s = suggest(imported, table::RUNTIME_EXPORTS.iter().map(|(n, _)| *n));
                     let d = Diagnostic::new(
                         &l.file,
@@ -584,7 +725,10 @@ impl Lower<'_> {
     fn declare_names<'s>(&mut self, names: &[Ident], stmts: &'s [Stmt]) -> Vec<&'s Function> {
         let kinds = declaration_kinds(stmts);
         for id in names {
-            let kind = kinds.get(id.name.as_str()).copied().unwrap_or(BindingKind::Mutable);
+            let kind = kinds
+                .get(id.name.as_str())
+                .copied()
+                .unwrap_or(BindingKind::Mutable);
             self.declare(id, kind);
         }
         let mut fns = Vec::new();
@@ -594,7 +738,9 @@ impl Lower<'_> {
                 _ => s,
             };
             match &s.kind {
-                StmtKind::Function(f) | StmtKind::ExportDefaultFunction(f) if f.name.is_some() => fns.push(&**f),
+                StmtKind::Function(f) | StmtKind::ExportDefaultFunction(f) if f.name.is_some() => {
+                    fns.push(&**f)
+                }
                 _ => {}
             }
         }
@@ -668,7 +814,9 @@ impl Lower<'_> {
         block_declarations(stmts, &mut names);
         // Whether the scope will have an environment must be known before any name
         // resolves through it: decide it from the captures first.
-        let has_env = names.iter().any(|n| self.captures.is_captured(key, &n.name));
+        let has_env = names
+            .iter()
+            .any(|n| self.captures.is_captured(key, &n.name));
         if let Some(s) = self.scopes.last_mut() {
             s.has_env = has_env;
         }
@@ -747,15 +895,20 @@ impl Lower<'_> {
                 let key = ScopeKey::new(s.span, SCOPE_LOOP);
                 let mut names = Vec::new();
                 if let Some(ForInit::Var(d)) = init {
-                    for (p, _) in &d.declarators {
-                        pattern_names(p, &mut names);
+                    // `var` belongs to the function: no binding per iteration.
+                    if d.kind != VarKind::Var {
+                        for (p, _) in &d.declarators {
+                            pattern_names(p, &mut names);
+                        }
                     }
                 }
                 self.scopes.push(Scope {
                     key: Some(key),
                     bindings: HashMap::new(),
                     env_size: 0,
-                    has_env: names.iter().any(|n| self.captures.is_captured(key, &n.name)),
+                    has_env: names
+                        .iter()
+                        .any(|n| self.captures.is_captured(key, &n.name)),
                     function: self.current_fn(),
                 });
                 let kind = match init {
@@ -805,14 +958,18 @@ impl Lower<'_> {
                 let iterable = self.expr(right);
                 let key = ScopeKey::new(s.span, SCOPE_LOOP);
                 let mut names = Vec::new();
-                if let ForTarget::Var(_, p) = left {
-                    pattern_names(p, &mut names);
+                if let ForTarget::Var(kind, p) = left {
+                    if *kind != VarKind::Var {
+                        pattern_names(p, &mut names);
+                    }
                 }
                 self.scopes.push(Scope {
                     key: Some(key),
                     bindings: HashMap::new(),
                     env_size: 0,
-                    has_env: names.iter().any(|n| self.captures.is_captured(key, &n.name)),
+                    has_env: names
+                        .iter()
+                        .any(|n| self.captures.is_captured(key, &n.name)),
                     function: self.current_fn(),
                 });
                 let kind = match left {
@@ -889,7 +1046,9 @@ impl Lower<'_> {
                         key: Some(key),
                         bindings: HashMap::new(),
                         env_size: 0,
-                        has_env: names.iter().any(|n| self.captures.is_captured(key, &n.name)),
+                        has_env: names
+                            .iter()
+                            .any(|n| self.captures.is_captured(key, &n.name)),
                         function: self.current_fn(),
                     });
                     for n in &names {
@@ -919,18 +1078,46 @@ impl Lower<'_> {
                 out.push(ir::Stmt::Throw(e, site));
             }
             StmtKind::Break(label) | StmtKind::Continue(label) => {
-                if let Some(l) = label {
-                    self.error(
-                        DiagnosticKind::Unsupported,
-                        l.span,
-                        "labels are not supported",
-                    );
-                }
+                let id = match label {
+                    None => 0,
+                    Some(l) => match self.labels.iter().rev().find(|(n, _)| *n == l.name) {
+                        Some((_, id)) => *id,
+                        None => {
+                            let names: Vec<&str> =
+                                self.labels.iter().map(|(n, _)| n.as_str()).collect();
+                            let mut d = Diagnostic::new(
+                                &self.file,
+                                DiagnosticKind::UnknownIdentifier,
+                                l.span,
+                                format!("no enclosing statement is labeled `{}`", l.name),
+                            );
+                            if let Some(s) = suggest(&l.name, names.iter().copied()) {
+                                d = d.with_help(format!("did you mean `{s}`?"));
+                            }
+                            self.push_diag(d);
+                            0
+                        }
+                    },
+                };
                 out.push(if matches!(s.kind, StmtKind::Break(_)) {
-                    ir::Stmt::Break
+                    ir::Stmt::Break(id)
                 } else {
-                    ir::Stmt::Continue
+                    ir::Stmt::Continue(id)
                 });
+            }
+            StmtKind::Labeled(label, body) => {
+                self.label_count += 1;
+                let id = self.label_count;
+                self.labels.push((label.name.clone(), id));
+                let inner = self.single(body);
+                self.labels.pop();
+                out.push(ir::Stmt::Labeled(id, Box::new(inner)));
+            }
+            StmtKind::Class(c) => {
+                let Some(name) = &c.name else { return };
+                let v = self.class(c);
+                let p = self.binding_pattern(&Pattern::Ident(name.clone()));
+                out.push(ir::Stmt::Let(p, Some(v)));
             }
             StmtKind::ExportDecl(inner) => self.statement(inner, out),
             StmtKind::ExportDefault(_)
@@ -953,6 +1140,11 @@ impl Lower<'_> {
                     pattern.span(),
                     "a `const` needs a value",
                 );
+            }
+            // `var x;` declares only (the function's scope already has `x`): run
+            // again in a loop, it must not reset `x`.
+            if d.kind == VarKind::Var && init.is_none() {
+                continue;
             }
             // Name a function after the variable it is assigned to (`fn.name`).
             let init = init.as_ref().map(|e| match (&e.kind, pattern) {
@@ -1083,6 +1275,7 @@ impl Lower<'_> {
                         site,
                     },
                     ir::Target::Place(p) => ir::Expr::Load(p),
+                    ir::Target::Private(o, k, site) => ir::Expr::GetPrivate(o, k, site),
                 }))
             }
         }
@@ -1100,7 +1293,9 @@ impl Lower<'_> {
                         id.span,
                         format!("cannot assign to `{}`: it is a constant", id.name),
                     )
-                    .with_help(format!("declared at {line}:{col}; declare it with `let` to change it"));
+                    .with_help(format!(
+                        "declared at {line}:{col}; declare it with `let` to change it"
+                    ));
                     self.push_diag(d);
                     return None;
                 }
@@ -1146,6 +1341,9 @@ impl Lower<'_> {
                 let o = self.expr(object);
                 let k = self.atom(name);
                 let site = self.site(*name_span);
+                if name.starts_with('#') {
+                    return ir::Target::Private(Box::new(o), k, site);
+                }
                 ir::Target::Member(Box::new(o), k, site)
             }
             ExprKind::Index { object, index, .. } => {
@@ -1165,7 +1363,22 @@ impl Lower<'_> {
 
     fn function(&mut self, f: &Function, name: Option<&str>) -> u32 {
         let key = ScopeKey::new(f.span, SCOPE_FUNCTION);
-        self.funcs.push(FnState { frame_size: 0 });
+        let method = self.next_method.take();
+        self.funcs.push(FnState {
+            frame_size: 0,
+            arrow: f.is_arrow,
+            constructor: f.constructor,
+            method: if f.constructor == Constructor::No {
+                method
+            } else {
+                Some(false)
+            },
+        });
+        let specials: &[&'static str] = if f.is_arrow {
+            &[]
+        } else {
+            &["this", "arguments"]
+        };
         let mut names = Vec::new();
         for p in &f.params {
             pattern_names(&p.pattern, &mut names);
@@ -1179,10 +1392,18 @@ impl Lower<'_> {
         };
         let mut body_names = Vec::new();
         block_declarations(body_stmts, &mut body_names);
+        let mut vars = Vec::new();
+        var_declarations(body_stmts, &mut vars);
+        body_names.extend(
+            vars.into_iter()
+                .filter(|v| !body_names.iter().any(|n| n.name == v.name))
+                .collect::<Vec<_>>(),
+        );
         let has_env = names
             .iter()
             .chain(body_names.iter())
-            .any(|n| self.captures.is_captured(key, &n.name));
+            .any(|n| self.captures.is_captured(key, &n.name))
+            || specials.iter().any(|n| self.captures.is_captured(key, n));
         self.scopes.push(Scope {
             key: Some(key),
             bindings: HashMap::new(),
@@ -1190,9 +1411,27 @@ impl Lower<'_> {
             has_env,
             function: self.current_fn(),
         });
+        // `this` and `arguments`, when the body uses them.
+        let mut special_places = [None, None];
+        for (i, special) in specials.iter().enumerate() {
+            if self.captures.uses(key, special) {
+                let id = Ident {
+                    name: (*special).to_owned(),
+                    span: f.span,
+                };
+                self.declare(&id, BindingKind::Const);
+                if let Resolved::Var(place, _) = resolve(&self.scopes, self.current_fn(), special) {
+                    special_places[i] = Some(place);
+                }
+            }
+        }
         for n in &names {
             // A parameter may be redeclared by `var` in the body; JavaScript allows it.
-            if !self.scopes.last().is_some_and(|s| s.bindings.contains_key(&n.name)) {
+            if !self
+                .scopes
+                .last()
+                .is_some_and(|s| s.bindings.contains_key(&n.name))
+            {
                 self.declare(n, BindingKind::Mutable);
             } else {
                 self.error(
@@ -1242,7 +1481,16 @@ impl Lower<'_> {
             });
         let site = self.site(Span::new(f.span.start, f.span.start + 1));
         let arity = f.params.iter().take_while(|p| p.default.is_none()).count() as u32;
+        let kind = match (f.is_arrow, f.constructor) {
+            (true, _) => ir::FuncKind::Arrow,
+            (false, Constructor::No) => ir::FuncKind::Normal,
+            (false, Constructor::Base) => ir::FuncKind::BaseConstructor,
+            (false, Constructor::Derived) => ir::FuncKind::DerivedConstructor,
+        };
         self.b.functions.push(ir::FuncCode {
+            this_place: special_places[0],
+            arguments_place: special_places[1],
+            kind,
             name,
             params,
             rest,
@@ -1319,10 +1567,13 @@ impl Lower<'_> {
     /// A name used as a value.
     fn ident(&mut self, name: &str, span: Span) -> ir::Expr {
         match resolve(&self.scopes, self.current_fn(), name) {
-            Resolved::Var(_, Binding {
-                kind: BindingKind::TypeOnly,
-                ..
-            }) => {
+            Resolved::Var(
+                _,
+                Binding {
+                    kind: BindingKind::TypeOnly,
+                    ..
+                },
+            ) => {
                 self.push_diag(
                     Diagnostic::new(
                         &self.file,
@@ -1355,7 +1606,9 @@ impl Lower<'_> {
                     };
                 }
                 if self.implicit_runtime {
-                    if let Some((_, export)) = table::RUNTIME_EXPORTS.iter().find(|(n, _)| *n == name) {
+                    if let Some((_, export)) =
+                        table::RUNTIME_EXPORTS.iter().find(|(n, _)| *n == name)
+                    {
                         let native = match export {
                             RuntimeExport::Fn(n) | RuntimeExport::Class(n) => *n,
                         };
@@ -1387,10 +1640,13 @@ impl Lower<'_> {
             return None;
         };
         match resolve(&self.scopes, self.current_fn(), name) {
-            Resolved::Var(_, Binding {
-                kind: BindingKind::Runtime(r),
-                ..
-            }) => Some(r),
+            Resolved::Var(
+                _,
+                Binding {
+                    kind: BindingKind::Runtime(r),
+                    ..
+                },
+            ) => Some(r),
             Resolved::NotFound if self.implicit_runtime => table::RUNTIME_EXPORTS
                 .iter()
                 .find(|(n, _)| n == name)
@@ -1399,7 +1655,12 @@ impl Lower<'_> {
         }
     }
 
-    fn static_member(&mut self, g: &'static table::GlobalDef, name: &str, span: Span) -> Option<table::Static> {
+    fn static_member(
+        &mut self,
+        g: &'static table::GlobalDef,
+        name: &str,
+        span: Span,
+    ) -> Option<table::Static> {
         match g.statics.iter().find(|(n, _)| *n == name) {
             Some((_, s)) => Some(*s),
             None => {
@@ -1415,7 +1676,11 @@ impl Lower<'_> {
                     format!(
                         "{} has {}",
                         g.name,
-                        g.statics.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                        g.statics
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 );
                 self.push_diag(d);
@@ -1491,13 +1756,53 @@ impl Lower<'_> {
                 ir::Expr::Regex((self.b.regexes.len() - 1) as u32)
             }
             ExprKind::Array(items) => ir::Expr::Array(self.items(items)),
+            ExprKind::Object(members)
+                if members
+                    .iter()
+                    .any(|m| matches!(m, ObjectMember::Accessor(..))) =>
+            {
+                let mut parts = Vec::with_capacity(members.len());
+                for m in members {
+                    match m {
+                        ObjectMember::Accessor(key, kind, f) => {
+                            let k = self.key(key);
+                            let code = self.function(f, None);
+                            parts.push(ir::ObjectPart::Accessor {
+                                key: k,
+                                getter: *kind == MethodKind::Getter,
+                                code,
+                            });
+                        }
+                        ObjectMember::Prop(key, value) => {
+                            let v = self.expr(value);
+                            let k = self.key(key);
+                            parts.push(ir::ObjectPart::Member(ir::Member::Prop(k, v)));
+                        }
+                        ObjectMember::Spread(x) => {
+                            let v = self.expr(x);
+                            parts.push(ir::ObjectPart::Member(ir::Member::Spread(v)));
+                        }
+                        ObjectMember::ShorthandDefault(id, _) => {
+                            self.error(
+                                DiagnosticKind::Syntax,
+                                id.span,
+                                "`name = value` is only valid in a destructuring pattern",
+                            );
+                        }
+                    }
+                }
+                ir::Expr::ObjectWithAccessors(parts)
+            }
             ExprKind::Object(members) => {
                 let mut out = Vec::with_capacity(members.len());
                 for m in members {
                     match m {
+                        ObjectMember::Accessor(..) => {}
                         ObjectMember::Prop(key, value) => {
                             let v = match (&value.kind, key) {
-                                (ExprKind::Function(f), PropKey::Named(n, _)) if f.name.is_none() => {
+                                (ExprKind::Function(f), PropKey::Named(n, _))
+                                    if f.name.is_none() =>
+                                {
                                     ir::Expr::Closure(self.function(f, Some(n)))
                                 }
                                 _ => self.expr(value),
@@ -1518,7 +1823,14 @@ impl Lower<'_> {
                 ir::Expr::Object(out)
             }
             ExprKind::Function(f) => ir::Expr::Closure(self.function(f, None)),
-            ExprKind::Jsx(el) => self.jsx(el, e.span, if self.require_root { ElPlace::Root } else { ElPlace::Nested }),
+            ExprKind::Jsx(el) => {
+                let place = if std::mem::take(&mut self.root_pending) {
+                    ElPlace::Root
+                } else {
+                    ElPlace::Nested
+                };
+                self.jsx(el, e.span, place)
+            }
             ExprKind::Unary(op, x) => {
                 let site = self.site(e.span);
                 if *op == UnaryOp::Delete {
@@ -1548,6 +1860,17 @@ impl Lower<'_> {
             ExprKind::Logical(op, a, b) => {
                 ir::Expr::Logical(*op, Box::new(self.expr(a)), Box::new(self.expr(b)))
             }
+            ExprKind::Chain(first, links) => {
+                let first = self.expr(first);
+                let links = links
+                    .iter()
+                    .map(|l| {
+                        let site = self.site(l.op_span);
+                        (l.op, self.expr(&l.right), site)
+                    })
+                    .collect();
+                ir::Expr::Chain(Box::new(first), links)
+            }
             ExprKind::Conditional(a, b, c) => ir::Expr::Cond(
                 Box::new(self.expr(a)),
                 Box::new(self.expr(b)),
@@ -1575,6 +1898,9 @@ impl Lower<'_> {
                 let o = self.expr(object);
                 let key = self.atom(name);
                 let site = self.site(*name_span);
+                if name.starts_with('#') {
+                    return ir::Expr::GetPrivate(Box::new(o), key, site);
+                }
                 ir::Expr::Member {
                     object: Box::new(o),
                     key,
@@ -1653,6 +1979,232 @@ impl Lower<'_> {
             }
             ExprKind::Sequence(xs) => ir::Expr::Sequence(xs.iter().map(|x| self.expr(x)).collect()),
             ExprKind::Unsupported(_) => ir::Expr::Const(Value::Undefined),
+            ExprKind::This => match resolve(&self.scopes, self.current_fn(), "this") {
+                Resolved::Var(place, _) => ir::Expr::Load(place),
+                // Outside any function (modules are strict): `undefined`.
+                _ => ir::Expr::Const(Value::Undefined),
+            },
+            ExprKind::Class(c) => self.class(c),
+            ExprKind::SuperCall(args) => {
+                let site = self.site(e.span);
+                let in_derived = self
+                    .enclosing_function()
+                    .is_some_and(|f| f.constructor == Constructor::Derived);
+                let places = self.super_places();
+                let args = self.items(args);
+                match (in_derived, places) {
+                    (true, Some((class, this))) => ir::Expr::SuperCall {
+                        class,
+                        this,
+                        args,
+                        site,
+                    },
+                    _ => {
+                        self.push_diag(
+                            Diagnostic::new(
+                                &self.file,
+                                DiagnosticKind::Syntax,
+                                e.span,
+                                "`super(…)` is only valid in the constructor of a class that extends another",
+                            )
+                            .with_help("add `extends Parent` to the class, or remove the call"),
+                        );
+                        ir::Expr::Const(Value::Undefined)
+                    }
+                }
+            }
+            ExprKind::SuperMember { name, name_span } => self.super_get(name, *name_span, e.span),
+            ExprKind::TaggedTemplate {
+                tag,
+                cooked,
+                raw,
+                exprs,
+            } => self.tagged_template(tag, cooked, raw, exprs, e.span),
+            ExprKind::DefineField {
+                key,
+                private,
+                value,
+            } => {
+                let site = self.site(e.span);
+                let k = self.key(key);
+                let v = self.expr(value);
+                match resolve(&self.scopes, self.current_fn(), "this") {
+                    Resolved::Var(this, _) => ir::Expr::DefineField {
+                        this,
+                        key: k,
+                        private: *private,
+                        value: Box::new(v),
+                        site,
+                    },
+                    _ => ir::Expr::Const(Value::Undefined),
+                }
+            }
+        }
+    }
+
+    /// The innermost function that is not an arrow: whose `this` and `super` an
+    /// expression sees.
+    fn enclosing_function(&self) -> Option<&FnState> {
+        self.funcs.iter().skip(1).rev().find(|f| !f.arrow)
+    }
+
+    /// Where `super` finds the class and `this`.
+    fn super_places(&self) -> Option<(ir::Place, ir::Place)> {
+        let class = match resolve(&self.scopes, self.current_fn(), CLASS_BINDING) {
+            Resolved::Var(p, _) => p,
+            _ => return None,
+        };
+        match resolve(&self.scopes, self.current_fn(), "this") {
+            Resolved::Var(p, _) => Some((class, p)),
+            _ => None,
+        }
+    }
+
+    /// `super.name`.
+    fn super_get(&mut self, name: &str, name_span: Span, span: Span) -> ir::Expr {
+        let site = self.site(name_span);
+        let is_static = self.enclosing_function().and_then(|f| f.method);
+        match (is_static, self.super_places()) {
+            (Some(is_static), Some((class, this))) => {
+                let key = self.atom(name);
+                ir::Expr::SuperGet {
+                    class,
+                    this,
+                    key,
+                    is_static,
+                    site,
+                }
+            }
+            _ => {
+                self.error(
+                    DiagnosticKind::Syntax,
+                    span,
+                    "`super.name` is only valid in the methods of a class",
+                );
+                ir::Expr::Const(Value::Undefined)
+            }
+        }
+    }
+
+    /// A class: its scope holds the class itself (for `super`) and its inner name.
+    fn class(&mut self, c: &Class) -> ir::Expr {
+        let site = self.site(Span::new(c.span.start, c.span.start + 5));
+        let extends = c.extends.as_ref().map(|e| self.expr(e));
+        let key = ScopeKey::new(c.span, SCOPE_CLASS);
+        let mut names = vec![Ident {
+            name: CLASS_BINDING.to_owned(),
+            span: c.span,
+        }];
+        names.extend(c.name.clone());
+        let has_env = names
+            .iter()
+            .any(|n| self.captures.is_captured(key, &n.name));
+        self.scopes.push(Scope {
+            key: Some(key),
+            bindings: HashMap::new(),
+            env_size: 0,
+            has_env,
+            function: self.current_fn(),
+        });
+        for n in &names {
+            self.declare(n, BindingKind::Const);
+        }
+        let class_name = c.name.as_ref().map(|n| n.name.clone());
+        let constructor = self.function(&c.constructor, class_name.as_deref());
+        let mut methods = Vec::with_capacity(c.methods.len());
+        for m in &c.methods {
+            let key = self.key(&m.key);
+            self.next_method = Some(m.is_static);
+            let code = self.function(&m.function, None);
+            methods.push(ir::ClassMethodCode {
+                key,
+                is_static: m.is_static,
+                kind: m.kind,
+                code,
+            });
+        }
+        let statics = c.statics.as_ref().map(|f| {
+            self.next_method = Some(true);
+            self.function(f, None)
+        });
+        let place_of = |l: &Self, n: &str| match resolve(&l.scopes, l.current_fn(), n) {
+            Resolved::Var(p, _) => Some(p),
+            _ => None,
+        };
+        let class_place = place_of(self, CLASS_BINDING);
+        let name_place = class_name.as_deref().and_then(|n| place_of(self, n));
+        let env_size = self.close_scope();
+        ir::Expr::Class(Box::new(ir::ClassCode {
+            env_size,
+            extends,
+            constructor,
+            methods,
+            statics,
+            class_place,
+            name_place,
+            site,
+        }))
+    }
+
+    /// ``tag`…` ``: the tag called with the strings (cooked, with `raw`) and the
+    /// substitutions.
+    fn tagged_template(
+        &mut self,
+        tag: &Expr,
+        cooked: &[String],
+        raw: &[String],
+        exprs: &[Expr],
+        span: Span,
+    ) -> ir::Expr {
+        let site = self.site(span);
+        let ids = |l: &mut Self, xs: &[String]| -> Vec<crate::lang::value::StrId> {
+            xs.iter()
+                .map(|s| match l.string_value(s) {
+                    Value::Str(id) => id,
+                    _ => crate::lang::value::StrId(0),
+                })
+                .collect()
+        };
+        let strings = ir::Expr::TemplateStrings(ids(self, cooked), ids(self, raw));
+        let mut args = vec![ir::Item::Value(strings)];
+        args.extend(exprs.iter().map(|x| ir::Item::Value(self.expr(x))));
+        if let ExprKind::Member {
+            object,
+            name,
+            name_span,
+            ..
+        } = &tag.kind
+        {
+            if let Some((_, g)) = self.global_of(object) {
+                if let Some(table::Static::Fn(n)) = self.static_member(g, name, *name_span) {
+                    return ir::Expr::CallNative {
+                        native: n.id(),
+                        args,
+                        site,
+                    };
+                }
+                return ir::Expr::Const(Value::Undefined);
+            }
+            let o = self.expr(object);
+            let key = self.atom(name);
+            return ir::Expr::CallMethod {
+                object: Box::new(o),
+                key,
+                args,
+                optional_object: false,
+                optional_call: false,
+                site,
+            };
+        }
+        let callee = self.expr(tag);
+        self.b
+            .callee_texts
+            .insert(site, callee_text(tag).into_boxed_str());
+        ir::Expr::Call {
+            callee: Box::new(callee),
+            args,
+            optional: false,
+            site,
         }
     }
 
@@ -1677,13 +2229,21 @@ impl Lower<'_> {
                     ir::Expr::AssignPattern(Box::new(p), Box::new(v))
                 }
             },
-            AssignOp::Binary(_) | AssignOp::Logical(_) if !matches!(target, Pattern::Ident(_) | Pattern::Expr(_)) => {
-                self.error(DiagnosticKind::Syntax, span, "invalid compound assignment target");
+            AssignOp::Binary(_) | AssignOp::Logical(_)
+                if !matches!(target, Pattern::Ident(_) | Pattern::Expr(_)) =>
+            {
+                self.error(
+                    DiagnosticKind::Syntax,
+                    span,
+                    "invalid compound assignment target",
+                );
                 ir::Expr::Const(Value::Undefined)
             }
             AssignOp::Binary(b) => {
                 let t = match target {
-                    Pattern::Ident(id) => ir::Target::Place(self.target_place(id).unwrap_or(ir::Place::Local(0))),
+                    Pattern::Ident(id) => {
+                        ir::Target::Place(self.target_place(id).unwrap_or(ir::Place::Local(0)))
+                    }
                     Pattern::Expr(e) => self.target(e),
                     _ => ir::Target::Place(ir::Place::Local(0)),
                 };
@@ -1692,7 +2252,9 @@ impl Lower<'_> {
             }
             AssignOp::Logical(l) => {
                 let t = match target {
-                    Pattern::Ident(id) => ir::Target::Place(self.target_place(id).unwrap_or(ir::Place::Local(0))),
+                    Pattern::Ident(id) => {
+                        ir::Target::Place(self.target_place(id).unwrap_or(ir::Place::Local(0)))
+                    }
                     Pattern::Expr(e) => self.target(e),
                     _ => ir::Target::Place(ir::Place::Local(0)),
                 };
@@ -1704,6 +2266,25 @@ impl Lower<'_> {
 
     fn call(&mut self, callee: &Expr, args: &[ArrayItem], optional: bool, span: Span) -> ir::Expr {
         let site = self.site(span);
+        // `super.method(…)`: called with this function's `this`.
+        if let ExprKind::SuperMember { name, name_span } = &callee.kind {
+            let f = self.super_get(name, *name_span, callee.span);
+            let this = match resolve(&self.scopes, self.current_fn(), "this") {
+                Resolved::Var(p, _) => ir::Expr::Load(p),
+                _ => ir::Expr::Const(Value::Undefined),
+            };
+            let args = self.items(args);
+            self.b.callee_texts.insert(
+                site,
+                format!("(intermediate value).{name}").into_boxed_str(),
+            );
+            return ir::Expr::CallWith {
+                callee: Box::new(f),
+                this: Box::new(this),
+                args,
+                site,
+            };
+        }
         // `Global(…)`: String(x), parseInt(s), …
         if let Some((_, g)) = self.global_of(callee) {
             let args = self.items(args);
@@ -1733,6 +2314,9 @@ impl Lower<'_> {
             };
         }
         if let Some(RuntimeExport::Fn(n)) = self.runtime_of(callee) {
+            if n == Native::CreateComponent {
+                self.check_component_definition(callee, args);
+            }
             let args = self.items(args);
             return ir::Expr::CallNative {
                 native: n.id(),
@@ -1773,6 +2357,9 @@ impl Lower<'_> {
             let args = self.items(args);
             let msite = self.site(*name_span);
             let _ = site;
+            self.b
+                .callee_texts
+                .insert(msite, callee_text(callee).into_boxed_str());
             return ir::Expr::CallMethod {
                 object: Box::new(o),
                 key,
@@ -1784,11 +2371,63 @@ impl Lower<'_> {
         }
         let c = self.expr(callee);
         let args = self.items(args);
+        self.b
+            .callee_texts
+            .insert(site, callee_text(callee).into_boxed_str());
         ir::Expr::Call {
             callee: Box::new(c),
             args,
             optional,
             site,
+        }
+    }
+
+    /// `createComponent({ … })` written with an object literal: its fields checked
+    /// at compile time, with suggestions.
+    fn check_component_definition(&mut self, callee: &Expr, args: &[ArrayItem]) {
+        const FIELDS: &[&str] = &["componentId", "initialState", "action", "render", "cache"];
+        let Some(ArrayItem::Item(Expr {
+            kind: ExprKind::Object(members),
+            span,
+        })) = args.first()
+        else {
+            return;
+        };
+        let mut seen = Vec::new();
+        let mut spread = false;
+        for m in members {
+            match m {
+                ObjectMember::Prop(PropKey::Named(name, nspan), _) => {
+                    if !FIELDS.contains(&name.as_str()) {
+                        let s = suggest(name, FIELDS.iter().copied());
+                        let d = Diagnostic::new(
+                            &self.file,
+                            DiagnosticKind::InvalidComponent,
+                            *nspan,
+                            format!("unknown component field \"{name}\""),
+                        )
+                        .with_suggestion_or(s, format!("a component has {}", FIELDS.join(", ")));
+                        self.push_diag(d);
+                    }
+                    seen.push(name.as_str());
+                }
+                _ => spread = true,
+            }
+        }
+        if spread {
+            return;
+        }
+        for required in ["componentId", "render"] {
+            if !seen.contains(&required) {
+                self.error(
+                    DiagnosticKind::InvalidComponent,
+                    Span::new(
+                        callee.span.start,
+                        span.end.min(callee.span.end + 1).max(callee.span.end),
+                    ),
+                    format!("createComponent is missing {required}"),
+                );
+            }
         }
     }
 
@@ -1802,12 +2441,19 @@ impl Lower<'_> {
         if !name.is_intrinsic() {
             return self.component_call(el, span);
         }
-        let kind = elements::check(&self.file, &mut self.errors, el, place, self.require_root);
+        let kind = if self.check_elements {
+            // An unknown tag is reported; its attributes and children are still
+            // compiled so that their own mistakes are reported in the same pass.
+            elements::check(&self.file, &mut self.errors, el, place, self.require_root)
+        } else {
+            None
+        };
         let tag = match self.string_value(&name.name) {
             Value::Str(s) => s,
             _ => crate::lang::value::StrId(0),
         };
         let mut attrs = Vec::with_capacity(el.attrs.len());
+        let mut attr_sites = Vec::new();
         for a in &el.attrs {
             match a {
                 JsxAttr::Named { name: an, value } => {
@@ -1826,6 +2472,8 @@ impl Lower<'_> {
                         },
                     };
                     let k = self.atom(&an.name);
+                    let at = self.site(an.span);
+                    attr_sites.push((an.name.clone().into_boxed_str(), at));
                     attrs.push(ir::Member::Prop(ir::Key::Static(k), v));
                 }
                 JsxAttr::Spread(x) => attrs.push(ir::Member::Spread(self.expr(x))),
@@ -1837,26 +2485,29 @@ impl Lower<'_> {
             .filter(|c| !c.is_empty())
             .map(|_| self.jsx_children(el, Some(&name.name)));
         let site = self.site(name.span);
-        self.b.origins.push(Origin { site, kind });
+        self.b.origins.push(Origin {
+            site,
+            kind,
+            attrs: attr_sites.into_boxed_slice(),
+        });
         let origin = self.b.origins.len() as u32;
         let _ = span;
-        match kind {
-            Some(kind) => ir::Expr::Element(Box::new(ir::ElementNode {
-                kind,
-                tag,
-                attrs,
-                children,
-                origin,
-            })),
-            None => ir::Expr::Const(Value::Undefined),
-        }
+        ir::Expr::Element(Box::new(ir::ElementNode {
+            kind,
+            tag,
+            attrs,
+            children,
+            origin,
+        }))
     }
 
     fn jsx_children(&mut self, el: &JsxElement, parent: Option<&str>) -> Vec<ir::Child> {
         let mut out = Vec::new();
         for c in el.children.iter().flatten() {
             match c {
-                JsxChild::Text(t, _) => out.push(ir::Child::Value(ir::Expr::Const(self.string_value(t)))),
+                JsxChild::Text(t, _) => {
+                    out.push(ir::Child::Value(ir::Expr::Const(self.string_value(t))))
+                }
                 JsxChild::Expr(x) => out.push(ir::Child::Value(self.expr(x))),
                 JsxChild::Spread(x) => {
                     let site = self.site(x.span);
@@ -1886,7 +2537,10 @@ impl Lower<'_> {
         };
         let mut parts = name.name.split('.');
         let head = parts.next().unwrap_or_default();
-        let mut callee = self.ident(head, Span::new(name.span.start, name.span.start + head.len()));
+        let mut callee = self.ident(
+            head,
+            Span::new(name.span.start, name.span.start + head.len()),
+        );
         for p in parts {
             let key = self.atom(p);
             let site = self.site(name.span);
@@ -1982,4 +2636,63 @@ fn collect_kinds<'a>(p: &'a Pattern, kind: BindingKind, out: &mut HashMap<&'a st
         }
         Pattern::Expr(_) => {}
     }
+}
+
+/// How a JavaScript engine names a callee in "… is not a function": names and member
+/// chains as written, calls as `f(...)`, anything else as `(intermediate value)`.
+fn callee_text(e: &Expr) -> String {
+    fn go(e: &Expr, out: &mut String, depth: usize) {
+        if depth > 16 {
+            out.push_str("(intermediate value)");
+            return;
+        }
+        match &e.kind {
+            ExprKind::Ident(n) => out.push_str(n),
+            ExprKind::This => out.push_str("this"),
+            ExprKind::Member {
+                object,
+                name,
+                optional,
+                ..
+            } => {
+                go(object, out, depth + 1);
+                out.push_str(if *optional { "?." } else { "." });
+                out.push_str(name);
+            }
+            ExprKind::Index {
+                object,
+                index,
+                optional,
+            } => {
+                go(object, out, depth + 1);
+                if *optional {
+                    out.push_str("?.");
+                }
+                match &index.kind {
+                    ExprKind::String(k) => {
+                        out.push('.');
+                        out.push_str(k);
+                        return;
+                    }
+                    _ => out.push('['),
+                }
+                match &index.kind {
+                    ExprKind::Number(n) => {
+                        out.push_str(&crate::lang::number::js_number_to_string(*n))
+                    }
+                    _ => go(index, out, depth + 1),
+                }
+                out.push(']');
+            }
+            ExprKind::Call { callee, .. } => {
+                go(callee, out, depth + 1);
+                out.push_str("(...)");
+            }
+            ExprKind::OptionalChain(inner) => go(inner, out, depth),
+            _ => out.push_str("(intermediate value)"),
+        }
+    }
+    let mut out = String::new();
+    go(e, &mut out, 0);
+    out
 }

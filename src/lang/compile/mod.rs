@@ -24,10 +24,25 @@ use crate::lang::value::{Func, Heap, MemoryExceeded, ObjKind, Object, Props, Str
 pub(crate) use lower::{lower_markup, lower_module};
 
 /// Where a JSX element is written, and its type.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Origin {
     pub site: ir::Site,
     pub kind: Option<ElementKind>,
+    /// The attributes written on the element, with where each is written: a value
+    /// found wrong at render time is reported at its attribute.
+    pub attrs: Box<[(Box<str>, ir::Site)]>,
+}
+
+impl Origin {
+    /// Where to report an error found at `path` in the element this origin made:
+    /// at the attribute when the path ends in one written on the element.
+    pub(crate) fn site_for(&self, path: &str) -> ir::Site {
+        let last = path.rsplit('.').next().unwrap_or("");
+        self.attrs
+            .iter()
+            .find(|(name, _)| &**name == last)
+            .map_or(self.site, |(_, s)| *s)
+    }
 }
 
 /// A regular expression literal as written.
@@ -106,6 +121,9 @@ pub(crate) struct Builder {
     /// Property names the program defines anywhere (object keys, assigned members):
     /// a method call of one of these is the program's own, never a typo.
     pub defined_names: HashSet<String>,
+    /// How each call site names its callee in a "… is not a function" message, as
+    /// JavaScript engines print it (`props.n.toUpperCase`, `f(...).g`).
+    pub callee_texts: HashMap<ir::Site, Box<str>>,
 }
 
 /// The memory a program's constants and module-level objects may take.
@@ -124,6 +142,7 @@ impl Builder {
             natives: HashMap::new(),
             namespaces: HashMap::new(),
             defined_names: HashSet::new(),
+            callee_texts: HashMap::new(),
         };
         // `Object` is every plain object's `constructor`: always made.
         if let Some((id, _)) = table::global("Object") {
@@ -214,7 +233,14 @@ pub(crate) fn compile_module(
 }
 
 /// What a markup root function takes, in order.
-pub(crate) const MARKUP_PARAMS: &[&str] = &["props", "state", "context", "action", "element"];
+pub(crate) const MARKUP_PARAMS: &[&str] = &[
+    "props",
+    "state",
+    "context",
+    "action",
+    "element",
+    "dynamicState",
+];
 
 /// Compiles a bare markup expression into a function of [`MARKUP_PARAMS`].
 pub(crate) fn compile_markup(
@@ -222,8 +248,9 @@ pub(crate) fn compile_markup(
     file: u16,
     expr: &ast::Expr,
     require_root: bool,
+    check_elements: bool,
 ) -> Result<u32, Diagnostics> {
-    lower_markup(builder, file, expr, require_root)
+    lower_markup(builder, file, expr, require_root, check_elements)
 }
 
 /// Whether `value` is the built-in function `n`.

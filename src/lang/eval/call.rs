@@ -34,9 +34,28 @@ impl Vm<'_> {
             _ => return Err(self.not_a_function(f, site)),
         };
         match func {
-            Func::Closure { code, env } => self.call_closure(code, env, args, site),
+            Func::Closure { code, env } => {
+                if matches!(
+                    self.p.functions[code as usize].kind,
+                    ir::FuncKind::BaseConstructor | ir::FuncKind::DerivedConstructor
+                ) {
+                    let name = self.p.functions[code as usize]
+                        .name
+                        .map(|n| self.text(n).into_owned())
+                        .unwrap_or_default();
+                    return Err(self.type_error(
+                        format!("Class constructor {name} cannot be invoked without 'new'"),
+                        site,
+                    ));
+                }
+                self.call_closure(code, env, this, args, site)
+            }
             Func::Native { id, this: bound } => {
-                let this = if bound == Value::Undefined { this } else { bound };
+                let this = if bound == Value::Undefined {
+                    this
+                } else {
+                    bound
+                };
                 crate::lang::builtins::call_native(self, id, this, args, site)
             }
             Func::Method { key, this } => self.call_method(this, key, args, site),
@@ -44,6 +63,9 @@ impl Vm<'_> {
     }
 
     pub(crate) fn not_a_function(&mut self, f: Value, site: Site) -> Fault {
+        if let Some(callee) = self.p.callee_texts.get(&site) {
+            return self.type_error(format!("{callee} is not a function"), site);
+        }
         let what = match f {
             Value::Undefined => "undefined".to_owned(),
             Value::Null => "null".to_owned(),
@@ -56,7 +78,14 @@ impl Vm<'_> {
     }
 
     /// Calls a closure of the program.
-    pub(crate) fn call_closure(&mut self, code: u32, env: Option<EnvId>, args: &[Value], site: Site) -> R<Value> {
+    pub(crate) fn call_closure(
+        &mut self,
+        code: u32,
+        env: Option<EnvId>,
+        this: Value,
+        args: &[Value],
+        site: Site,
+    ) -> R<Value> {
         let p = self.p;
         let fc: &ir::FuncCode = &p.functions[code as usize];
         self.step(1, site)?;
@@ -67,10 +96,11 @@ impl Vm<'_> {
         let saved_fp = self.fp;
         let saved_env = self.env;
         let base = self.stack.len();
-        self.stack.resize(base + fc.frame_size as usize, Value::Undefined);
+        self.stack
+            .resize(base + fc.frame_size as usize, Value::Undefined);
         self.fp = base;
         self.env = env;
-        let result = self.run_function(fc, args);
+        let result = self.run_function(fc, this, args);
         self.stack.truncate(base);
         self.fp = saved_fp;
         self.env = saved_env;
@@ -87,10 +117,19 @@ impl Vm<'_> {
         result
     }
 
-    fn run_function(&mut self, fc: &ir::FuncCode, args: &[Value]) -> R<Value> {
+    fn run_function(&mut self, fc: &ir::FuncCode, this: Value, args: &[Value]) -> R<Value> {
         if fc.env_size > 0 {
             let r = self.heap.alloc_env(self.env, fc.env_size as usize);
             self.env = Some(self.mem(r, fc.site)?);
+        }
+        if let Some(p) = fc.this_place {
+            self.store(p, this);
+        }
+        if let Some(p) = fc.arguments_place {
+            // An array, unlike JavaScript's array-like `arguments` object: the same
+            // for `length`, indexing, spreading and `Array.from`.
+            let a = self.array(args.to_vec(), fc.site)?;
+            self.store(p, a);
         }
         for (place, code) in &fc.hoisted {
             let c = self.closure(*code, fc.site)?;
@@ -110,13 +149,26 @@ impl Vm<'_> {
             let arr = self.array(extra, fc.site)?;
             self.bind(rest, arr)?;
         }
-        match &fc.body {
-            Body::Expr(e) => self.eval(e),
+        let result = match &fc.body {
+            Body::Expr(e) => self.eval(e)?,
             Body::Block(stmts) => match self.run_block(stmts)? {
-                Flow::Return(v) => Ok(v),
-                _ => Ok(Value::Undefined),
+                Flow::Return(v) => v,
+                _ => Value::Undefined,
             },
+        };
+        if fc.kind == ir::FuncKind::DerivedConstructor && !matches!(result, Value::Obj(_)) {
+            // A derived constructor's `this` is what `super(…)` made.
+            let this = fc.this_place.map_or(Value::Undefined, |p| self.load(p));
+            if this == Value::Undefined {
+                return Err(self.throw(
+                    super::error_class::REFERENCE_ERROR,
+                    "Must call super constructor in derived class before accessing 'this' or returning from derived constructor",
+                    fc.site,
+                ));
+            }
+            return Ok(this);
         }
+        Ok(result)
     }
 
     /// A promise in `state`.
@@ -149,20 +201,49 @@ impl Vm<'_> {
     }
 
     /// `this.key(args)`.
-    pub(crate) fn call_method(&mut self, this: Value, key: crate::lang::value::Atom, args: &[Value], site: Site) -> R<Value> {
+    pub(crate) fn call_method(
+        &mut self,
+        this: Value,
+        key: crate::lang::value::Atom,
+        args: &[Value],
+        site: Site,
+    ) -> R<Value> {
         // An own property that is a function wins (user objects, the runtime's objects).
         if let Value::Obj(o) = this {
-            if let Some(f) = self.heap.obj(o).props.get(key) {
+            let props = &self.heap.obj(o).props;
+            if let Some(f) = props.get(key) {
+                let f = if props.has_accessors() {
+                    self.resolve_accessor(f, this, site)?
+                } else {
+                    f
+                };
+                return self.call(f, this, args, site);
+            }
+        }
+        // A method the object inherits from a class, or a private method.
+        if let Value::Obj(o) = this {
+            if let Some(f) = self.inherited(o, key) {
+                let f = self.resolve_accessor(f, this, site)?;
                 return self.call(f, this, args, site);
             }
         }
         match crate::lang::builtins::call_method(self, this, key, args, site)? {
             Some(v) => Ok(v),
             None => {
+                if let Some(callee) = self.p.callee_texts.get(&site) {
+                    return Err(self.type_error(format!("{callee} is not a function"), site));
+                }
                 if this.is_nullish() {
-                    let what = if this == Value::Null { "null" } else { "undefined" };
+                    let what = if this == Value::Null {
+                        "null"
+                    } else {
+                        "undefined"
+                    };
                     let k = self.key_text(key);
-                    return Err(self.type_error(format!("Cannot read properties of {what} (reading '{k}')"), site));
+                    return Err(self.type_error(
+                        format!("Cannot read properties of {what} (reading '{k}')"),
+                        site,
+                    ));
                 }
                 let k = self.key_text(key);
                 let what = self.describe(this);

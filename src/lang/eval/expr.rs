@@ -3,7 +3,7 @@
 use super::ops::truthy;
 use super::{Fault, Vm, R};
 use crate::lang::compile::ir::{Expr, Item, Key, Member, Place, Target};
-use crate::lang::syntax::ast::{BinaryOp, LogicalOp, UnaryOp};
+use crate::lang::syntax::ast::{BinaryOp, ChainOp, LogicalOp, UnaryOp};
 use crate::lang::value::{Atom, Object, Props, Value};
 
 impl Vm<'_> {
@@ -84,7 +84,7 @@ impl Vm<'_> {
             Expr::New { callee, args, site } => {
                 let c = self.eval(callee)?;
                 let args = self.eval_args(args)?;
-                crate::lang::builtins::construct(self, c, &args, *site)
+                self.construct(c, &args, c, *site)
             }
             Expr::NewNative { native, args, site } => {
                 let args = self.eval_args(args)?;
@@ -122,6 +122,11 @@ impl Vm<'_> {
                     let k = self.to_key(i, *site)?;
                     Ok(Value::Bool(self.delete(o, k, *site)?))
                 }
+                Target::Private(_, _, site) => Err(self.throw(
+                    super::error_class::SYNTAX_ERROR,
+                    "Private fields can not be deleted",
+                    *site,
+                )),
             },
             Expr::Binary(op, a, b, site) => {
                 let a = self.eval(a)?;
@@ -150,6 +155,34 @@ impl Vm<'_> {
                 } else {
                     self.eval(b)
                 }
+            }
+            Expr::Chain(first, links) => {
+                let mut acc = self.eval(first)?;
+                for (op, right, site) in links {
+                    acc = match op {
+                        ChainOp::Binary(b) => {
+                            let r = self.eval(right)?;
+                            if let (BinaryOp::Add, Value::Num(x), Value::Num(y)) = (b, acc, r) {
+                                Value::Num(x + y)
+                            } else {
+                                self.binary(*b, acc, r, *site)?
+                            }
+                        }
+                        ChainOp::Logical(l) => {
+                            let keep = match l {
+                                LogicalOp::And => !truthy(self, acc),
+                                LogicalOp::Or => truthy(self, acc),
+                                LogicalOp::Nullish => !acc.is_nullish(),
+                            };
+                            if keep {
+                                acc
+                            } else {
+                                self.eval(right)?
+                            }
+                        }
+                    };
+                }
+                Ok(acc)
             }
             Expr::Cond(t, a, b) => {
                 let t = self.eval(t)?;
@@ -249,6 +282,54 @@ impl Vm<'_> {
                 Err(Fault::Short) => Ok(Value::Undefined),
                 other => other,
             },
+            Expr::Class(c) => self.make_class(c),
+            Expr::SuperCall {
+                class,
+                this,
+                args,
+                site,
+            } => self.super_call(*class, *this, args, *site),
+            Expr::SuperGet {
+                class,
+                this,
+                key,
+                is_static,
+                site,
+            } => self.super_get(*class, *this, *key, *is_static, *site),
+            Expr::CallWith {
+                callee,
+                this,
+                args,
+                site,
+            } => {
+                let this = self.eval(this)?;
+                let f = self.eval(callee)?;
+                let args = self.eval_args(args)?;
+                self.call(f, this, &args, *site)
+            }
+            Expr::DefineField {
+                this,
+                key,
+                private,
+                value,
+                site,
+            } => self.define_field(*this, key, *private, value, *site),
+            Expr::GetPrivate(o, key, site) => {
+                let o = self.eval(o)?;
+                self.get_private(o, *key, *site)
+            }
+            Expr::TemplateStrings(cooked, raw) => {
+                let cooked: Vec<Value> = cooked.iter().map(|s| Value::Str(*s)).collect();
+                let raw: Vec<Value> = raw.iter().map(|s| Value::Str(*s)).collect();
+                let raw = self.array(raw, 0)?;
+                let strings = self.array(cooked, 0)?;
+                let key = self.intern("raw", 0)?;
+                if let Value::Obj(o) = strings {
+                    self.heap.obj_mut(o).props.set(key, raw);
+                }
+                Ok(strings)
+            }
+            Expr::ObjectWithAccessors(parts) => self.object_with_accessors(parts),
         }
     }
 
@@ -272,6 +353,12 @@ impl Vm<'_> {
                 self.set_computed(o, i, v, *site)?;
                 Ok(v)
             }
+            Target::Private(o, k, site) => {
+                let o = self.eval(o)?;
+                let v = self.eval(value)?;
+                self.set_private(o, *k, v, *site)?;
+                Ok(v)
+            }
         }
     }
 
@@ -291,6 +378,11 @@ impl Vm<'_> {
                 let v = self.get(o, k, *site)?;
                 Ok((v, o, Some(k)))
             }
+            Target::Private(o, k, site) => {
+                let o = self.eval(o)?;
+                let v = self.get_private(o, *k, *site)?;
+                Ok((v, o, Some(*k)))
+            }
         }
     }
 
@@ -300,7 +392,10 @@ impl Vm<'_> {
                 self.store(*p, v);
                 Ok(())
             }
-            (Target::Member(_, _, site) | Target::Index(_, _, site), Some(k)) => self.set(obj, k, v, *site),
+            (Target::Member(_, _, site) | Target::Index(_, _, site), Some(k)) => {
+                self.set(obj, k, v, *site)
+            }
+            (Target::Private(_, _, site), Some(k)) => self.set_private(obj, k, v, *site),
             _ => Ok(()),
         }
     }

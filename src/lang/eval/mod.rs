@@ -14,6 +14,7 @@
 //! so the second run takes the same path and goes further.
 
 mod call;
+mod class;
 mod expr;
 mod jsx;
 pub(crate) mod ops;
@@ -26,9 +27,7 @@ use std::sync::Arc;
 use crate::lang::compile::ir::{Place, Site};
 use crate::lang::host::HostState;
 use crate::lang::program::Program;
-use crate::lang::value::{
-    Atom, EnvId, Heap, MemoryExceeded, ObjKind, Object, Props, StrId, Value,
-};
+use crate::lang::value::{Atom, EnvId, Heap, MemoryExceeded, ObjKind, Object, Props, StrId, Value};
 
 /// Bounds on one request's evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,8 +80,10 @@ pub(crate) enum Fault {
 pub(crate) enum Flow {
     Normal,
     Return(Value),
-    Break,
-    Continue,
+    /// `break`, with its label (0: none).
+    Break(u32),
+    /// `continue`, with its label (0: none).
+    Continue(u32),
 }
 
 pub(crate) type R<T> = Result<T, Fault>;
@@ -127,6 +128,10 @@ pub(crate) struct Vm<'p> {
     pub regexes: Vec<Arc<crate::lang::builtins::regexp::JsRegex>>,
     /// While modules load: the components and integrations they define.
     pub registry: Option<crate::lang::program::Registry>,
+    /// The label of the loop about to start (`outer: for …`), taken by the loop.
+    loop_label: u32,
+    /// `new.target` of the constructor running: the class `new` was applied to.
+    new_target: Value,
 }
 
 impl<'p> Vm<'p> {
@@ -145,6 +150,8 @@ impl<'p> Vm<'p> {
             host,
             regexes: Vec::new(),
             registry: None,
+            loop_label: 0,
+            new_target: Value::Undefined,
         }
     }
 
@@ -163,6 +170,8 @@ impl<'p> Vm<'p> {
             host: HostState::default(),
             regexes: Vec::new(),
             registry: Some(crate::lang::program::Registry::default()),
+            loop_label: 0,
+            new_target: Value::Undefined,
         }
     }
 
@@ -287,7 +296,12 @@ impl<'p> Vm<'p> {
     }
 
     /// Runs `f` with a new environment of `size` slots (when `size > 0`).
-    pub(crate) fn with_env<T>(&mut self, size: u32, site: Site, f: impl FnOnce(&mut Self) -> R<T>) -> R<T> {
+    pub(crate) fn with_env<T>(
+        &mut self,
+        size: u32,
+        site: Site,
+        f: impl FnOnce(&mut Self) -> R<T>,
+    ) -> R<T> {
         if size == 0 {
             return f(self);
         }

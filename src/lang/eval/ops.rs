@@ -97,7 +97,13 @@ impl Vm<'_> {
     }
 
     /// Appends `ToString(v)` to `out`.
-    pub(crate) fn push_string(&mut self, out: &mut Vec<u8>, v: Value, site: Site, depth: usize) -> R<()> {
+    pub(crate) fn push_string(
+        &mut self,
+        out: &mut Vec<u8>,
+        v: Value,
+        site: Site,
+        depth: usize,
+    ) -> R<()> {
         if depth > self.limits.max_value_depth {
             return Err(Fault::Limit(super::Limit::ValueDepth, site));
         }
@@ -137,22 +143,28 @@ impl Vm<'_> {
                     }
                     ObjKind::Function(f) => {
                         let name = match f {
-                            Func::Native { id, .. } => crate::lang::builtins::table::Native::from_id(id)
-                                .map_or("", |n| n.name())
-                                .rsplit('.')
-                                .next()
-                                .unwrap_or("")
-                                .to_owned(),
+                            Func::Native { id, .. } => {
+                                crate::lang::builtins::table::Native::from_id(id)
+                                    .map_or("", |n| n.name())
+                                    .rsplit('.')
+                                    .next()
+                                    .unwrap_or("")
+                                    .to_owned()
+                            }
                             Func::Closure { code, .. } => self.p.functions[code as usize]
                                 .name
                                 .map(|s| self.heap.str_lossy(s).into_owned())
                                 .unwrap_or_default(),
                             Func::Method { key, .. } => self.key_text(key),
                         };
-                        out.extend_from_slice(format!("function {name}() {{ [native code] }}").as_bytes());
+                        out.extend_from_slice(
+                            format!("function {name}() {{ [native code] }}").as_bytes(),
+                        );
                     }
                     ObjKind::Date(t) => {
-                        out.extend_from_slice(crate::lang::builtins::date::to_date_string(t).as_bytes());
+                        out.extend_from_slice(
+                            crate::lang::builtins::date::to_date_string(t).as_bytes(),
+                        );
                     }
                     ObjKind::RegExp { index: i, .. } => {
                         let r = self.regex(i);
@@ -171,7 +183,9 @@ impl Vm<'_> {
                         _ => out.extend_from_slice(b"[object Object]"),
                     },
                     ObjKind::Promise(_) => out.extend_from_slice(b"[object Promise]"),
-                    ObjKind::Plain => out.extend_from_slice(b"[object Object]"),
+                    ObjKind::Plain | ObjKind::Accessor { .. } => {
+                        out.extend_from_slice(b"[object Object]")
+                    }
                 }
             }
         }
@@ -303,7 +317,9 @@ impl Vm<'_> {
             let r = self.heap.concat(x, y);
             return self.mem(r, site).map(Value::Str);
         }
-        Ok(Value::Num(self.to_number(a, site)? + self.to_number(b, site)?))
+        Ok(Value::Num(
+            self.to_number(a, site)? + self.to_number(b, site)?,
+        ))
     }
 
     /// A binary operator.
@@ -317,8 +333,14 @@ impl Vm<'_> {
             NotEq => Value::Bool(!self.loose_eq(a, b, site)?),
             Lt => Value::Bool(self.compare(a, b, site)? == Some(Ordering::Less)),
             Gt => Value::Bool(self.compare(a, b, site)? == Some(Ordering::Greater)),
-            LtEq => Value::Bool(matches!(self.compare(a, b, site)?, Some(Ordering::Less | Ordering::Equal))),
-            GtEq => Value::Bool(matches!(self.compare(a, b, site)?, Some(Ordering::Greater | Ordering::Equal))),
+            LtEq => Value::Bool(matches!(
+                self.compare(a, b, site)?,
+                Some(Ordering::Less | Ordering::Equal)
+            )),
+            GtEq => Value::Bool(matches!(
+                self.compare(a, b, site)?,
+                Some(Ordering::Greater | Ordering::Equal)
+            )),
             Sub => Value::Num(self.to_number(a, site)? - self.to_number(b, site)?),
             Mul => Value::Num(self.to_number(a, site)? * self.to_number(b, site)?),
             Div => Value::Num(self.to_number(a, site)? / self.to_number(b, site)?),
@@ -327,12 +349,24 @@ impl Vm<'_> {
             BitAnd => Value::Num(f64::from(self.to_i32(a, site)? & self.to_i32(b, site)?)),
             BitOr => Value::Num(f64::from(self.to_i32(a, site)? | self.to_i32(b, site)?)),
             BitXor => Value::Num(f64::from(self.to_i32(a, site)? ^ self.to_i32(b, site)?)),
-            Shl => Value::Num(f64::from(self.to_i32(a, site)?.wrapping_shl(self.to_u32(b, site)? & 31))),
-            Shr => Value::Num(f64::from(self.to_i32(a, site)?.wrapping_shr(self.to_u32(b, site)? & 31))),
-            UShr => Value::Num(f64::from(self.to_u32(a, site)?.wrapping_shr(self.to_u32(b, site)? & 31))),
+            Shl => Value::Num(f64::from(
+                self.to_i32(a, site)?
+                    .wrapping_shl(self.to_u32(b, site)? & 31),
+            )),
+            Shr => Value::Num(f64::from(
+                self.to_i32(a, site)?
+                    .wrapping_shr(self.to_u32(b, site)? & 31),
+            )),
+            UShr => Value::Num(f64::from(
+                self.to_u32(a, site)?
+                    .wrapping_shr(self.to_u32(b, site)? & 31),
+            )),
             In => {
                 let Value::Obj(o) = b else {
-                    return Err(self.type_error("Cannot use 'in' operator to search for a key in a primitive", site));
+                    return Err(self.type_error(
+                        "Cannot use 'in' operator to search for a key in a primitive",
+                        site,
+                    ));
                 };
                 let k = self.to_key(a, site)?;
                 Value::Bool(self.has_property(o, k))
@@ -359,12 +393,26 @@ impl Vm<'_> {
             return Err(self.type_error("Right-hand side of 'instanceof' is not callable", site));
         };
         let ObjKind::Function(Func::Native { id, .. }) = self.heap.obj(c).kind else {
-            // Functions of the program are no classes: nothing is an instance of them.
-            return if self.is_function(b) {
-                Ok(false)
-            } else {
-                Err(self.type_error("Right-hand side of 'instanceof' is not callable", site))
+            if !self.is_function(b) {
+                return Err(
+                    self.type_error("Right-hand side of 'instanceof' is not callable", site)
+                );
+            }
+            // A class or function of the program: is its prototype on `a`'s chain?
+            let key = self.intern("prototype", site)?;
+            let (Value::Obj(o), Some(Value::Obj(proto))) = (a, self.heap.obj(c).props.get(key))
+            else {
+                return Ok(false);
             };
+            let mut at = self.heap.obj(o).props.proto();
+            for _ in 0..64 {
+                match at {
+                    Some(p) if p == proto => return Ok(true),
+                    Some(p) => at = self.heap.obj(p).props.proto(),
+                    None => return Ok(false),
+                }
+            }
+            return Ok(false);
         };
         let Value::Obj(o) = a else {
             return Ok(false);
@@ -375,10 +423,18 @@ impl Vm<'_> {
         };
         Ok(match (n, kind) {
             (Native::NewError, ObjKind::Error { .. }) => true,
-            (Native::NewTypeError, ObjKind::Error { class, .. }) => *class == error_class::TYPE_ERROR,
-            (Native::NewRangeError, ObjKind::Error { class, .. }) => *class == error_class::RANGE_ERROR,
-            (Native::NewSyntaxError, ObjKind::Error { class, .. }) => *class == error_class::SYNTAX_ERROR,
-            (Native::NewExposableError, ObjKind::Error { class, .. }) => *class == error_class::EXPOSABLE_ERROR,
+            (Native::NewTypeError, ObjKind::Error { class, .. }) => {
+                *class == error_class::TYPE_ERROR
+            }
+            (Native::NewRangeError, ObjKind::Error { class, .. }) => {
+                *class == error_class::RANGE_ERROR
+            }
+            (Native::NewSyntaxError, ObjKind::Error { class, .. }) => {
+                *class == error_class::SYNTAX_ERROR
+            }
+            (Native::NewExposableError, ObjKind::Error { class, .. }) => {
+                *class == error_class::EXPOSABLE_ERROR
+            }
             (Native::NewDate, ObjKind::Date(_)) => true,
             (Native::NewRegExp, ObjKind::RegExp { .. }) => true,
             (Native::ArrayFn, ObjKind::Array(_)) => true,
@@ -411,5 +467,9 @@ pub(crate) fn to_int32(n: f64) -> i32 {
     }
     let t = n.trunc();
     let m = t.rem_euclid(4_294_967_296.0);
-    (if m >= 2_147_483_648.0 { m - 4_294_967_296.0 } else { m }) as i32
+    (if m >= 2_147_483_648.0 {
+        m - 4_294_967_296.0
+    } else {
+        m
+    }) as i32
 }

@@ -15,8 +15,15 @@ impl Vm<'_> {
             Pattern::Target(e) => self.assign_to_target(e, v),
             Pattern::Object { props, rest, site } => {
                 if v.is_nullish() {
-                    let what = if v == Value::Null { "null" } else { "undefined" };
-                    return Err(self.type_error(format!("Cannot destructure '{what}' as it is {what}."), *site));
+                    let what = if v == Value::Null {
+                        "null"
+                    } else {
+                        "undefined"
+                    };
+                    return Err(self.type_error(
+                        format!("Cannot destructure '{what}' as it is {what}."),
+                        *site,
+                    ));
                 }
                 let mut used = Vec::with_capacity(props.len());
                 for (key, target, default) in props {
@@ -74,11 +81,18 @@ impl Vm<'_> {
     fn assign_to_target(&mut self, e: &crate::lang::compile::ir::Expr, v: Value) -> R<()> {
         use crate::lang::compile::ir::Expr;
         match e {
-            Expr::Member { object, key, site, .. } => {
+            Expr::Member {
+                object, key, site, ..
+            } => {
                 let o = self.eval(object)?;
                 self.set(o, *key, v, *site)
             }
-            Expr::Index { object, index, site, .. } => {
+            Expr::Index {
+                object,
+                index,
+                site,
+                ..
+            } => {
                 let o = self.eval(object)?;
                 let i = self.eval(index)?;
                 self.set_computed(o, i, v, *site)

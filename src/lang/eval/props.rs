@@ -17,9 +17,16 @@ impl Vm<'_> {
     }
 
     fn read_error(&mut self, obj: Value, key: Atom, site: Site) -> super::Fault {
-        let what = if obj == Value::Null { "null" } else { "undefined" };
+        let what = if obj == Value::Null {
+            "null"
+        } else {
+            "undefined"
+        };
         let k = self.key_text(key);
-        self.type_error(format!("Cannot read properties of {what} (reading '{k}')"), site)
+        self.type_error(
+            format!("Cannot read properties of {what} (reading '{k}')"),
+            site,
+        )
     }
 
     /// `obj[key]`.
@@ -55,7 +62,9 @@ impl Vm<'_> {
             let mut buf = itoa::Buffer::new();
             let name = self.heap.atom_bytes(key, &mut buf);
             names.iter().any(|n| n.as_bytes() == name)
-                || ["hasOwnProperty", "toString"].iter().any(|n| n.as_bytes() == name)
+                || ["hasOwnProperty", "toString"]
+                    .iter()
+                    .any(|n| n.as_bytes() == name)
         };
         if !is_method {
             return Ok(Value::Undefined);
@@ -81,9 +90,23 @@ impl Vm<'_> {
             }
         }
         if let Some(v) = object.props.get(key) {
+            if object.props.has_accessors() {
+                return self.resolve_accessor(v, obj, site);
+            }
             return Ok(v);
         }
-        // Properties the kind of object defines.
+        if object.props.proto().is_some() {
+            if let Some(v) = self.inherited(o, key) {
+                return self.resolve_accessor(v, obj, site);
+            }
+        }
+        self.kind_member(o, obj, key, site)
+    }
+
+    /// The properties an object's kind defines (an array's methods, an error's
+    /// `message`, …).
+    pub(crate) fn kind_member(&mut self, o: ObjId, obj: Value, key: Atom, site: Site) -> R<Value> {
+        let object = self.heap.obj(o);
         match &object.kind {
             ObjKind::Array(_) => self.method_value(obj, key, table::ARRAY_METHODS, site),
             ObjKind::Plain => self.prototype_member(obj, key, site),
@@ -113,7 +136,9 @@ impl Vm<'_> {
                         Ok(name.map_or(super::ops::known(self, Atom::EMPTY), Value::Str))
                     }
                     Atom::LENGTH => Ok(Value::Num(match f {
-                        Func::Closure { code, .. } => f64::from(self.p.functions[code as usize].arity),
+                        Func::Closure { code, .. } => {
+                            f64::from(self.p.functions[code as usize].arity)
+                        }
                         _ => 0.0,
                     })),
                     _ => self.method_value(obj, key, &["call", "apply", "bind"], site),
@@ -123,6 +148,7 @@ impl Vm<'_> {
             ObjKind::Date(_) => self.method_value(obj, key, table::OTHER_METHODS, site),
             ObjKind::Host(..) => crate::lang::builtins::host_get(self, o, key, site),
             ObjKind::Promise(_) => self.method_value(obj, key, &["then", "catch", "finally"], site),
+            ObjKind::Accessor { .. } => Ok(Value::Undefined),
         }
     }
 
@@ -141,9 +167,22 @@ impl Vm<'_> {
                 let (id, _) = table::global("Object").unwrap_or((0, &table::GLOBALS[0]));
                 Ok(self.p.global_value(id).unwrap_or(Value::Undefined))
             }
-            b"hasOwnProperty" | b"toString" | b"valueOf" | b"isPrototypeOf" | b"propertyIsEnumerable" | b"toLocaleString" => {
-                self.method_value(obj, key, &["valueOf", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString"], site)
-            }
+            b"hasOwnProperty"
+            | b"toString"
+            | b"valueOf"
+            | b"isPrototypeOf"
+            | b"propertyIsEnumerable"
+            | b"toLocaleString" => self.method_value(
+                obj,
+                key,
+                &[
+                    "valueOf",
+                    "isPrototypeOf",
+                    "propertyIsEnumerable",
+                    "toLocaleString",
+                ],
+                site,
+            ),
             _ => Ok(Value::Undefined),
         }
     }
@@ -170,15 +209,33 @@ impl Vm<'_> {
         let o = match obj {
             Value::Obj(o) => o,
             Value::Undefined | Value::Null => {
-                let what = if obj == Value::Null { "null" } else { "undefined" };
+                let what = if obj == Value::Null {
+                    "null"
+                } else {
+                    "undefined"
+                };
                 let k = self.key_text(key);
-                return Err(self.type_error(format!("Cannot set properties of {what} (setting '{k}')"), site));
+                return Err(self.type_error(
+                    format!("Cannot set properties of {what} (setting '{k}')"),
+                    site,
+                ));
             }
             _ => {
                 let k = self.key_text(key);
-                return Err(self.type_error(format!("Cannot create property '{k}' on a primitive value"), site));
+                return Err(self.type_error(
+                    format!("Cannot create property '{k}' on a primitive value"),
+                    site,
+                ));
             }
         };
+        {
+            let props = &self.heap.obj(o).props;
+            if props.has_accessors() || props.proto().is_some() {
+                if let Some((_, setter)) = self.accessor_for_write(o, key) {
+                    return self.call_setter(setter, obj, key, value, site);
+                }
+            }
+        }
         let before = self.heap.obj(o).bytes();
         let object = self.heap.obj_mut(o);
         match &mut object.kind {
@@ -191,17 +248,33 @@ impl Vm<'_> {
                         items.resize(i, Value::Undefined);
                         items.push(value);
                     } else {
-                        return Err(self.throw(error_class::RANGE_ERROR, "Invalid array length", site));
+                        return Err(self.throw(
+                            error_class::RANGE_ERROR,
+                            "Invalid array length",
+                            site,
+                        ));
                     }
                     return self.charge_growth(o, before, site);
                 }
                 if key == Atom::LENGTH {
                     let n = match value {
-                        Value::Num(n) if n >= 0.0 && n.fract() == 0.0 && n < 4_294_967_296.0 => n as usize,
-                        _ => return Err(self.throw(error_class::RANGE_ERROR, "Invalid array length", site)),
+                        Value::Num(n) if n >= 0.0 && n.fract() == 0.0 && n < 4_294_967_296.0 => {
+                            n as usize
+                        }
+                        _ => {
+                            return Err(self.throw(
+                                error_class::RANGE_ERROR,
+                                "Invalid array length",
+                                site,
+                            ))
+                        }
                     };
                     if n > items.len() + MAX_ARRAY_GROWTH {
-                        return Err(self.throw(error_class::RANGE_ERROR, "Invalid array length", site));
+                        return Err(self.throw(
+                            error_class::RANGE_ERROR,
+                            "Invalid array length",
+                            site,
+                        ));
                     }
                     items.resize(n, Value::Undefined);
                     return self.charge_growth(o, before, site);
@@ -232,7 +305,13 @@ impl Vm<'_> {
     }
 
     /// `obj[key] = value` with a computed key.
-    pub(crate) fn set_computed(&mut self, obj: Value, key: Value, value: Value, site: Site) -> R<()> {
+    pub(crate) fn set_computed(
+        &mut self,
+        obj: Value,
+        key: Value,
+        value: Value,
+        site: Site,
+    ) -> R<()> {
         let k = self.to_key(key, site)?;
         self.set(obj, k, value, site)
     }
@@ -253,8 +332,14 @@ impl Vm<'_> {
                 let mut buf = itoa::Buffer::new();
                 matches!(
                     self.heap.atom_bytes(key, &mut buf),
-                    b"constructor" | b"hasOwnProperty" | b"toString" | b"valueOf" | b"isPrototypeOf"
-                        | b"propertyIsEnumerable" | b"toLocaleString" | b"__proto__"
+                    b"constructor"
+                        | b"hasOwnProperty"
+                        | b"toString"
+                        | b"valueOf"
+                        | b"isPrototypeOf"
+                        | b"propertyIsEnumerable"
+                        | b"toLocaleString"
+                        | b"__proto__"
                 )
             }
         }
@@ -268,7 +353,8 @@ impl Vm<'_> {
                 object.props.has(key)
                     || match &object.kind {
                         ObjKind::Array(items) => {
-                            key == Atom::LENGTH || key.as_index().is_some_and(|i| (i as usize) < items.len())
+                            key == Atom::LENGTH
+                                || key.as_index().is_some_and(|i| (i as usize) < items.len())
                         }
                         ObjKind::Error { .. } => key == Atom::MESSAGE,
                         _ => false,
@@ -291,7 +377,10 @@ impl Vm<'_> {
                 let object = self.heap.obj(o);
                 let mut keys = Vec::new();
                 if let ObjKind::Array(items) = &object.kind {
-                    keys.extend((0..items.len().min(i32::MAX as usize)).filter_map(|i| Atom::index(i as u32)));
+                    keys.extend(
+                        (0..items.len().min(i32::MAX as usize))
+                            .filter_map(|i| Atom::index(i as u32)),
+                    );
                 }
                 keys.extend(object.props.entries().iter().map(|(k, _)| *k));
                 keys
@@ -317,6 +406,15 @@ impl Vm<'_> {
                             .filter_map(|(i, v)| Atom::index(i as u32).map(|a| (a, *v)))
                             .collect();
                         out.extend_from_slice(object.props.entries());
+                        Ok(out)
+                    }
+                    _ if object.props.has_accessors() => {
+                        let entries = object.props.entries().to_vec();
+                        let mut out = Vec::with_capacity(entries.len());
+                        for (k, x) in entries {
+                            let x = self.resolve_accessor(x, v, site)?;
+                            out.push((k, x));
+                        }
                         Ok(out)
                     }
                     _ => Ok(object.props.entries().to_vec()),
@@ -353,7 +451,10 @@ impl Vm<'_> {
             }
             Value::Undefined | Value::Null => {
                 let k = self.key_text(key);
-                Err(self.type_error(format!("Cannot convert undefined or null to object (deleting '{k}')"), site))
+                Err(self.type_error(
+                    format!("Cannot convert undefined or null to object (deleting '{k}')"),
+                    site,
+                ))
             }
             _ => Ok(true),
         }

@@ -58,27 +58,29 @@ impl Vm<'_> {
             Stmt::For(f) => self.for_loop(f),
             Stmt::ForEach(f) => self.for_each(f),
             Stmt::While(test, body) => {
+                let label = std::mem::take(&mut self.loop_label);
                 loop {
                     self.step(1, 0)?;
                     let t = self.eval(test)?;
                     if !truthy(self, t) {
                         break;
                     }
-                    match self.exec(body)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
+                    match after_body(self.exec(body)?, label) {
+                        Next::Go => {}
+                        Next::Stop => break,
+                        Next::Exit(f) => return Ok(f),
                     }
                 }
                 Ok(Flow::Normal)
             }
             Stmt::DoWhile(body, test) => {
+                let label = std::mem::take(&mut self.loop_label);
                 loop {
                     self.step(1, 0)?;
-                    match self.exec(body)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
+                    match after_body(self.exec(body)?, label) {
+                        Next::Go => {}
+                        Next::Stop => break,
+                        Next::Exit(f) => return Ok(f),
                     }
                     let t = self.eval(test)?;
                     if !truthy(self, t) {
@@ -100,13 +102,29 @@ impl Vm<'_> {
                 let v = self.eval(e)?;
                 Err(Fault::Throw(v, *site))
             }
-            Stmt::Break => Ok(Flow::Break),
-            Stmt::Continue => Ok(Flow::Continue),
+            Stmt::Break(label) => Ok(Flow::Break(*label)),
+            Stmt::Continue(label) => Ok(Flow::Continue(*label)),
+            Stmt::Labeled(label, body) => {
+                if matches!(
+                    **body,
+                    Stmt::For(_) | Stmt::ForEach(_) | Stmt::While(..) | Stmt::DoWhile(..)
+                ) {
+                    // The loop takes its label as it starts: `continue label` is its own.
+                    self.loop_label = *label;
+                }
+                let f = self.exec(body);
+                self.loop_label = 0;
+                match f? {
+                    Flow::Break(l) if l == *label => Ok(Flow::Normal),
+                    other => Ok(other),
+                }
+            }
             Stmt::Empty => Ok(Flow::Normal),
         }
     }
 
     fn for_loop(&mut self, f: &ForLoop) -> R<Flow> {
+        let label = std::mem::take(&mut self.loop_label);
         self.with_env(f.env_size, 0, |vm| {
             if let Some(init) = &f.init {
                 vm.exec(init)?;
@@ -119,10 +137,10 @@ impl Vm<'_> {
                         break;
                     }
                 }
-                match vm.exec(&f.body)? {
-                    Flow::Break => break,
-                    Flow::Return(v) => return Ok(Flow::Return(v)),
-                    Flow::Normal | Flow::Continue => {}
+                match after_body(vm.exec(&f.body)?, label) {
+                    Next::Go => {}
+                    Next::Stop => break,
+                    Next::Exit(flow) => return Ok(flow),
                 }
                 if f.env_size > 0 {
                     // A fresh environment per iteration, holding the loop variables'
@@ -145,6 +163,7 @@ impl Vm<'_> {
     }
 
     fn for_each(&mut self, f: &ForEach) -> R<Flow> {
+        let label = std::mem::take(&mut self.loop_label);
         let iterable = self.eval(&f.iterable)?;
         let items = if f.of {
             self.iterate(iterable, f.site)?
@@ -163,10 +182,10 @@ impl Vm<'_> {
                 vm.bind(&f.target, item)?;
                 vm.exec(&f.body)
             })?;
-            match flow {
-                Flow::Break => break,
-                Flow::Return(v) => return Ok(Flow::Return(v)),
-                Flow::Normal | Flow::Continue => {}
+            match after_body(flow, label) {
+                Next::Go => {}
+                Next::Stop => break,
+                Next::Exit(flow) => return Ok(flow),
             }
         }
         Ok(Flow::Normal)
@@ -198,7 +217,7 @@ impl Vm<'_> {
             for st in &s.body[start..] {
                 match vm.exec(st)? {
                     Flow::Normal => {}
-                    Flow::Break => return Ok(Flow::Normal),
+                    Flow::Break(0) => return Ok(Flow::Normal),
                     other => return Ok(other),
                 }
             }
@@ -232,5 +251,25 @@ impl Vm<'_> {
                 }
             }
         }
+    }
+}
+
+/// What a loop does once its body ran.
+enum Next {
+    /// The next iteration.
+    Go,
+    /// Out of the loop.
+    Stop,
+    /// Out of the loop, and on out with this flow (`return`, or a `break`/`continue`
+    /// of an outer label).
+    Exit(Flow),
+}
+
+fn after_body(f: Flow, label: u32) -> Next {
+    match f {
+        Flow::Normal => Next::Go,
+        Flow::Continue(l) if l == 0 || l == label => Next::Go,
+        Flow::Break(l) if l == 0 || l == label => Next::Stop,
+        other => Next::Exit(other),
     }
 }

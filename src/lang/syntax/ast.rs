@@ -60,6 +60,10 @@ pub enum StmtKind {
     Var(VarDecl),
     /// `function name(…) {…}` (hoisted).
     Function(Box<Function>),
+    /// `class Name { … }`.
+    Class(Box<Class>),
+    /// `label: statement`.
+    Labeled(Ident, Box<Stmt>),
     /// `{ … }`.
     Block(Vec<Stmt>),
     /// `;`.
@@ -264,6 +268,8 @@ pub struct Function {
     pub is_async: bool,
     /// An arrow function (no `this`, no `arguments`).
     pub is_arrow: bool,
+    /// Whether it is a class's constructor.
+    pub constructor: Constructor,
     /// The whole function.
     pub span: Span,
 }
@@ -389,6 +395,26 @@ pub enum AssignOp {
     Logical(LogicalOp),
 }
 
+/// An operator of a chain (see [`ExprKind::Chain`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChainOp {
+    /// A binary operator.
+    Binary(BinaryOp),
+    /// `&&`, `||`, `??`.
+    Logical(LogicalOp),
+}
+
+/// One step of a chain: `op right`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainLink {
+    /// The operator.
+    pub op: ChainOp,
+    /// Where the operator is written.
+    pub op_span: Span,
+    /// The operand on its right.
+    pub right: Expr,
+}
+
 /// One item of an array literal or argument list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArrayItem {
@@ -409,6 +435,8 @@ pub enum ObjectMember {
     Spread(Expr),
     /// `a = default` in an object literal: only valid as a destructuring pattern.
     ShorthandDefault(Ident, Expr),
+    /// `get name() {}` / `set name(v) {}`.
+    Accessor(PropKey, MethodKind, Box<Function>),
 }
 
 /// A JSX element or fragment.
@@ -517,6 +545,9 @@ pub enum ExprKind {
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `left && right`, `||`, `??`.
     Logical(LogicalOp, Box<Expr>, Box<Expr>),
+    /// `a + b - c + …`: three or more operands joined by left-associative operators
+    /// of one precedence, kept flat so that a long chain costs no depth.
+    Chain(Box<Expr>, Vec<ChainLink>),
     /// `test ? then : otherwise`.
     Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `target op= value`.
@@ -564,7 +595,96 @@ pub enum ExprKind {
     Await(Box<Expr>),
     /// `a, b` (the last value).
     Sequence(Vec<Expr>),
-    /// A construct the language does not support, named for the error (`this`,
-    /// `class`, a tagged template, …).
+    /// A construct the language does not support, named for the error.
     Unsupported(&'static str),
+    /// `this`.
+    This,
+    /// `super(args)`, in a derived class's constructor.
+    SuperCall(Vec<ArrayItem>),
+    /// `super.name`, in a class's methods.
+    SuperMember {
+        /// The property name.
+        name: String,
+        /// Where the name is written.
+        name_span: Span,
+    },
+    /// A class expression.
+    Class(Box<Class>),
+    /// ``tag`text ${x}` ``: the tag, each chunk cooked and raw, the substitutions.
+    TaggedTemplate {
+        /// The function.
+        tag: Box<Expr>,
+        /// The chunks as strings are cooked (one more than substitutions).
+        cooked: Vec<String>,
+        /// The chunks as written.
+        raw: Vec<String>,
+        /// The substitutions.
+        exprs: Vec<Expr>,
+    },
+    /// Defines an own property of `this`, as a class field does (no setter is called).
+    DefineField {
+        /// The key.
+        key: PropKey,
+        /// Whether the key is a private name (`#x`, written in `key` with its `#`).
+        private: bool,
+        /// The value.
+        value: Box<Expr>,
+    },
+}
+
+/// A class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class {
+    /// Its name, if written.
+    pub name: Option<Ident>,
+    /// `extends Base`.
+    pub extends: Option<Box<Expr>>,
+    /// The constructor: the written one with parameter properties and instance fields
+    /// moved into its body where JavaScript runs them, or a default one.
+    pub constructor: Box<Function>,
+    /// Methods and accessors, instance and static, in written order.
+    pub methods: Vec<ClassMethod>,
+    /// What runs once the class is made, with `this` the class: static fields and
+    /// static blocks, in written order.
+    pub statics: Option<Box<Function>>,
+    /// The whole class.
+    pub span: Span,
+}
+
+/// A method or accessor of a class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassMethod {
+    /// Its key.
+    pub key: PropKey,
+    /// A private name (`#helper`, written in `key` with its `#`).
+    pub private: bool,
+    /// On the class itself rather than on its instances.
+    pub is_static: bool,
+    /// A method, a getter or a setter.
+    pub kind: MethodKind,
+    /// The function.
+    pub function: Box<Function>,
+}
+
+/// What a method-like member is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MethodKind {
+    /// `name() {}`.
+    Method,
+    /// `get name() {}`.
+    Getter,
+    /// `set name(v) {}`.
+    Setter,
+}
+
+/// Whether a function is a class's constructor, and of which kind of class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Constructor {
+    /// Not a constructor.
+    #[default]
+    No,
+    /// The constructor of a class without `extends`.
+    Base,
+    /// The constructor of a class with `extends`: `this` exists once `super()` ran.
+    Derived,
 }

@@ -86,8 +86,22 @@ pub(crate) fn check(src: &str, limit: usize) -> Result<(), TooDeep> {
 
 /// Words after which an operand follows (so `<` opens a tag, `/` a regex).
 const OPERAND_FOLLOWS: &[&[u8]] = &[
-    b"return", b"typeof", b"case", b"in", b"of", b"new", b"delete", b"void", b"throw",
-    b"else", b"do", b"await", b"instanceof", b"yield", b"extends", b"default",
+    b"return",
+    b"typeof",
+    b"case",
+    b"in",
+    b"of",
+    b"new",
+    b"delete",
+    b"void",
+    b"throw",
+    b"else",
+    b"do",
+    b"await",
+    b"instanceof",
+    b"yield",
+    b"extends",
+    b"default",
 ];
 
 /// Words that nest the statement after them.
@@ -386,7 +400,9 @@ impl Scanner<'_> {
         };
         skip_ws(&mut i);
         let name_start = i;
-        while i < self.src.len() && (self.src[i].is_ascii_alphanumeric() || matches!(self.src[i], b'_' | b'$')) {
+        while i < self.src.len()
+            && (self.src[i].is_ascii_alphanumeric() || matches!(self.src[i], b'_' | b'$'))
+        {
             i += 1;
         }
         if i == name_start {
@@ -647,10 +663,20 @@ mod tests {
 
     #[test]
     fn less_than_is_not_a_tag_after_an_operand() {
-        assert!(depth_ok(&format!("<a>{{{}}}</a>", "a < b && ".repeat(100) + "c"), 2));
+        assert!(depth_ok(
+            &format!("<a>{{{}}}</a>", "a < b && ".repeat(100) + "c"),
+            2
+        ));
         assert!(!depth_ok("<a>{typeof <b><c/></b>}</a>", 3));
         assert!(depth_ok("const f = <T,>(x: T) => x; const y = f(1);", 3));
-        assert!(!depth_ok(&format!("const f = <T,>(x: T) => x; const y = {}1{};", "(".repeat(50), ")".repeat(50)), 20));
+        assert!(!depth_ok(
+            &format!(
+                "const f = <T,>(x: T) => x; const y = {}1{};",
+                "(".repeat(50),
+                ")".repeat(50)
+            ),
+            20
+        ));
         assert!(!depth_ok("return <a><b><c/></b></a>", 2));
     }
 }

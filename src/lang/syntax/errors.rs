@@ -54,8 +54,13 @@ pub(crate) fn syntax_error(file: &SourceFile, e: &PestError<Rule>, start: Rule) 
                 "close it with the same quote (a string ends on its line)",
             )
         };
-        return Diagnostic::new(file, DiagnosticKind::Syntax, span, format!("unterminated {what}"))
-            .with_help(help);
+        return Diagnostic::new(
+            file,
+            DiagnosticKind::Syntax,
+            span,
+            format!("unterminated {what}"),
+        )
+        .with_help(help);
     }
     let mut expected: Vec<String> = Vec::new();
     for t in structural_tokens(src, start) {

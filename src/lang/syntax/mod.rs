@@ -53,3 +53,25 @@ pub fn parse_markup(file: &SourceFile, max_nesting: usize) -> Result<ast::Expr, 
     check_depth(file, max_nesting)?;
     parser::parse_markup(file)
 }
+
+/// Whether `s` is written as one token of `rule` in full.
+fn matches_rule(rule: grammar::Rule, s: &str) -> bool {
+    use pest::Parser as _;
+    grammar::ScriptParser::parse(rule, s)
+        .is_ok_and(|mut pairs| pairs.next().is_some_and(|p| p.as_str().len() == s.len()))
+}
+
+/// Whether `s` can be written as a JSX tag name (`button`, `ui.Row`).
+pub fn is_jsx_tag_name(s: &str) -> bool {
+    matches_rule(grammar::Rule::jsx_name, s)
+}
+
+/// Whether `s` can be written as a JSX attribute name (`onPress`, `data-x`).
+pub fn is_jsx_attribute_name(s: &str) -> bool {
+    matches_rule(grammar::Rule::jsx_attr_name, s)
+}
+
+/// Whether `s` can be written as a property name without quotes (`a`, `$x`, `default`).
+pub fn is_property_name(s: &str) -> bool {
+    matches_rule(grammar::Rule::name, s)
+}

@@ -90,6 +90,12 @@ fn is_token(rule: Rule) -> bool {
             | Rule::k_type
             | Rule::k_var
             | Rule::k_while
+            | Rule::k_class
+            | Rule::k_abstract
+            | Rule::k_implements
+            | Rule::class_implements
+            | Rule::class_modifier
+            | Rule::param_modifier
             | Rule::eq_sign
             | Rule::question_mark
             | Rule::type_params
@@ -110,6 +116,27 @@ fn inner(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
 
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     pair.as_span().into()
+}
+
+/// The most operators one prefix run (`!!!x`), member chain (`a.b.c…`) or `**`
+/// tower may hold: they nest in the syntax tree, and the tree's depth is bounded.
+pub(crate) const MAX_RUN: usize = 64;
+
+/// The binding power of a logical operator.
+fn logical_precedence(l: LogicalOp) -> u8 {
+    match l {
+        LogicalOp::Nullish => 1,
+        LogicalOp::Or => 2,
+        LogicalOp::And => 3,
+    }
+}
+
+/// The binding power of a chain operator.
+fn chain_precedence(op: ChainOp) -> u8 {
+    match op {
+        ChainOp::Binary(b) => precedence(b.as_str()),
+        ChainOp::Logical(l) => logical_precedence(l),
+    }
 }
 
 /// Binding power of binary operators (higher binds tighter).
@@ -208,6 +235,13 @@ impl<'f> Builder<'f> {
         let span = span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::var_stmt => StmtKind::Var(self.var_decl(first(pair))),
+            Rule::class_decl => StmtKind::Class(Box::new(self.class(pair))),
+            Rule::labeled_stmt => {
+                let mut it = inner(pair);
+                let label = self.ident(&next(&mut it));
+                let body = self.statement(next(&mut it));
+                StmtKind::Labeled(label, Box::new(body))
+            }
             Rule::function_decl => match self.function_decl(pair) {
                 Some(f) => StmtKind::Function(Box::new(f)),
                 None => StmtKind::TypeOnly,
@@ -278,21 +312,23 @@ impl<'f> Builder<'f> {
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$' || *c == '@')
             .collect();
         let (what, help) = match word.as_str() {
-            "class" | "abstract" => (
-                "classes are not supported",
-                "write the component with createComponent({ … }) and plain functions",
-            ),
             "enum" => (
                 "`enum` is not supported",
                 "use a union of string literals (`type Kind = 'a' | 'b'`) or a const object",
             ),
-            "namespace" | "module" => ("namespaces are not supported", "use modules (import/export)"),
-            "with" => ("`with` is not supported", "read the object's properties directly"),
+            "namespace" | "module" => (
+                "namespaces are not supported",
+                "use modules (import/export)",
+            ),
+            "with" => (
+                "`with` is not supported",
+                "read the object's properties directly",
+            ),
             "debugger" => ("`debugger` is not supported", "remove it"),
             w if w.starts_with('@') => ("decorators are not supported", "remove the decorator"),
             _ => (
-                "labeled statements are not supported",
-                "move the loop into a function and `return` from it",
+                "this statement is not supported",
+                "rewrite it with plain statements",
             ),
         };
         self.error_help(DiagnosticKind::Unsupported, span, what, help);
@@ -325,7 +361,11 @@ impl<'f> Builder<'f> {
             match p.as_rule() {
                 Rule::k_async => is_async = true,
                 Rule::generator => {
-                    self.error(DiagnosticKind::Unsupported, span_of(&p), "generator functions are not supported");
+                    self.error(
+                        DiagnosticKind::Unsupported,
+                        span_of(&p),
+                        "generator functions are not supported",
+                    );
                 }
                 Rule::ident => name = Some(self.ident(&p)),
                 Rule::params => params = Some(self.params(p)),
@@ -342,6 +382,7 @@ impl<'f> Builder<'f> {
             body: body.unwrap_or(FunctionBody::Block(Vec::new())),
             is_async,
             is_arrow: false,
+            constructor: Constructor::No,
             span,
         })
     }
@@ -577,7 +618,16 @@ impl<'f> Builder<'f> {
                 let Some(d) = it.next() else {
                     return StmtKind::Empty;
                 };
-                if d.as_rule() == Rule::function_decl {
+                if d.as_rule() == Rule::class_decl {
+                    // The class's own name is bound inside its body; the module
+                    // reaches it as the default export.
+                    let span = span_of(&d);
+                    let c = self.class(d);
+                    StmtKind::ExportDefault(Expr {
+                        kind: ExprKind::Class(Box::new(c)),
+                        span,
+                    })
+                } else if d.as_rule() == Rule::function_decl {
                     match self.function_decl(d) {
                         Some(f) => StmtKind::ExportDefaultFunction(Box::new(f)),
                         None => StmtKind::TypeOnly,
@@ -608,7 +658,8 @@ impl<'f> Builder<'f> {
                                     continue;
                                 }
                                 let local = names[0].clone();
-                                let exported = names.get(1).cloned().unwrap_or_else(|| local.clone());
+                                let exported =
+                                    names.get(1).cloned().unwrap_or_else(|| local.clone());
                                 specifiers.push((local, exported));
                             }
                         }
@@ -709,7 +760,11 @@ impl<'f> Builder<'f> {
                 Pattern::Array { elems, rest, span }
             }
             _ => {
-                self.error(DiagnosticKind::Syntax, span, "expected a name or a destructuring pattern");
+                self.error(
+                    DiagnosticKind::Syntax,
+                    span,
+                    "expected a name or a destructuring pattern",
+                );
                 Pattern::Ident(Ident {
                     name: String::new(),
                     span,
@@ -747,6 +802,11 @@ impl<'f> Builder<'f> {
                             default: Some(default),
                         }),
                         ObjectMember::Spread(e) => rest = Some(Box::new(self.target(e, false))),
+                        ObjectMember::Accessor(_, _, f) => self.error(
+                            DiagnosticKind::Syntax,
+                            f.span,
+                            "invalid destructuring target",
+                        ),
                     }
                 }
                 Pattern::Object { props, rest, span }
@@ -787,12 +847,34 @@ impl<'f> Builder<'f> {
     // ------------------------------------------------------------ functions
 
     fn params(&mut self, pair: Pair<'_, Rule>) -> (Vec<Param>, Option<Pattern>) {
+        let (params, rest, props) = self.params_with_properties(pair);
+        for p in props {
+            self.error(
+                DiagnosticKind::Syntax,
+                p.span,
+                "a parameter property is only allowed in a constructor",
+            );
+        }
+        (params, rest)
+    }
+
+    /// The parameters, and the parameter properties among them
+    /// (`constructor(private x: T)`).
+    fn params_with_properties(
+        &mut self,
+        pair: Pair<'_, Rule>,
+    ) -> (Vec<Param>, Option<Pattern>, Vec<Ident>) {
         let mut params = Vec::new();
         let mut rest = None;
-        for p in inner(pair) {
+        let mut props = Vec::new();
+        for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::rest_param => rest = Some(self.pattern(first(p))),
                 Rule::simple_param => {
+                    let modified = p
+                        .clone()
+                        .into_inner()
+                        .any(|m| m.as_rule() == Rule::param_modifier);
                     let mut it = inner(p);
                     let Some(b) = it.next() else { continue };
                     if b.as_rule() == Rule::this_param {
@@ -800,6 +882,16 @@ impl<'f> Builder<'f> {
                         continue;
                     }
                     let pattern = self.pattern(b);
+                    if modified {
+                        match &pattern {
+                            Pattern::Ident(id) => props.push(id.clone()),
+                            other => self.error(
+                                DiagnosticKind::Syntax,
+                                other.span(),
+                                "a parameter property must be a plain name",
+                            ),
+                        }
+                    }
                     let default = it
                         .find(|d| d.as_rule() == Rule::default_value)
                         .map(|d| self.default_value(d));
@@ -808,7 +900,7 @@ impl<'f> Builder<'f> {
                 _ => {}
             }
         }
-        (params, rest)
+        (params, rest, props)
     }
 
     fn arrow(&mut self, pair: Pair<'_, Rule>, is_async: bool) -> Expr {
@@ -848,6 +940,7 @@ impl<'f> Builder<'f> {
                 body,
                 is_async,
                 is_arrow: true,
+                constructor: Constructor::No,
                 span,
             })),
             span,
@@ -863,6 +956,7 @@ impl<'f> Builder<'f> {
             body: FunctionBody::Block(Vec::new()),
             is_async: false,
             is_arrow: false,
+            constructor: Constructor::No,
             span,
         });
         Expr {
@@ -973,6 +1067,21 @@ impl<'f> Builder<'f> {
                 _ => {}
             }
         }
+        let tower = ops
+            .windows(MAX_RUN)
+            .position(|w| w.iter().all(|(o, _)| o == "**"));
+        if let Some(at) = tower {
+            self.error_help(
+                DiagnosticKind::TooDeep,
+                ops[at + MAX_RUN - 1].1,
+                format!("more than {MAX_RUN} `**` in a row"),
+                "compute the value in steps",
+            );
+            return Expr {
+                kind: ExprKind::Null,
+                span: ops[at].1,
+            };
+        }
         // Shunting-yard: operators of lower precedence reduce what is on the stack.
         let mut out: Vec<Expr> = Vec::new();
         let mut stack: Vec<(String, Span)> = Vec::new();
@@ -1011,6 +1120,59 @@ impl<'f> Builder<'f> {
             return;
         };
         let span = left.span.to(right.span).to(op_span);
+        // A left-associative operator of the precedence the left operand was made
+        // with extends it into a flat chain instead of nesting it.
+        let level = precedence(op);
+        let chain_op = match operator(op) {
+            Operator::Binary(b) if b != BinaryOp::Exp => Some(ChainOp::Binary(b)),
+            Operator::Logical(l) => Some(ChainOp::Logical(l)),
+            _ => None,
+        };
+        if let Some(chain_op) = chain_op {
+            let same_level = |e: &Expr| match &e.kind {
+                ExprKind::Binary(b, ..) => precedence(b.as_str()) == level,
+                ExprKind::Logical(l, ..) => logical_precedence(*l) == level,
+                ExprKind::Chain(_, links) => links
+                    .first()
+                    .is_some_and(|k| chain_precedence(k.op) == level),
+                _ => false,
+            };
+            if same_level(&left)
+                && !self.is_parenthesized(&left)
+                && !self.mixes_nullish(&left, chain_op)
+            {
+                let link = ChainLink {
+                    op: chain_op,
+                    op_span,
+                    right,
+                };
+                let kind = match left.kind {
+                    ExprKind::Chain(first, mut links) => {
+                        links.push(link);
+                        ExprKind::Chain(first, links)
+                    }
+                    ExprKind::Binary(b, a, r) => {
+                        let first_link = ChainLink {
+                            op: ChainOp::Binary(b),
+                            op_span: left.span,
+                            right: *r,
+                        };
+                        ExprKind::Chain(a, vec![first_link, link])
+                    }
+                    ExprKind::Logical(l, a, r) => {
+                        let first_link = ChainLink {
+                            op: ChainOp::Logical(l),
+                            op_span: left.span,
+                            right: *r,
+                        };
+                        ExprKind::Chain(a, vec![first_link, link])
+                    }
+                    other => other,
+                };
+                out.push(Expr { kind, span });
+                return;
+            }
+        }
         let kind = match operator(op) {
             Operator::TypeCast => {
                 out.push(Expr {
@@ -1060,6 +1222,22 @@ impl<'f> Builder<'f> {
         self.parenthesized.contains(&e.span)
     }
 
+    /// Whether extending `left` with `op` would mix `??` with `||`/`&&` (the check
+    /// in `reduce` reports it; the chain is not extended then).
+    fn mixes_nullish(&self, left: &Expr, op: ChainOp) -> bool {
+        let ChainOp::Logical(l) = op else {
+            return false;
+        };
+        let is_nullish = |x: LogicalOp| x == LogicalOp::Nullish;
+        match &left.kind {
+            ExprKind::Logical(x, ..) => is_nullish(*x) != is_nullish(l),
+            ExprKind::Chain(_, links) => links
+                .iter()
+                .any(|k| matches!(k.op, ChainOp::Logical(x) if is_nullish(x) != is_nullish(l))),
+            _ => false,
+        }
+    }
+
     fn unary(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = span_of(&pair);
         let mut ops: Vec<(String, Span)> = Vec::new();
@@ -1077,6 +1255,15 @@ impl<'f> Builder<'f> {
             kind: ExprKind::Null,
             span,
         });
+        if ops.len() > MAX_RUN {
+            self.error_help(
+                DiagnosticKind::TooDeep,
+                ops[MAX_RUN].1,
+                format!("more than {MAX_RUN} prefix operators in a row"),
+                "compute the value in steps",
+            );
+            return e;
+        }
         if let Some(op) = postfix {
             let start = e.span.start;
             let target = self.update_target(e);
@@ -1146,10 +1333,55 @@ impl<'f> Builder<'f> {
         if pair.as_rule() != Rule::postfix_expr {
             return self.primary(pair);
         }
-        let mut it = pair.into_inner();
-        let mut e = self.primary(next(&mut it));
+        let mut it = pair.into_inner().peekable();
+        let head = next(&mut it);
+        let mut e = if head.as_rule() == Rule::super_expr {
+            let head_span = span_of(&head);
+            match it.peek().map(Pair::as_rule) {
+                Some(Rule::call) => {
+                    let link = next(&mut it);
+                    let end = span_of(&link).end;
+                    let args = link
+                        .into_inner()
+                        .next()
+                        .map(|a| self.args(a))
+                        .unwrap_or_default();
+                    Expr {
+                        kind: ExprKind::SuperCall(args),
+                        span: Span::new(head_span.start, end),
+                    }
+                }
+                Some(Rule::member) => {
+                    let link = next(&mut it);
+                    let end = span_of(&link).end;
+                    let n = first(link);
+                    Expr {
+                        kind: ExprKind::SuperMember {
+                            name: n.as_str().to_owned(),
+                            name_span: span_of(&n),
+                        },
+                        span: Span::new(head_span.start, end),
+                    }
+                }
+                _ => self.primary(head),
+            }
+        } else {
+            self.primary(head)
+        };
         let mut optional_chain = false;
-        for link in it {
+        for (n, link) in it.enumerate() {
+            if n == 4 * MAX_RUN {
+                self.error_help(
+                    DiagnosticKind::TooDeep,
+                    span_of(&link),
+                    format!(
+                        "more than {} property accesses and calls in a row",
+                        4 * MAX_RUN
+                    ),
+                    "keep a part in a variable",
+                );
+                break;
+            }
             let lspan = span_of(&link);
             let span = Span::new(e.span.start, lspan.end);
             let rule = link.as_rule();
@@ -1158,9 +1390,6 @@ impl<'f> Builder<'f> {
                     let optional = rule == Rule::opt_member;
                     optional_chain |= optional;
                     let n = first(link);
-                    if n.as_rule() == Rule::private_name {
-                        self.error(DiagnosticKind::Unsupported, span_of(&n), "private names (`#x`) are not supported");
-                    }
                     ExprKind::Member {
                         object: Box::new(e),
                         name: n.as_str().to_owned(),
@@ -1181,9 +1410,7 @@ impl<'f> Builder<'f> {
                 Rule::call | Rule::opt_call | Rule::generic_call => {
                     let optional = rule == Rule::opt_call;
                     optional_chain |= optional;
-                    let args_pair = link
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::args);
+                    let args_pair = link.into_inner().find(|p| p.as_rule() == Rule::args);
                     let args = args_pair.map(|a| self.args(a)).unwrap_or_default();
                     ExprKind::Call {
                         callee: Box::new(e),
@@ -1196,13 +1423,13 @@ impl<'f> Builder<'f> {
                     continue;
                 }
                 _ => {
-                    self.error_help(
-                        DiagnosticKind::Unsupported,
-                        lspan,
-                        "tagged templates are not supported",
-                        "call the function with the template literal as its argument",
-                    );
-                    e.kind
+                    let (cooked, raw, exprs) = self.template_parts(first(link));
+                    ExprKind::TaggedTemplate {
+                        tag: Box::new(e),
+                        cooked,
+                        raw,
+                        exprs,
+                    }
                 }
             };
             e = Expr { kind, span };
@@ -1261,21 +1488,24 @@ impl<'f> Builder<'f> {
             Rule::new_expr => self.new_expr(pair),
             Rule::jsx_element => ExprKind::Jsx(Box::new(self.jsx_element(pair))),
             Rule::jsx_fragment => ExprKind::Jsx(Box::new(self.jsx_fragment(pair))),
-            Rule::this_expr => {
+            Rule::this_expr => ExprKind::This,
+            Rule::class_expr => ExprKind::Class(Box::new(self.class(pair))),
+            Rule::super_expr => {
                 self.error_help(
-                    DiagnosticKind::Unsupported,
+                    DiagnosticKind::Syntax,
                     span,
-                    "`this` is not supported",
-                    "pass what the function needs as a parameter",
+                    "`super` must be called (`super(…)`) or read from (`super.name`)",
+                    "in a constructor, call super(…); in a method, call super.method(…)",
                 );
-                ExprKind::Unsupported("this")
+                ExprKind::Null
             }
             Rule::unsupported_expr => {
                 let word = pair.as_str();
                 let (what, help) = match word {
-                    "class" => ("classes are not supported", "use plain objects and functions"),
-                    "super" => ("`super` is not supported", "use plain objects and functions"),
-                    "import" => ("dynamic `import()` is not supported", "import at the top of the file"),
+                    "import" => (
+                        "dynamic `import()` is not supported",
+                        "import at the top of the file",
+                    ),
                     _ => ("generators are not supported", "return an array instead"),
                 };
                 self.error_help(DiagnosticKind::Unsupported, span, what, help);
@@ -1356,6 +1586,35 @@ impl<'f> Builder<'f> {
         ExprKind::Template(quasis, exprs)
     }
 
+    /// A tagged template's parts: its chunks cooked and as written, and its
+    /// substitutions.
+    fn template_parts(&mut self, pair: Pair<'_, Rule>) -> (Vec<String>, Vec<String>, Vec<Expr>) {
+        let mut cooked = vec![String::new()];
+        let mut raw = vec![String::new()];
+        let mut exprs = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::template_chunk => {
+                    let c = self.cook(p.as_str(), p.as_span().start(), true);
+                    if let Some(last) = cooked.last_mut() {
+                        last.push_str(&c);
+                    }
+                    if let Some(last) = raw.last_mut() {
+                        // Raw text has its line breaks normalized, as JavaScript does.
+                        last.push_str(&p.as_str().replace("\r\n", "\n").replace('\r', "\n"));
+                    }
+                }
+                Rule::template_subst => {
+                    exprs.push(self.expr(first(p)));
+                    cooked.push(String::new());
+                    raw.push(String::new());
+                }
+                _ => {}
+            }
+        }
+        (cooked, raw, exprs)
+    }
+
     fn array(&mut self, pair: Pair<'_, Rule>) -> ExprKind {
         let mut slots: Vec<Option<Pair<'_, Rule>>> =
             inner(pair).map(|slot| inner(slot).next()).collect();
@@ -1419,6 +1678,7 @@ impl<'f> Builder<'f> {
                 }
                 Rule::method => {
                     let mut is_async = false;
+                    let mut accessor = None;
                     let mut key = None;
                     let mut params = (Vec::new(), None);
                     let mut body = Vec::new();
@@ -1433,12 +1693,13 @@ impl<'f> Builder<'f> {
                                             span_of(&k),
                                             "generator methods are not supported",
                                         ),
-                                        Rule::accessor => self.error_help(
-                                            DiagnosticKind::Unsupported,
-                                            span_of(&k),
-                                            "getters and setters are not supported",
-                                            "use a plain property or a method",
-                                        ),
+                                        Rule::accessor => {
+                                            accessor = Some(if k.as_str() == "get" {
+                                                MethodKind::Getter
+                                            } else {
+                                                MethodKind::Setter
+                                            });
+                                        }
                                         _ => {}
                                     }
                                 }
@@ -1463,8 +1724,13 @@ impl<'f> Builder<'f> {
                         body: FunctionBody::Block(body),
                         is_async,
                         is_arrow: false,
+                        constructor: Constructor::No,
                         span,
                     };
+                    if let Some(kind) = accessor {
+                        members.push(ObjectMember::Accessor(key, kind, Box::new(f)));
+                        continue;
+                    }
                     members.push(ObjectMember::Prop(
                         key,
                         Expr {
@@ -1477,6 +1743,289 @@ impl<'f> Builder<'f> {
             }
         }
         ExprKind::Object(members)
+    }
+
+    // ------------------------------------------------------------ classes
+
+    /// A class, its members arranged as JavaScript runs them: parameter properties
+    /// and instance fields are set up by the constructor (at its start, or right after
+    /// `super(…)` in a derived class), static fields and blocks by a function run
+    /// once the class is made.
+    fn class(&mut self, pair: Pair<'_, Rule>) -> Class {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut extends = None;
+        let mut parts = ClassParts::default();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.ident(&p)),
+                Rule::class_heritage => {
+                    if let Some(e) = p.into_inner().find(|x| x.as_rule() == Rule::postfix_expr) {
+                        extends = Some(Box::new(self.postfix(e)));
+                    }
+                }
+                Rule::class_body => {
+                    for m in p.into_inner() {
+                        self.class_member(m, &mut parts);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let derived = extends.is_some();
+        let ctor_span = Span::new(span.start, span.start);
+        let (mut ctor, props) = parts.constructor.take().unwrap_or_else(|| {
+            let (rest, body) = if derived {
+                // `constructor(...args) { super(...args); }`
+                let args = Ident {
+                    name: "%args".to_owned(),
+                    span: ctor_span,
+                };
+                let call = Expr {
+                    kind: ExprKind::SuperCall(vec![ArrayItem::Spread(Expr {
+                        kind: ExprKind::Ident(args.name.clone()),
+                        span: ctor_span,
+                    })]),
+                    span: ctor_span,
+                };
+                (
+                    Some(Pattern::Ident(args)),
+                    vec![Stmt {
+                        kind: StmtKind::Expr(call),
+                        span: ctor_span,
+                    }],
+                )
+            } else {
+                (None, Vec::new())
+            };
+            let f = Function {
+                name: None,
+                params: Vec::new(),
+                rest,
+                body: FunctionBody::Block(body),
+                is_async: false,
+                is_arrow: false,
+                constructor: Constructor::No,
+                span: ctor_span,
+            };
+            (f, Vec::new())
+        });
+        let mut setup: Vec<Stmt> = props
+            .into_iter()
+            .map(|id| {
+                let value = Expr {
+                    kind: ExprKind::Ident(id.name.clone()),
+                    span: id.span,
+                };
+                define_field(PropKey::Named(id.name, id.span), false, value, id.span)
+            })
+            .collect();
+        setup.append(&mut parts.fields);
+        if let FunctionBody::Block(body) = &mut ctor.body {
+            if !derived {
+                body.splice(0..0, setup);
+            } else if !setup.is_empty() {
+                let at = body.iter().position(|s| {
+                    matches!(&s.kind, StmtKind::Expr(e) if matches!(e.kind, ExprKind::SuperCall(_)))
+                });
+                match at {
+                    Some(i) => {
+                        body.splice(i + 1..i + 1, setup);
+                    }
+                    None => self.error_help(
+                        DiagnosticKind::Unsupported,
+                        Span::new(ctor.span.start, ctor.span.start + 1),
+                        "this constructor sets up fields, so it must call `super(…)` as a statement of its body",
+                        "write `super(…);` on a line of its own in the constructor",
+                    ),
+                }
+            }
+        }
+        ctor.constructor = if derived {
+            Constructor::Derived
+        } else {
+            Constructor::Base
+        };
+        ctor.name = name.clone();
+        let statics = (!parts.statics.is_empty()).then(|| {
+            Box::new(Function {
+                name: None,
+                params: Vec::new(),
+                rest: None,
+                body: FunctionBody::Block(std::mem::take(&mut parts.statics)),
+                is_async: false,
+                is_arrow: false,
+                constructor: Constructor::No,
+                span: Span::new(span.end, span.end),
+            })
+        });
+        Class {
+            name,
+            extends,
+            constructor: Box::new(ctor),
+            methods: parts.methods,
+            statics,
+            span,
+        }
+    }
+
+    fn class_member(&mut self, pair: Pair<'_, Rule>, parts: &mut ClassParts) {
+        let span = span_of(&pair);
+        match pair.as_rule() {
+            Rule::static_block => {
+                if let Some(b) = pair.into_inner().find(|p| p.as_rule() == Rule::block) {
+                    let bspan = span_of(&b);
+                    let stmts = self.statements(b);
+                    parts.statics.push(Stmt {
+                        kind: StmtKind::Block(stmts),
+                        span: bspan,
+                    });
+                }
+            }
+            Rule::class_method => {
+                let mut is_static = false;
+                let mut skip = false;
+                let mut is_async = false;
+                let mut kind = MethodKind::Method;
+                let mut key = None;
+                let mut private = false;
+                let mut params = None;
+                let mut body = None;
+                for c in pair.into_inner() {
+                    match c.as_rule() {
+                        Rule::class_modifier => match c.as_str() {
+                            "static" => is_static = true,
+                            "abstract" | "declare" => skip = true,
+                            _ => {}
+                        },
+                        Rule::method_kind => {
+                            for k in c.into_inner() {
+                                match k.as_rule() {
+                                    Rule::k_async => is_async = true,
+                                    Rule::generator => self.error_help(
+                                        DiagnosticKind::Unsupported,
+                                        span_of(&k),
+                                        "generator methods are not supported",
+                                        "return an array instead",
+                                    ),
+                                    Rule::accessor => {
+                                        kind = if k.as_str() == "get" {
+                                            MethodKind::Getter
+                                        } else {
+                                            MethodKind::Setter
+                                        };
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Rule::private_name => {
+                            private = true;
+                            key = Some(PropKey::Named(c.as_str().to_owned(), span_of(&c)));
+                        }
+                        Rule::params => params = Some(c),
+                        Rule::block => body = Some(c),
+                        Rule::signature_end => skip = true,
+                        Rule::optional_mark | Rule::type_params | Rule::return_type => {}
+                        _ => key = Some(self.prop_key(c)),
+                    }
+                }
+                let Some(key) = key else { return };
+                if skip || body.is_none() {
+                    return;
+                }
+                let is_constructor = !is_static
+                    && !private
+                    && kind == MethodKind::Method
+                    && matches!(&key, PropKey::Named(n, _) if n == "constructor");
+                let (params, rest, props) = match params {
+                    Some(p) if is_constructor => self.params_with_properties(p),
+                    Some(p) => {
+                        let (a, b) = self.params(p);
+                        (a, b, Vec::new())
+                    }
+                    None => (Vec::new(), None, Vec::new()),
+                };
+                let body = body.map(|b| self.statements(b)).unwrap_or_default();
+                let fname = match &key {
+                    PropKey::Named(n, s) => Some(Ident {
+                        name: n.clone(),
+                        span: *s,
+                    }),
+                    PropKey::Computed(_) => None,
+                };
+                let f = Function {
+                    name: fname,
+                    params,
+                    rest,
+                    body: FunctionBody::Block(body),
+                    is_async,
+                    is_arrow: false,
+                    constructor: Constructor::No,
+                    span,
+                };
+                if is_constructor {
+                    if parts.constructor.is_some() {
+                        self.error(
+                            DiagnosticKind::InvalidDeclaration,
+                            span,
+                            "a class has one constructor",
+                        );
+                    }
+                    parts.constructor = Some((f, props));
+                    return;
+                }
+                parts.methods.push(ClassMethod {
+                    key,
+                    private,
+                    is_static,
+                    kind,
+                    function: Box::new(f),
+                });
+            }
+            Rule::class_field => {
+                let Some(inner_pair) = pair.into_inner().next() else {
+                    return;
+                };
+                let mut is_static = false;
+                let mut skip = false;
+                let mut key = None;
+                let mut private = false;
+                let mut value = None;
+                for c in inner_pair.into_inner() {
+                    match c.as_rule() {
+                        Rule::class_modifier => match c.as_str() {
+                            "static" => is_static = true,
+                            "abstract" | "declare" => skip = true,
+                            _ => {}
+                        },
+                        Rule::private_name => {
+                            private = true;
+                            key = Some(PropKey::Named(c.as_str().to_owned(), span_of(&c)));
+                        }
+                        Rule::optional_mark | Rule::definite | Rule::type_ann | Rule::eq_sign => {}
+                        Rule::assign => value = Some(self.assign(c)),
+                        _ => key = Some(self.prop_key(c)),
+                    }
+                }
+                let Some(key) = key else { return };
+                if skip {
+                    return;
+                }
+                // A field without a value is still defined, as `undefined`.
+                let value = value.unwrap_or(Expr {
+                    kind: ExprKind::Ident("undefined".to_owned()),
+                    span,
+                });
+                let stmt = define_field(key, private, value, span);
+                if is_static {
+                    parts.statics.push(stmt);
+                } else {
+                    parts.fields.push(stmt);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn new_expr(&mut self, pair: Pair<'_, Rule>) -> ExprKind {
@@ -1587,11 +2136,17 @@ impl<'f> Builder<'f> {
                 self.file,
                 DiagnosticKind::MismatchedTag,
                 span,
-                format!("closing tag `{found}` does not match the opening tag: expected `{expected}`"),
+                format!(
+                    "closing tag `{found}` does not match the opening tag: expected `{expected}`"
+                ),
             );
             if let Some(o) = open {
                 let (line, col) = self.file.line_col(o.span.start);
-                d = d.with_help(format!("the element opened at {line}:{} is <{}>", col - 1, o.name));
+                d = d.with_help(format!(
+                    "the element opened at {line}:{} is <{}>",
+                    col - 1,
+                    o.name
+                ));
             }
             self.errors.push(d);
         }
@@ -1679,4 +2234,28 @@ fn null_pair<'i>() -> Pair<'i, Rule> {
         .ok()
         .and_then(|mut pairs| pairs.next())
         .expect("the literal `null` always parses")
+}
+
+/// What a class body holds, gathered member by member.
+#[derive(Default)]
+struct ClassParts {
+    constructor: Option<(Function, Vec<Ident>)>,
+    methods: Vec<ClassMethod>,
+    fields: Vec<Stmt>,
+    statics: Vec<Stmt>,
+}
+
+/// `this.key = value` with a field's meaning: an own property defined, no setter run.
+fn define_field(key: PropKey, private: bool, value: Expr, span: Span) -> Stmt {
+    Stmt {
+        kind: StmtKind::Expr(Expr {
+            kind: ExprKind::DefineField {
+                key,
+                private,
+                value: Box::new(value),
+            },
+            span,
+        }),
+        span,
+    }
 }

@@ -123,9 +123,16 @@ impl Heap {
 
     /// Freezes this heap into the base of later requests.
     pub(crate) fn freeze(self) -> Arc<Base> {
-        debug_assert!(self.base.strs.metas.is_empty(), "a program heap has no base");
+        debug_assert!(
+            self.base.strs.metas.is_empty(),
+            "a program heap has no base"
+        );
         let object_bytes = self.objects.iter().map(Object::bytes).sum::<usize>()
-            + self.envs.iter().map(|e| e.slots.len() * 16 + 32).sum::<usize>();
+            + self
+                .envs
+                .iter()
+                .map(|e| e.slots.len() * 16 + 32)
+                .sum::<usize>();
         Arc::new(Base {
             strs: self.strs,
             atoms: self.atoms,
@@ -274,7 +281,10 @@ impl Heap {
 
     /// The key for a property name given as WTF-8 bytes (array indices included).
     pub fn intern(&mut self, name: &[u8]) -> Result<Atom, MemoryExceeded> {
-        if let Some(i) = std::str::from_utf8(name).ok().and_then(crate::lang::number::array_index) {
+        if let Some(i) = std::str::from_utf8(name)
+            .ok()
+            .and_then(crate::lang::number::array_index)
+        {
             if let Some(a) = Atom::index(i) {
                 return Ok(a);
             }
@@ -310,7 +320,10 @@ impl Heap {
 
     /// The key of a name already interned (no allocation), if it is.
     pub fn lookup_atom(&self, name: &[u8]) -> Option<Atom> {
-        if let Some(i) = std::str::from_utf8(name).ok().and_then(crate::lang::number::array_index) {
+        if let Some(i) = std::str::from_utf8(name)
+            .ok()
+            .and_then(crate::lang::number::array_index)
+        {
             return Atom::index(i);
         }
         self.base
@@ -375,7 +388,11 @@ impl Heap {
     }
 
     /// Allocates an environment of `n` slots.
-    pub(crate) fn alloc_env(&mut self, parent: Option<EnvId>, n: usize) -> Result<EnvId, MemoryExceeded> {
+    pub(crate) fn alloc_env(
+        &mut self,
+        parent: Option<EnvId>,
+        n: usize,
+    ) -> Result<EnvId, MemoryExceeded> {
         self.charge(n * 16 + 32)?;
         self.envs.push(Env {
             parent,

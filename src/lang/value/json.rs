@@ -35,8 +35,12 @@ impl From<MemoryExceeded> for JsonError {
 impl std::fmt::Display for JsonError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            JsonError::Syntax { offset, message } => write!(f, "{message} in JSON at position {offset}"),
-            JsonError::TooDeep { offset } => write!(f, "JSON nested too deeply at position {offset}"),
+            JsonError::Syntax { offset, message } => {
+                write!(f, "{message} in JSON at position {offset}")
+            }
+            JsonError::TooDeep { offset } => {
+                write!(f, "JSON nested too deeply at position {offset}")
+            }
             JsonError::Memory => f.write_str("JSON too large for the memory budget"),
         }
     }
@@ -270,7 +274,10 @@ impl Parser<'_, '_> {
                     let unit = match c {
                         Some(c) => c,
                         None => {
-                            let hex = self.s.get(self.i..self.i + 4).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+                            let hex = self
+                                .s
+                                .get(self.i..self.i + 4)
+                                .filter(|h| h.iter().all(u8::is_ascii_hexdigit));
                             let Some(hex) = hex else {
                                 return Err(JsonError::Syntax {
                                     offset: self.i,
@@ -278,12 +285,17 @@ impl Parser<'_, '_> {
                                 });
                             };
                             self.i += 4;
-                            hex.iter().fold(0u32, |acc, &h| acc * 16 + (h as char).to_digit(16).unwrap_or(0))
+                            hex.iter().fold(0u32, |acc, &h| {
+                                acc * 16 + (h as char).to_digit(16).unwrap_or(0)
+                            })
                         }
                     };
                     if let Some(h) = pending_high.take() {
                         if (0xDC00..0xE000).contains(&unit) {
-                            push_code_point(&mut out, 0x10000 + ((h - 0xD800) << 10) + (unit - 0xDC00));
+                            push_code_point(
+                                &mut out,
+                                0x10000 + ((h - 0xD800) << 10) + (unit - 0xDC00),
+                            );
                             continue;
                         }
                         push_code_point(&mut out, h);
@@ -356,7 +368,9 @@ impl Parser<'_, '_> {
                 Some((b'-', rest)) => (true, rest),
                 _ => (false, text),
             };
-            let n = digits.iter().fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0'));
+            let n = digits
+                .iter()
+                .fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0'));
             let x = n as f64;
             return Ok(Value::Num(if neg { -x } else { x }));
         }
@@ -380,7 +394,12 @@ mod tests {
     #[test]
     fn reads_values() {
         let mut h = heap();
-        let v = parse(&mut h, br#" {"b": [1, -2.5e1, true, null], "a": "x\u00e9\ud83d\ude00", "2": {}, "b": 0} "#, 64).unwrap();
+        let v = parse(
+            &mut h,
+            br#" {"b": [1, -2.5e1, true, null], "a": "x\u00e9\ud83d\ude00", "2": {}, "b": 0} "#,
+            64,
+        )
+        .unwrap();
         let Value::Obj(o) = v else { panic!() };
         let props = h.obj(o).props.entries().to_vec();
         // The index key comes first; the duplicate `b` keeps its place with the last value.
@@ -393,7 +412,14 @@ mod tests {
     #[test]
     fn numbers_round_trip() {
         let mut h = heap();
-        for text in ["1.7777555555555553", "0.1", "5e-324", "1.7976931348623157e308", "-0", "123456789012345678"] {
+        for text in [
+            "1.7777555555555553",
+            "0.1",
+            "5e-324",
+            "1.7976931348623157e308",
+            "-0",
+            "123456789012345678",
+        ] {
             let v = parse(&mut h, text.as_bytes(), 4).unwrap();
             assert_eq!(v, Value::Num(text.parse::<f64>().unwrap()), "{text}");
         }
@@ -402,10 +428,25 @@ mod tests {
     #[test]
     fn errors() {
         let mut h = heap();
-        assert!(matches!(parse(&mut h, b"{\"a\" 1}", 4), Err(JsonError::Syntax { offset: 5, .. })));
-        assert!(matches!(parse(&mut h, b"[1,]", 4), Err(JsonError::Syntax { offset: 3, .. })));
-        assert!(matches!(parse(&mut h, b"[[[[1]]]]", 3), Err(JsonError::TooDeep { .. })));
-        assert!(matches!(parse(&mut h, b"\"a\x01\"", 3), Err(JsonError::Syntax { .. })));
-        assert!(matches!(parse(&mut h, b"tru", 3), Err(JsonError::Syntax { offset: 3, .. })));
+        assert!(matches!(
+            parse(&mut h, b"{\"a\" 1}", 4),
+            Err(JsonError::Syntax { offset: 5, .. })
+        ));
+        assert!(matches!(
+            parse(&mut h, b"[1,]", 4),
+            Err(JsonError::Syntax { offset: 3, .. })
+        ));
+        assert!(matches!(
+            parse(&mut h, b"[[[[1]]]]", 3),
+            Err(JsonError::TooDeep { .. })
+        ));
+        assert!(matches!(
+            parse(&mut h, b"\"a\x01\"", 3),
+            Err(JsonError::Syntax { .. })
+        ));
+        assert!(matches!(
+            parse(&mut h, b"tru", 3),
+            Err(JsonError::Syntax { offset: 3, .. })
+        ));
     }
 }

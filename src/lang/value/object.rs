@@ -126,6 +126,23 @@ pub struct Props {
     index: Option<Box<FxHashMap<Atom, u32>>>,
     /// How many leading entries have index keys.
     ints: u32,
+    /// Whether some property is an accessor (`get x() {}`): its value is then an
+    /// [`ObjKind::Accessor`] object, which reads call. Plain objects never pay for it.
+    accessors: bool,
+    /// What few objects have: an object to inherit from, private fields.
+    extra: Option<Box<Extra>>,
+}
+
+/// What few objects have, kept out of line so that the others stay small.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// The object properties are inherited from (a class's prototype for its
+    /// instances, the parent class for a class, the parent's prototype for a
+    /// prototype). Built-in behaviour (arrays, errors, …) comes from the kind.
+    pub proto: Option<super::ObjId>,
+    /// Private fields (`#name`), kept apart from the properties: no enumeration,
+    /// no JSON, no spread sees them.
+    pub private: Vec<(Atom, Value)>,
 }
 
 impl Props {
@@ -140,6 +157,46 @@ impl Props {
             entries: Vec::with_capacity(n),
             index: None,
             ints: 0,
+            accessors: false,
+            extra: None,
+        }
+    }
+
+    /// Whether some property is an accessor.
+    pub fn has_accessors(&self) -> bool {
+        self.accessors
+    }
+
+    /// Notes that a property now holds an accessor.
+    pub(crate) fn mark_accessors(&mut self) {
+        self.accessors = true;
+    }
+
+    /// The object this one inherits from, if the program gave it one.
+    pub fn proto(&self) -> Option<super::ObjId> {
+        self.extra.as_ref().and_then(|e| e.proto)
+    }
+
+    /// Sets the object this one inherits from.
+    pub(crate) fn set_proto(&mut self, proto: Option<super::ObjId>) {
+        if proto.is_none() && self.extra.is_none() {
+            return;
+        }
+        self.extra.get_or_insert_with(Default::default).proto = proto;
+    }
+
+    /// A private field.
+    pub fn private(&self, key: Atom) -> Option<Value> {
+        let e = self.extra.as_ref()?;
+        e.private.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    /// Sets a private field.
+    pub(crate) fn set_private(&mut self, key: Atom, value: Value) {
+        let e = self.extra.get_or_insert_with(Default::default);
+        match e.private.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => e.private.push((key, value)),
         }
     }
 
@@ -239,7 +296,8 @@ impl Props {
 
     fn reindex(&mut self) {
         if self.entries.len() > INDEX_FROM {
-            let mut index = FxHashMap::with_capacity_and_hasher(self.entries.len(), Default::default());
+            let mut index =
+                FxHashMap::with_capacity_and_hasher(self.entries.len(), Default::default());
             for (i, (k, _)) in self.entries.iter().enumerate() {
                 index.insert(*k, i as u32);
             }
@@ -253,6 +311,10 @@ impl Props {
     pub(crate) fn bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<(Atom, Value)>()
             + self.index.as_ref().map_or(0, |i| i.capacity() * 16)
+            + self
+                .extra
+                .as_ref()
+                .map_or(0, |e| 16 + e.private.capacity() * 24)
     }
 }
 
@@ -325,6 +387,14 @@ pub enum ObjKind {
     },
     /// A promise.
     Promise(PromiseState),
+    /// The getter and setter of an accessor property, held as the property's value
+    /// (never seen by the program: reading the property calls the getter).
+    Accessor {
+        /// The getter, or `undefined`.
+        get: Value,
+        /// The setter, or `undefined`.
+        set: Value,
+    },
     /// A host object the built-ins define (URL, URLSearchParams, Response, Map, …):
     /// its class and its data.
     Host(HostKind, Box<HostData>),
@@ -422,7 +492,9 @@ impl Object {
                 ObjKind::Host(_, data) => match &**data {
                     HostData::Pairs(p, _) => p.iter().map(|(a, b)| a.len() + b.len() + 48).sum(),
                     HostData::Entries(e) => e.len() * 32,
-                    HostData::Response { body, .. } | HostData::Request { body, .. } => body.len() + 256,
+                    HostData::Response { body, .. } | HostData::Request { body, .. } => {
+                        body.len() + 256
+                    }
                     HostData::Url(u, _) => u.as_str().len() + 128,
                 },
                 _ => 0,
@@ -443,7 +515,15 @@ mod tests {
         p.set(Atom::index(2).unwrap(), Value::Num(3.0));
         p.set(Atom(6), Value::Num(4.0));
         let keys: Vec<Atom> = p.entries().iter().map(|(k, _)| *k).collect();
-        assert_eq!(keys, vec![Atom::index(2).unwrap(), Atom::index(10).unwrap(), b, Atom(6)]);
+        assert_eq!(
+            keys,
+            vec![
+                Atom::index(2).unwrap(),
+                Atom::index(10).unwrap(),
+                b,
+                Atom(6)
+            ]
+        );
         // Re-setting keeps the position.
         p.set(b, Value::Null);
         assert_eq!(p.entries()[2], (b, Value::Null));

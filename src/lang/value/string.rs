@@ -304,7 +304,10 @@ mod tests {
     fn json_escapes() {
         let mut out = Vec::new();
         push_json_string(&mut out, "a\"b\\\n\u{1}é😀".as_bytes());
-        assert_eq!(String::from_utf8(out).unwrap(), "\"a\\\"b\\\\\\n\\u0001é😀\"");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"a\\\"b\\\\\\n\\u0001é😀\""
+        );
         let mut out = Vec::new();
         push_json_string(&mut out, &wtf8(&[0x61, 0xD83D]));
         assert_eq!(String::from_utf8(out).unwrap(), "\"a\\ud83d\"");
