@@ -188,3 +188,48 @@ pub(crate) fn callback(vm: &mut Vm<'_>, f: Value, what: &str, site: Site) -> R<V
         Err(vm.throw(error_class::TYPE_ERROR, format!("{d} is not a function ({what})"), site))
     }
 }
+
+/// Running JavaScript in a component, for the built-ins' tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::lang::eval::Limits;
+    use crate::lang::host::HostState;
+    use crate::lang::program::{NoSources, Program};
+    use crate::lang::run::{ui_render, Outcome};
+
+    /// `String(expr)` as a component computes it, or `throws Name: message`.
+    pub(crate) fn js(expr: &str) -> String {
+        let source = format!(
+            "import {{ createComponent }} from '@gitbook/runtime';\n\
+             export const t = createComponent({{\n\
+             componentId: 't',\n\
+             render: async () => {{\n\
+             let out = '';\n\
+             try {{ out = String({expr}); }} catch (e) {{ out = 'throws ' + e.name + ': ' + e.message; }}\n\
+             return <block><text>{{'>' + out}}</text></block>;\n\
+             }},\n\
+             }});\n"
+        );
+        let program = Program::load("t.tsx", &source, &NoSources).unwrap_or_else(|d| panic!("{expr}: {d}"));
+        let event = br#"{"componentId":"t","props":{},"context":{}}"#;
+        let Outcome::Done(r) = ui_render(&program, event, b"{}", Limits::default(), HostState::default()) else {
+            panic!("{expr}: suspended")
+        };
+        let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        let text = body["element"]["children"][0]["children"][0].as_str();
+        let text = text.unwrap_or_else(|| panic!("{expr}: {body}"));
+        text.strip_prefix('>').unwrap_or(text).to_owned()
+    }
+
+    /// Checks each expression against what Node printed for it.
+    pub(crate) fn check(cases: &[(&str, &str)]) {
+        let failures: Vec<String> = cases
+            .iter()
+            .filter_map(|(expr, want)| {
+                let got = js(expr);
+                (got != *want).then(|| format!("{expr}\n   node: {want}\n   here: {got}"))
+            })
+            .collect();
+        assert!(failures.is_empty(), "{} of {} differ from Node:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    }
+}

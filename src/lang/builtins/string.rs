@@ -420,10 +420,7 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
         Method::Match | Method::MatchAll | Method::Search => {
             let re = regexp::coerce(vm, arg(args, 0), m == Method::MatchAll, site)?;
             match m {
-                Method::Search => {
-                    let found = regexp::exec_at(vm, re, s, 0, site)?;
-                    Value::Num(found.map_or(-1.0, |f| f.start as f64))
-                }
+                Method::Search => regexp::search_index(vm, re, s, site)?,
                 Method::Match => regexp::match_(vm, re, s, site)?,
                 _ => regexp::match_all(vm, re, s, site)?,
             }
@@ -527,7 +524,8 @@ fn replace(vm: &mut Vm<'_>, s: StrId, all: bool, args: &[Value], site: Site) -> 
         match template {
             Some(t) => {
                 let t = vm.heap.str_bytes(t).to_vec();
-                expand_template(&mut out, &t, matched, &text, pos, &[], &[]);
+                let after = &text[(pos + matched.len()).min(text.len())..];
+                expand_template(&mut out, &t, matched, &text[..pos], after, &[], &[]);
             }
             None => {
                 let m = vm.string(matched, site)?;
@@ -572,13 +570,14 @@ fn utf8_width(b: u8) -> usize {
     }
 }
 
-/// Expands a replacement template: `$$`, `$&`, `` $` ``, `$'`, `$1`…`$99`, `$<name>`.
+/// Expands a replacement template: `$$`, `$&`, `` $` `` (`before` the match), `$'`
+/// (`after` it), `$1`…`$99`, `$<name>`.
 pub(super) fn expand_template(
     out: &mut Vec<u8>,
     template: &[u8],
     matched: &[u8],
-    text: &[u8],
-    pos: usize,
+    before: &[u8],
+    after: &[u8],
     groups: &[Option<Cow<'_, [u8]>>],
     names: &[(String, usize)],
 ) {
@@ -600,11 +599,11 @@ pub(super) fn expand_template(
                 i += 2;
             }
             b'`' => {
-                out.extend_from_slice(&text[..pos]);
+                out.extend_from_slice(before);
                 i += 2;
             }
             b'\'' => {
-                out.extend_from_slice(&text[(pos + matched.len()).min(text.len())..]);
+                out.extend_from_slice(after);
                 i += 2;
             }
             d @ b'0'..=b'9' => {

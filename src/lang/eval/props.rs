@@ -216,6 +216,11 @@ impl Vm<'_> {
                     return Ok(());
                 }
             }
+            ObjKind::RegExp { .. } => {
+                if crate::lang::builtins::regexp::set(self, o, key, value, site)? {
+                    return Ok(());
+                }
+            }
             _ => {}
         }
         self.heap.obj_mut(o).props.set(key, value);
