@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 
+use super::object;
 use super::string::relative_index;
 use super::table::Native;
 use super::{arg, callback, Method};
@@ -97,6 +98,29 @@ fn len(vm: &Vm<'_>, o: ObjId) -> usize {
 fn charge_items(vm: &mut Vm<'_>, n: usize, site: Site) -> R<()> {
     let r = vm.heap.charge(n * std::mem::size_of::<Value>());
     vm.mem(r, site)
+}
+
+/// The first write a mutating method makes, which throws when the array is frozen.
+#[derive(Clone, Copy)]
+enum Write {
+    Index(usize),
+    Length,
+    Delete(usize),
+}
+
+/// Throws V8's error when array `o` is frozen and a method is about to make `first`,
+/// its first write (the message names it: a read-only index, an index that cannot be
+/// added, `length`, or a deletion).
+fn guard(vm: &mut Vm<'_>, o: ObjId, first: Option<Write>, site: Site) -> R<()> {
+    let Some(w) = first.filter(|_| vm.heap.obj(o).props.is_frozen()) else {
+        return Ok(());
+    };
+    let index = |i: usize| Atom::index(i as u32).unwrap_or(Atom::LENGTH);
+    Err(match w {
+        Write::Index(i) => object::frozen_write(vm, o, index(i), site),
+        Write::Length => object::frozen_write(vm, o, Atom::LENGTH, site),
+        Write::Delete(i) => object::frozen_delete(vm, o, index(i), site),
+    })
 }
 
 /// Calls `f(item, index, array)`.
@@ -286,24 +310,38 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
             }
         }
         Method::Push => {
+            guard(vm, o, Some(if args.is_empty() { Write::Length } else { Write::Index(n) }), site)?;
             charge_items(vm, args.len(), site)?;
             if let Some(list) = items_mut(vm, o) {
                 list.extend_from_slice(args);
             }
             Value::Num(len(vm, o) as f64)
         }
-        Method::Pop => items_mut(vm, o).and_then(Vec::pop).unwrap_or(Value::Undefined),
+        Method::Pop => {
+            guard(vm, o, Some(if n == 0 { Write::Length } else { Write::Delete(n - 1) }), site)?;
+            items_mut(vm, o).and_then(Vec::pop).unwrap_or(Value::Undefined)
+        }
         Method::Shift => match items_mut(vm, o) {
             Some(list) if !list.is_empty() => {
+                guard(vm, o, Some(if n == 1 { Write::Delete(0) } else { Write::Index(0) }), site)?;
                 vm.step(n as u64 >> 4, site)?;
                 match items_mut(vm, o) {
                     Some(list) => list.remove(0),
                     None => Value::Undefined,
                 }
             }
-            _ => Value::Undefined,
+            _ => {
+                guard(vm, o, Some(Write::Length), site)?;
+                Value::Undefined
+            }
         },
         Method::Unshift => {
+            let first = match (args.len(), n) {
+                (0, _) => Write::Length,
+                (_, 0) => Write::Index(0),
+                (k, n) => Write::Index(n + k - 1),
+            };
+            guard(vm, o, Some(first), site)?;
             charge_items(vm, args.len(), site)?;
             vm.step(n as u64 >> 4, site)?;
             if let Some(list) = items_mut(vm, o) {
@@ -322,6 +360,16 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
                 }
             };
             let new_items: Vec<Value> = args.get(2..).unwrap_or(&[]).to_vec();
+            let added = new_items.len();
+            let moves = start + count < n;
+            let first = match added.cmp(&count) {
+                Ordering::Less if moves => Write::Index(start + added),
+                Ordering::Less => Write::Delete(n - 1),
+                Ordering::Greater if moves => Write::Index(n - count + added - 1),
+                Ordering::Greater | Ordering::Equal if added > 0 => Write::Index(start),
+                _ => Write::Length,
+            };
+            guard(vm, o, Some(first), site)?;
             charge_items(vm, new_items.len(), site)?;
             vm.step(n as u64 >> 4, site)?;
             let removed: Vec<Value> = match items_mut(vm, o) {
@@ -331,6 +379,7 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
             vm.array(removed, site)?
         }
         Method::Reverse => {
+            guard(vm, o, (n >= 2).then_some(Write::Index(0)), site)?;
             if let Some(list) = items_mut(vm, o) {
                 list.reverse();
             }
@@ -350,6 +399,7 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
             let list = items(vm, o).to_vec();
             let sorted = sort(vm, list, cmp, site)?;
             if m == Method::Sort {
+                guard(vm, o, (n >= 2).then_some(Write::Index(0)), site)?;
                 if let Some(items) = items_mut(vm, o) {
                     *items = sorted;
                 }
@@ -363,9 +413,28 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
             let v = arg(args, 0);
             let start = relative_index(vm, arg(args, 1), n, 0, site)?;
             let end = relative_index(vm, arg(args, 2), n, n, site)?;
+            guard(vm, o, (start < end).then_some(Write::Index(start)), site)?;
+            vm.step(end.saturating_sub(start) as u64 >> 4, site)?;
             if let Some(list) = items_mut(vm, o) {
                 for slot in list.iter_mut().take(end).skip(start) {
                     *slot = v;
+                }
+            }
+            this
+        }
+        Method::CopyWithin => {
+            let target = relative_index(vm, arg(args, 0), n, 0, site)?;
+            let start = relative_index(vm, arg(args, 1), n, 0, site)?;
+            let end = relative_index(vm, arg(args, 2), n, n, site)?;
+            let count = end.saturating_sub(start).min(n - target);
+            if count > 0 {
+                // Overlapping forwards, the copy runs from the end.
+                let backwards = start < target && target < start + count;
+                let first = if backwards { target + count - 1 } else { target };
+                guard(vm, o, Some(Write::Index(first)), site)?;
+                vm.step(count as u64 >> 4, site)?;
+                if let Some(list) = items_mut(vm, o) {
+                    list.copy_within(start..start + count, target);
                 }
             }
             this
@@ -492,4 +561,23 @@ fn merge_sort<T: Copy>(
         k += 1;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each expression with what Node 20 prints for it.
+    #[test]
+    fn agrees_with_node() {
+        super::super::test_support::check(&[
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 3))", "[4,5,3,4,5]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(-2))", "[1,2,3,1,2]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 3, 4))", "[4,2,3,4,5]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(-2, -3, -1))", "[1,2,3,3,4]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(1, 0))", "[1,1,2,3,4]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 1))", "[2,3,4,5,5]"),
+        ("JSON.stringify([1, 2, 3].copyWithin(5, 0))", "[1,2,3]"),
+        ("JSON.stringify([1, 2, 3].copyWithin(NaN, 1, Infinity))", "[2,3,3]"),
+        ("(() => { const a = [1, 2, 3]; return a.copyWithin(0, 1) === a; })()", "true"),
+        ]);
+    }
 }

@@ -8,9 +8,10 @@
 mod array;
 pub(crate) mod date;
 pub(crate) mod json;
+mod math;
 mod methods;
 mod number;
-mod object;
+pub(crate) mod object;
 mod promise;
 pub(crate) mod regexp;
 pub(crate) mod runtime;
@@ -42,13 +43,14 @@ pub(crate) fn call_native(vm: &mut Vm<'_>, id: u16, this: Value, args: &[Value],
         | NumberIsNaN | NumberIsSafeInteger | MathAbs | MathFloor | MathCeil | MathRound | MathTrunc
         | MathSign | MathMin | MathMax | MathPow | MathSqrt | MathCbrt | MathRandom | MathLog
         | MathLog2 | MathLog10 | MathExp | MathSin | MathCos | MathTan | MathAtan | MathAtan2
-        | MathHypot => number::call(vm, n, args, site),
+        | MathHypot | MathClz32 | MathFround | MathImul | MathLog1p | MathExpm1 | MathAsin | MathAcos
+        | MathSinh | MathCosh | MathTanh | MathAsinh | MathAcosh | MathAtanh => number::call(vm, n, args, site),
         EncodeUriComponent | DecodeUriComponent | EncodeUri | DecodeUri => url::call_uri(vm, n, args, site),
         StringFn | StringFromCharCode | StringFromCodePoint | Btoa | Atob => string::call(vm, n, args, site),
         BooleanFn => Ok(Value::Bool(crate::lang::eval::ops::truthy(vm, arg(args, 0)))),
         ArrayFn | ArrayIsArray | ArrayFrom | ArrayOf => array::call(vm, n, args, site),
         ObjectFn | ObjectKeys | ObjectValues | ObjectEntries | ObjectAssign | ObjectFromEntries
-        | ObjectFreeze | ObjectIs | StructuredClone => object::call(vm, n, args, site),
+        | ObjectFreeze | ObjectIs | ObjectIsFrozen | ObjectHasOwn | StructuredClone => object::call(vm, n, args, site),
         JsonParse | JsonStringify => json::call(vm, n, args, site),
         DateNow | DateUtc | DateParse => date::call(vm, n, args, site),
         PromiseAll | PromiseAllSettled | PromiseResolve | PromiseReject => promise::call(vm, n, args, site),
@@ -64,7 +66,7 @@ pub(crate) fn call_native(vm: &mut Vm<'_>, id: u16, this: Value, args: &[Value],
             vm.host.log(line);
             Ok(Value::Undefined)
         }
-        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewExposableError | NewDate | NewUrl
+        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewUriError | NewExposableError | NewDate | NewUrl
         | NewUrlSearchParams | NewResponse | NewRequest | NewHeaders | NewMap | NewSet | NewRegExp => {
             construct_native(vm, id, args, site)
         }
@@ -96,7 +98,7 @@ pub(crate) fn construct_native(vm: &mut Vm<'_>, id: u16, args: &[Value], site: S
     };
     use Native::*;
     match n {
-        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewExposableError => {
+        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewUriError | NewExposableError => {
             object::new_error(vm, n, args, site)
         }
         NewDate => date::construct(vm, args, site),
@@ -219,6 +221,13 @@ pub(crate) mod test_support {
         let text = body["element"]["children"][0]["children"][0].as_str();
         let text = text.unwrap_or_else(|| panic!("{expr}: {body}"));
         text.strip_prefix('>').unwrap_or(text).to_owned()
+    }
+
+    #[test]
+    fn runs_expressions_and_reports_throws() {
+        assert_eq!(js("1 + 1"), "2");
+        assert_eq!(js("[1, 'a'].join('-')"), "1-a");
+        assert!(js("null.x").starts_with("throws TypeError: "), "{}", js("null.x"));
     }
 
     /// Checks each expression against what Node printed for it.

@@ -5,10 +5,10 @@ use std::borrow::Cow;
 use super::table::Native;
 use super::{arg, regexp, Method};
 use crate::lang::compile::ir::Site;
-use crate::lang::eval::{error_class, Vm, R};
+use crate::lang::eval::{error_class, Fault, Limit, Vm, R};
 use crate::lang::number::is_js_whitespace;
 use crate::lang::value::string::{
-    push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len, utf16_slice,
+    code_points, push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len, utf16_slice,
     utf16_unit_at, utf16_units,
 };
 use crate::lang::value::{StrId, Value};
@@ -415,6 +415,42 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
             let out = own.repeat(n as usize);
             vm.string(&out, site)?
         }
+        Method::Normalize => {
+            let form = match arg(args, 0) {
+                Value::Undefined => "NFC".to_owned(),
+                v => {
+                    let f = vm.to_string(v, site)?;
+                    vm.heap.str_lossy(f).into_owned()
+                }
+            };
+            if !matches!(form.as_str(), "NFC" | "NFD" | "NFKC" | "NFKD") {
+                return Err(vm.throw(
+                    error_class::RANGE_ERROR,
+                    "The normalization form should be one of NFC, NFD, NFKC, NFKD.",
+                    site,
+                ));
+            }
+            if vm.heap.str_is_ascii(s) {
+                Value::Str(s)
+            } else {
+                let out = normalize(vm, s, &form, site)?;
+                if out == vm.heap.str_bytes(s) {
+                    Value::Str(s)
+                } else {
+                    vm.string(&out, site)?
+                }
+            }
+        }
+        Method::IsWellFormed => Value::Bool(std::str::from_utf8(vm.heap.str_bytes(s)).is_ok()),
+        Method::ToWellFormed => {
+            if std::str::from_utf8(vm.heap.str_bytes(s)).is_ok() {
+                Value::Str(s)
+            } else {
+                // Each lone surrogate becomes U+FFFD.
+                let text = vm.heap.str_lossy(s).into_owned();
+                vm.string(text.as_bytes(), site)?
+            }
+        }
         Method::Split => split(vm, s, args, site)?,
         Method::Replace | Method::ReplaceAll => replace(vm, s, m == Method::ReplaceAll, args, site)?,
         Method::Match | Method::MatchAll | Method::Search => {
@@ -438,6 +474,51 @@ pub(super) fn method(vm: &mut Vm<'_>, s: StrId, m: Method, args: &[Value], site:
         _ => return Ok(None),
     };
     Ok(Some(v))
+}
+
+/// `s.normalize(form)` for a valid form: each run of text between lone surrogates
+/// normalized (the surrogates stay, as V8 keeps them). Composition can grow text
+/// (`NFKD` up to 18 characters for one), so the output is held to the memory budget
+/// as it grows.
+fn normalize(vm: &mut Vm<'_>, s: StrId, form: &str, site: Site) -> R<Vec<u8>> {
+    use unicode_normalization::UnicodeNormalization;
+    let bytes = vm.heap.str_bytes(s).to_vec();
+    let limit = vm.limits.max_memory;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut Vec<u8>| -> bool {
+        let mut buf = [0u8; 4];
+        let chars: Box<dyn Iterator<Item = char>> = match form {
+            "NFD" => Box::new(run.chars().nfd()),
+            "NFKC" => Box::new(run.chars().nfkc()),
+            "NFKD" => Box::new(run.chars().nfkd()),
+            _ => Box::new(run.chars().nfc()),
+        };
+        for c in chars {
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            if out.len() > limit {
+                return false;
+            }
+        }
+        run.clear();
+        true
+    };
+    let mut ok = true;
+    for cp in code_points(&bytes) {
+        match char::from_u32(cp) {
+            Some(c) => run.push(c),
+            None => {
+                ok &= flush(&mut run, &mut out);
+                push_code_point(&mut out, cp);
+            }
+        }
+    }
+    ok &= flush(&mut run, &mut out);
+    if !ok {
+        return Err(Fault::Limit(Limit::Memory, site));
+    }
+    vm.step(out.len() as u64 >> 6, site)?;
+    Ok(out)
 }
 
 fn split(vm: &mut Vm<'_>, s: StrId, args: &[Value], site: Site) -> R<Value> {
@@ -714,6 +795,20 @@ fn punct_rank(c: char) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each expression with what Node 20 prints for it.
+    #[test]
+    fn agrees_with_node() {
+        super::super::test_support::check(&[
+        ("['é'.normalize('NFC').length, 'é'.normalize('NFD').length, 'e\\u0301'.normalize().length, 'ﬁ'.normalize('NFKC'), 'ﬁ'.normalize('NFKD'), '①'.normalize('NFKC'), 'Å'.normalize('NFD').length].join(' ')", "1 2 1 fi fi 1 2"),
+        ("'a'.normalize('nfc')", "throws RangeError: The normalization form should be one of NFC, NFD, NFKC, NFKD."),
+        ("'a'.normalize('')", "throws RangeError: The normalization form should be one of NFC, NFD, NFKC, NFKD."),
+        ("JSON.stringify((String.fromCharCode(0xd800) + 'e\\u0301').normalize('NFC'))", "\"\\ud800é\""),
+        ("JSON.stringify(('e\\u0301' + String.fromCharCode(0xdc00)).normalize())", "\"é\\udc00\""),
+        ("[ 'ab'.isWellFormed(), String.fromCharCode(0xd800).isWellFormed(), '😀'.isWellFormed(), JSON.stringify(('a' + String.fromCharCode(0xd800) + 'b' + String.fromCharCode(0xdc00)).toWellFormed()) ].join(' ')", "true false true \"a�b�\""),
+        ("'é'.normalize(undefined).length", "1"),
+        ]);
+    }
 
     #[test]
     fn collation_order() {

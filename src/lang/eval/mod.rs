@@ -95,6 +95,7 @@ pub(crate) mod error_class {
     pub const SYNTAX_ERROR: u8 = 3;
     pub const EXPOSABLE_ERROR: u8 = 4;
     pub const REFERENCE_ERROR: u8 = 5;
+    pub const URI_ERROR: u8 = 6;
 
     /// The class's name.
     pub fn name(c: u8) -> &'static str {
@@ -104,6 +105,7 @@ pub(crate) mod error_class {
             SYNTAX_ERROR => "SyntaxError",
             EXPOSABLE_ERROR => "ExposableError",
             REFERENCE_ERROR => "ReferenceError",
+            URI_ERROR => "URIError",
             _ => "Error",
         }
     }

@@ -378,6 +378,7 @@ impl Vm<'_> {
             (Native::NewTypeError, ObjKind::Error { class, .. }) => *class == error_class::TYPE_ERROR,
             (Native::NewRangeError, ObjKind::Error { class, .. }) => *class == error_class::RANGE_ERROR,
             (Native::NewSyntaxError, ObjKind::Error { class, .. }) => *class == error_class::SYNTAX_ERROR,
+            (Native::NewUriError, ObjKind::Error { class, .. }) => *class == error_class::URI_ERROR,
             (Native::NewExposableError, ObjKind::Error { class, .. }) => *class == error_class::EXPOSABLE_ERROR,
             (Native::NewDate, ObjKind::Date(_)) => true,
             (Native::NewRegExp, ObjKind::RegExp { .. }) => true,
@@ -395,12 +396,13 @@ impl Vm<'_> {
     }
 }
 
-/// JavaScript's `**`: as `powf`, except that `±1 ** ±Infinity` and `x ** NaN` are NaN.
+/// JavaScript's `**`: fdlibm's `pow` (V8's, and the same on every target), except
+/// that `±1 ** ±Infinity` and `x ** NaN` are NaN.
 pub(crate) fn js_pow(x: f64, y: f64) -> f64 {
     if y.is_nan() || (x.abs() == 1.0 && y.is_infinite()) {
         f64::NAN
     } else {
-        x.powf(y)
+        libm::pow(x, y)
     }
 }
 

@@ -126,6 +126,9 @@ pub struct Props {
     index: Option<Box<FxHashMap<Atom, u32>>>,
     /// How many leading entries have index keys.
     ints: u32,
+    /// Whether the object these are the properties of is frozen (`Object.freeze`):
+    /// writes, additions and deletions then throw, for every kind of object.
+    frozen: bool,
 }
 
 impl Props {
@@ -140,7 +143,18 @@ impl Props {
             entries: Vec::with_capacity(n),
             index: None,
             ints: 0,
+            frozen: false,
         }
+    }
+
+    /// Whether the object is frozen.
+    pub fn is_frozen(&self) -> bool {
+        self.frozen
+    }
+
+    /// Freezes the object (for good: nothing thaws it).
+    pub fn freeze(&mut self) {
+        self.frozen = true;
     }
 
     /// The properties, in order.

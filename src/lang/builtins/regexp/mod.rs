@@ -592,6 +592,14 @@ pub(crate) fn set(vm: &mut Vm<'_>, o: ObjId, key: Atom, v: Value, site: Site) ->
     Ok(true)
 }
 
+/// A frozen RegExp's `lastIndex` cannot be written.
+fn guard_last_index(vm: &mut Vm<'_>, o: ObjId, site: Site) -> R<()> {
+    if vm.heap.obj(o).props.is_frozen() {
+        return Err(super::object::read_only(vm, o, "lastIndex", site));
+    }
+    Ok(())
+}
+
 /// `RegExpBuiltinExec`: from `lastIndex` for global and sticky expressions (which it
 /// then updates), else from the start.
 fn exec(
@@ -605,6 +613,7 @@ fn exec(
     let from = if stateful { last_index(vm, o) } else { 0 };
     let found = search(vm, re, subject, from, re.sticky, site)?;
     if stateful {
+        guard_last_index(vm, o, site)?;
         set_last_index(vm, o, found.as_ref().map_or(0, |f| f.end));
     }
     Ok(found)
@@ -717,6 +726,7 @@ fn all_matches(
     subject: &Subject,
     site: Site,
 ) -> R<Vec<Found>> {
+    guard_last_index(vm, o, site)?;
     let mut out = Vec::new();
     let mut from = 0usize;
     while let Some(f) = search(vm, re, subject, from, re.sticky, site)? {
@@ -948,6 +958,10 @@ mod tests {
     #[test]
     fn agrees_with_node() {
         check(&[
+            ("JSON.stringify('a😀b'.split(''))", "[\"a\",\"\\ud83d\",\"\\ude00\",\"b\"]"),
+            ("JSON.stringify(('x' + String.fromCharCode(0xd83d)).replace(/\\uD83D/, '!'))", "\"x!\""),
+            ("JSON.stringify(('x' + String.fromCharCode(0xd83d)).replace(/./g, '.'))", "\"..\""),
+            ("JSON.stringify(('x' + String.fromCharCode(0xd83d)).match(/.$/u)[0].length)", "1"),
         ("JSON.stringify('1234567'.replace(/\\B(?=(\\d{3})+(?!\\d))/g, ','))", "\"1,234,567\""),
         ("JSON.stringify('price: $42, tax: $7'.match(/(?<=\\$)\\d+/g))", "[\"42\",\"7\"]"),
         ("JSON.stringify(/(\\w)\\1/.exec('abccd'))", "[\"cc\",\"c\"]"),
