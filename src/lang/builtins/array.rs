@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 
 use super::object;
+use super::sort;
 use super::string::relative_index;
 use super::table::Native;
 use super::{arg, callback, Method};
@@ -393,8 +394,8 @@ pub(super) fn method(vm: &mut Vm<'_>, o: ObjId, m: Method, args: &[Value], site:
         }
         Method::Sort | Method::ToSorted => {
             let cmp = arg(args, 0);
-            if cmp != Value::Undefined {
-                callback(vm, cmp, "the comparator", site)?;
+            if cmp != Value::Undefined && !vm.is_function(cmp) {
+                return Err(vm.type_error("The comparison function must be either a function or undefined", site));
             }
             let list = items(vm, o).to_vec();
             let sorted = sort(vm, list, cmp, site)?;
@@ -483,13 +484,14 @@ fn flatten(vm: &mut Vm<'_>, o: ObjId, depth: usize, out: &mut Vec<Value>, site: 
     Ok(())
 }
 
-/// A stable merge sort with JavaScript's comparisons: the comparator's sign, or by
-/// default the strings' UTF-16 order, `undefined` last. A comparator that throws
-/// stops the sort; one that is inconsistent gives some order, never a panic.
+/// `sort`'s order: V8's TimSort with the comparator's sign (NaN counting as 0), or
+/// by default the strings' UTF-16 order; `undefined` last. A comparator that throws
+/// stops the sort; one that is inconsistent gives V8's order, never a panic.
 fn sort(vm: &mut Vm<'_>, list: Vec<Value>, cmp: Value, site: Site) -> R<Vec<Value>> {
     let (mut defined, undefined): (Vec<Value>, Vec<Value>) = list.into_iter().partition(|v| *v != Value::Undefined);
     let n = defined.len();
     vm.step((n as u64) * (64 - (n as u64).leading_zeros() as u64).max(1), site)?;
+    charge_items(vm, n, site)?;
     if cmp == Value::Undefined {
         // Compare string forms, computed once.
         let mut keyed = Vec::with_capacity(n);
@@ -497,70 +499,23 @@ fn sort(vm: &mut Vm<'_>, list: Vec<Value>, cmp: Value, site: Site) -> R<Vec<Valu
             let s = vm.to_string(v, site)?;
             keyed.push((s, v));
         }
-        let mut buf = Vec::with_capacity(keyed.len());
-        merge_sort(&mut keyed, &mut buf, &mut |a, b| Ok(vm.compare_strings(a.0, b.0)))?;
+        sort::timsort(&mut keyed, &mut |a, b| {
+            Ok(match vm.compare_strings(a.0, b.0) {
+                Ordering::Less => -1.0,
+                Ordering::Equal => 0.0,
+                Ordering::Greater => 1.0,
+            })
+        })?;
         defined = keyed.into_iter().map(|(_, v)| v).collect();
     } else {
-        let mut buf = Vec::with_capacity(n);
-        merge_sort(&mut defined, &mut buf, &mut |a, b| {
+        sort::timsort(&mut defined, &mut |a, b| {
             let r = vm.call(cmp, Value::Undefined, &[*a, *b], site)?;
             let x = vm.to_number(r, site)?;
-            Ok(if x > 0.0 {
-                Ordering::Greater
-            } else if x < 0.0 {
-                Ordering::Less
-            } else {
-                Ordering::Equal
-            })
+            Ok(if x.is_nan() { 0.0 } else { x })
         })?;
     }
     defined.extend(undefined);
     Ok(defined)
-}
-
-fn merge_sort<T: Copy>(
-    v: &mut [T],
-    buf: &mut Vec<T>,
-    cmp: &mut dyn FnMut(&T, &T) -> R<Ordering>,
-) -> R<()> {
-    let n = v.len();
-    if n <= 1 {
-        return Ok(());
-    }
-    // Insertion sort for short runs.
-    if n <= 10 {
-        for i in 1..n {
-            let mut j = i;
-            while j > 0 && cmp(&v[j - 1], &v[j])? == Ordering::Greater {
-                v.swap(j - 1, j);
-                j -= 1;
-            }
-        }
-        return Ok(());
-    }
-    let mid = n / 2;
-    merge_sort(&mut v[..mid], buf, cmp)?;
-    merge_sort(&mut v[mid..], buf, cmp)?;
-    buf.clear();
-    buf.extend_from_slice(&v[..mid]);
-    let (mut i, mut j, mut k) = (0, mid, 0);
-    while i < buf.len() && j < n {
-        // Take from the right only when strictly smaller: stable.
-        if cmp(&v[j], &buf[i])? == Ordering::Less {
-            v[k] = v[j];
-            j += 1;
-        } else {
-            v[k] = buf[i];
-            i += 1;
-        }
-        k += 1;
-    }
-    while i < buf.len() {
-        v[k] = buf[i];
-        i += 1;
-        k += 1;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -569,6 +524,23 @@ mod tests {
     #[test]
     fn agrees_with_node() {
         super::super::test_support::check(&[
+            ("JSON.stringify([3, 1, 10, 2, 21].sort())", "[1,10,2,21,3]"),
+            ("JSON.stringify([3, 1, 10, 2, 21].sort((a, b) => a - b))", "[1,2,3,10,21]"),
+            ("JSON.stringify(['b', undefined, 'a', undefined, 'c'].sort())", "[\"a\",\"b\",\"c\",null,null]"),
+            ("JSON.stringify([5, 1, 4, 2, 3].sort((a, b) => a > b))", "[5,1,4,2,3]"),
+            ("JSON.stringify([5, 1, 4, 2, 3].sort((a, b) => b > a ? 1 : -1))", "[5,4,3,2,1]"),
+            ("JSON.stringify([5, 1, 4, 2, 3, 9, 8, 7, 6, 0, 11, 15, 13, 12, 14].sort((a, b) => a > b))", "[5,1,4,2,3,9,8,7,6,0,11,15,13,12,14]"),
+            ("JSON.stringify([{ k: 1, v: 'a' }, { k: 0, v: 'b' }, { k: 1, v: 'c' }, { k: 0, v: 'd' }].sort((x, y) => x.k - y.k).map((x) => x.v))", "[\"b\",\"d\",\"a\",\"c\"]"),
+            ("(() => { const calls = []; [3, 1, 2].sort((a, b) => { calls.push(a + '' + b); return a - b; }); return calls.join(); })()", "13,21,23,21"),
+            ("(() => { const calls = []; [5, 4, 3, 2, 1, 0].sort((a, b) => { calls.push(a + '' + b); return a - b; }); return calls.join(); })()", "45,34,23,12,01"),
+            ("[1, 2].sort(5)", "throws TypeError: The comparison function must be either a function or undefined"),
+            ("JSON.stringify([3, 1, 2].sort(() => NaN))", "[3,1,2]"),
+            ("JSON.stringify([3, 1, 2].sort(undefined))", "[1,2,3]"),
+            ("(() => { const calls = []; const a = Array.from({ length: 70 }, (_, i) => (i * 37) % 70); a.sort((x, y) => { calls.push(x - y); return x - y; }); return calls.length + ' ' + calls.slice(0, 5).join() + ' ' + calls.slice(-5).join() + ' ' + a.slice(0, 3).join(); })()", "330 37,-33,-33,4,37 -1,2,1,-2,-1 0,1,2"),
+            ("(() => { const a = Array.from({ length: 200 }, (_, i) => (i * 73) % 200); a.sort((x, y) => x > y); return a.slice(0, 12).join() + '|' + a.slice(-6).join(); })()", "0,73,146,19,92,165,38,111,184,57,130,3|162,35,108,181,54,127"),
+            ("(() => { let calls = 0; const a = Array.from({ length: 300 }, (_, i) => (i % 17) * 10 + (i % 3)); a.sort((x, y) => { calls++; return (x % 7) - (y % 7); }); return calls + ' ' + a.slice(0, 20).join() + ' ' + a.slice(150, 160).join(); })()", "1792 0,112,161,21,70,42,91,140,0,112,161,21,70,42,91,140,0,112,161,21 101,150,10,122,31,80,52,101,150,10"),
+            ("(() => { const a = Array.from({ length: 100 }, (_, i) => i < 50 ? 100 - i : i); let calls = 0; a.sort((x, y) => { calls++; return x - y; }); return calls + ' ' + a.slice(0, 5).join(); })()", "199 50,51,51,52,52"),
+            ("(() => { const a = Array.from({ length: 150 }, (_, i) => [i % 5, i]); a.sort((x, y) => y[0] > x[0] ? -1 : 1); return a.slice(0, 8).map((p) => p.join(':')).join(); })()", "0:0,0:5,0:10,0:15,0:20,0:25,0:30,0:35"),
         ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 3))", "[4,5,3,4,5]"),
         ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(-2))", "[1,2,3,1,2]"),
         ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 3, 4))", "[4,2,3,4,5]"),

@@ -15,6 +15,7 @@ pub(crate) mod object;
 mod promise;
 pub(crate) mod regexp;
 pub(crate) mod runtime;
+mod sort;
 mod string;
 pub(crate) mod table;
 pub(crate) mod url;
