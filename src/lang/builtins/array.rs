@@ -524,6 +524,22 @@ mod tests {
     #[test]
     fn agrees_with_node() {
         super::super::test_support::check(&[
+            ("[[1, 2, 3, 2, 1].lastIndexOf(2), [1, 2, 3, 2, 1].lastIndexOf(2, 2), [1, 2, 3, 2, 1].lastIndexOf(2, -3), [1, 2, 3].lastIndexOf(3, -5), [1, 2, 3].indexOf(3, -1), [NaN].indexOf(NaN), [NaN].includes(NaN), [-0].includes(0), [0].indexOf(-0), [1, 2, 3].includes(1, 1), [1, 2, 3].indexOf(1, -10)].join()", "3,1,1,-1,2,-1,true,true,0,false,0"),
+            ("(() => { const a = [1, 2]; a.push(a); return a.join('-') + '|' + String([[1, [2, [3]]], null, undefined]); })()", "1-2-|1,2,3,,"),
+            ("JSON.stringify([[1, [2, [3, [4]]]].flat(), [[1, [2, [3, [4]]]]].flat(Infinity), [1, [2]].flat(0), [1, [2]].flat(-1), [1, 2].flatMap((x) => [x, [x * 2]])])", "[[1,2,[3,[4]]],[1,2,3,4],[1,[2]],[1,[2]],[1,[2],2,[4]]]"),
+            ("JSON.stringify([[1, 2, 3, 4, 5].slice(-2), [1, 2, 3].slice(1, -1), [1, 2, 3].slice(5), [1, 2, 3].slice(NaN, 2), [1, 2, 3].at(-4), [1, 2, 3].with(-1, 9), [1, 2, 3].toSpliced ? 'has' : 'no'])", "[[4,5],[2],[],[1,2],null,[1,2,9],\"has\"]"),
+            ("JSON.stringify((() => { const a = [1, 2, 3, 4, 5]; const r = a.splice(-2, 1, 'x', 'y'); return [a, r, [1, 2, 3].splice(1), [1, 2, 3].splice(), [1, 2, 3].splice(undefined, 1), [1, 2, 3].splice(1, undefined)]; })())", "[[1,2,3,\"x\",\"y\",5],[4],[2,3],[],[1],[]]"),
+            ("JSON.stringify([[3, 1, 2].reverse(), [1, 2, 3].fill(0, -2, -1), new Array(3).fill().map((_, i) => i), Array.from({ length: 3 }, (_, i) => i * 2), Array.from('héllo'), Array.from(new Set([1, 1, 2])), Array.of(7), Array(2).length, [,].length])", "[[2,1,3],[1,0,3],[0,1,2],[0,2,4],[\"h\",\"é\",\"l\",\"l\",\"o\"],[1,2],[7],2,1]"),
+            ("JSON.stringify([[1, 2, 3].reduce((a, b) => a + b), [[1], [2]].reduce((a, b) => a.concat(b), []), [1, 2, 3].reduceRight((a, b) => a + '-' + b), [1, 2, 3].some((x) => x > 2), [].every((x) => false), [1, 2, 3].find((x) => x > 5), [1, 2, 3].findLast((x) => x < 3), [1, 2, 3].findLastIndex((x) => x > 5)])", "[6,[1,2],\"3-2-1\",true,true,null,2,-1]"),
+            ("[].reduce((a, b) => a)", "throws TypeError: Reduce of empty array with no initial value"),
+            ("JSON.stringify([[1, 2, 3].concat(4, [5, [6]]), [1, 2].entries ? [...[1, 2].entries()] : 0, [...['a', 'b'].keys()], [1, 2, 3].join(undefined), [null, undefined, 1].join('-'), [1.5, -0, 1e21].join()])", "[[1,2,3,4,5,[6]],[[0,1],[1,2]],[0,1],\"1,2,3\",\"--1\",\"1.5,0,1e+21\"]"),
+            ("JSON.stringify([[5, 1, 10].toSorted(), [1, 2, 3].toReversed(), Array.isArray([]), Array.isArray({ length: 0 })])", "[[1,10,5],[3,2,1],true,false]"),
+            ("new Array(-1)", "throws RangeError: Invalid array length"),
+            ("new Array(1.5)", "throws RangeError: Invalid array length"),
+            ("JSON.stringify(new Array(2, 3))", "[2,3]"),
+            ("JSON.stringify(Array.from({ length: 2, 0: 'a', 1: 'b' }))", "[\"a\",\"b\"]"),
+            ("JSON.stringify([1, 2, 3, 4].findIndex((x, i, arr) => arr.length === 4 && x === 3))", "2"),
+            ("JSON.stringify(['a', 'b'].map((x, i, arr) => x + i + arr.length))", "[\"a02\",\"b12\"]"),
             ("JSON.stringify([3, 1, 10, 2, 21].sort())", "[1,10,2,21,3]"),
             ("JSON.stringify([3, 1, 10, 2, 21].sort((a, b) => a - b))", "[1,2,3,10,21]"),
             ("JSON.stringify(['b', undefined, 'a', undefined, 'c'].sort())", "[\"a\",\"b\",\"c\",null,null]"),

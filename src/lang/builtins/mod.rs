@@ -54,7 +54,7 @@ pub(crate) fn call_native(vm: &mut Vm<'_>, id: u16, this: Value, args: &[Value],
         | ObjectFreeze | ObjectIs | ObjectIsFrozen | ObjectHasOwn | StructuredClone => object::call(vm, n, args, site),
         JsonParse | JsonStringify => json::call(vm, n, args, site),
         DateNow | DateUtc | DateParse => date::call(vm, n, args, site),
-        PromiseAll | PromiseAllSettled | PromiseResolve | PromiseReject => promise::call(vm, n, args, site),
+        PromiseAll | PromiseAllSettled | PromiseRace | PromiseResolve | PromiseReject => promise::call(vm, n, args, site),
         ConsoleLog => {
             let mut line = String::new();
             for (i, a) in args.iter().enumerate() {

@@ -123,6 +123,7 @@ natives! {
     PromiseAllSettled = "Promise.allSettled",
     PromiseResolve = "Promise.resolve",
     PromiseReject = "Promise.reject",
+    PromiseRace = "Promise.race",
     // ---- Response
     ResponseJson = "Response.json",
     ResponseRedirect = "Response.redirect",
@@ -364,6 +365,7 @@ pub(crate) const GLOBALS: &[GlobalDef] = &[
             ("allSettled", Static::Fn(Native::PromiseAllSettled)),
             ("resolve", Static::Fn(Native::PromiseResolve)),
             ("reject", Static::Fn(Native::PromiseReject)),
+            ("race", Static::Fn(Native::PromiseRace)),
         ],
         ..def("Promise")
     },
