@@ -2,6 +2,8 @@
 
 use std::cmp::Ordering;
 
+use super::object;
+use super::sort;
 use super::string::relative_index;
 use super::table::Native;
 use super::{arg, callback, Method};
@@ -109,6 +111,29 @@ fn len(vm: &Vm<'_>, o: ObjId) -> usize {
 fn charge_items(vm: &mut Vm<'_>, n: usize, site: Site) -> R<()> {
     let r = vm.heap.charge(n * std::mem::size_of::<Value>());
     vm.mem(r, site)
+}
+
+/// The first write a mutating method makes, which throws when the array is frozen.
+#[derive(Clone, Copy)]
+enum Write {
+    Index(usize),
+    Length,
+    Delete(usize),
+}
+
+/// Throws V8's error when array `o` is frozen and a method is about to make `first`,
+/// its first write (the message names it: a read-only index, an index that cannot be
+/// added, `length`, or a deletion).
+fn guard(vm: &mut Vm<'_>, o: ObjId, first: Option<Write>, site: Site) -> R<()> {
+    let Some(w) = first.filter(|_| vm.heap.obj(o).props.is_frozen()) else {
+        return Ok(());
+    };
+    let index = |i: usize| Atom::index(i as u32).unwrap_or(Atom::LENGTH);
+    Err(match w {
+        Write::Index(i) => object::frozen_write(vm, o, index(i), site),
+        Write::Length => object::frozen_write(vm, o, Atom::LENGTH, site),
+        Write::Delete(i) => object::frozen_delete(vm, o, index(i), site),
+    })
 }
 
 /// Calls `f(item, index, array)`.
@@ -290,19 +315,28 @@ pub(super) fn method(
                 }
             };
             vm.step(n as u64, site)?;
+            if vm.joining.contains(&o) {
+                return Ok(Some(vm.string(b"", site)?));
+            }
             let list = items(vm, o).to_vec();
             let mut out = Vec::new();
-            for (i, v) in list.iter().enumerate() {
-                if i > 0 {
-                    out.extend_from_slice(&sep);
+            vm.joining.push(o);
+            let r = (|| {
+                for (i, v) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(&sep);
+                    }
+                    if !v.is_nullish() {
+                        vm.push_string(&mut out, *v, site, 1)?;
+                    }
+                    if out.len() > vm.limits.max_memory {
+                        return Err(Fault::Limit(Limit::Memory, site));
+                    }
                 }
-                if !v.is_nullish() {
-                    vm.push_string(&mut out, *v, site, 1)?;
-                }
-                if out.len() > vm.limits.max_memory {
-                    return Err(Fault::Limit(Limit::Memory, site));
-                }
-            }
+                Ok(())
+            })();
+            vm.joining.pop();
+            r?;
             vm.string(&out, site)?
         }
         Method::Slice => {
@@ -334,26 +368,67 @@ pub(super) fn method(
             }
         }
         Method::Push => {
+            guard(
+                vm,
+                o,
+                Some(if args.is_empty() {
+                    Write::Length
+                } else {
+                    Write::Index(n)
+                }),
+                site,
+            )?;
             charge_items(vm, args.len(), site)?;
             if let Some(list) = items_mut(vm, o) {
                 list.extend_from_slice(args);
             }
             Value::Num(len(vm, o) as f64)
         }
-        Method::Pop => items_mut(vm, o)
-            .and_then(Vec::pop)
-            .unwrap_or(Value::Undefined),
+        Method::Pop => {
+            guard(
+                vm,
+                o,
+                Some(if n == 0 {
+                    Write::Length
+                } else {
+                    Write::Delete(n - 1)
+                }),
+                site,
+            )?;
+            items_mut(vm, o)
+                .and_then(Vec::pop)
+                .unwrap_or(Value::Undefined)
+        }
         Method::Shift => match items_mut(vm, o) {
             Some(list) if !list.is_empty() => {
+                guard(
+                    vm,
+                    o,
+                    Some(if n == 1 {
+                        Write::Delete(0)
+                    } else {
+                        Write::Index(0)
+                    }),
+                    site,
+                )?;
                 vm.step(n as u64 >> 4, site)?;
                 match items_mut(vm, o) {
                     Some(list) => list.remove(0),
                     None => Value::Undefined,
                 }
             }
-            _ => Value::Undefined,
+            _ => {
+                guard(vm, o, Some(Write::Length), site)?;
+                Value::Undefined
+            }
         },
         Method::Unshift => {
+            let first = match (args.len(), n) {
+                (0, _) => Write::Length,
+                (_, 0) => Write::Index(0),
+                (k, n) => Write::Index(n + k - 1),
+            };
+            guard(vm, o, Some(first), site)?;
             charge_items(vm, args.len(), site)?;
             vm.step(n as u64 >> 4, site)?;
             if let Some(list) = items_mut(vm, o) {
@@ -376,6 +451,16 @@ pub(super) fn method(
                 }
             };
             let new_items: Vec<Value> = args.get(2..).unwrap_or(&[]).to_vec();
+            let added = new_items.len();
+            let moves = start + count < n;
+            let first = match added.cmp(&count) {
+                Ordering::Less if moves => Write::Index(start + added),
+                Ordering::Less => Write::Delete(n - 1),
+                Ordering::Greater if moves => Write::Index(n - count + added - 1),
+                Ordering::Greater | Ordering::Equal if added > 0 => Write::Index(start),
+                _ => Write::Length,
+            };
+            guard(vm, o, Some(first), site)?;
             charge_items(vm, new_items.len(), site)?;
             vm.step(n as u64 >> 4, site)?;
             let removed: Vec<Value> = match items_mut(vm, o) {
@@ -385,6 +470,7 @@ pub(super) fn method(
             vm.array(removed, site)?
         }
         Method::Reverse => {
+            guard(vm, o, (n >= 2).then_some(Write::Index(0)), site)?;
             if let Some(list) = items_mut(vm, o) {
                 list.reverse();
             }
@@ -398,12 +484,16 @@ pub(super) fn method(
         }
         Method::Sort | Method::ToSorted => {
             let cmp = arg(args, 0);
-            if cmp != Value::Undefined {
-                callback(vm, cmp, "the comparator", site)?;
+            if cmp != Value::Undefined && !vm.is_function(cmp) {
+                return Err(vm.type_error(
+                    "The comparison function must be either a function or undefined",
+                    site,
+                ));
             }
             let list = items(vm, o).to_vec();
             let sorted = sort(vm, list, cmp, site)?;
             if m == Method::Sort {
+                guard(vm, o, (n >= 2).then_some(Write::Index(0)), site)?;
                 if let Some(items) = items_mut(vm, o) {
                     *items = sorted;
                 }
@@ -417,9 +507,32 @@ pub(super) fn method(
             let v = arg(args, 0);
             let start = relative_index(vm, arg(args, 1), n, 0, site)?;
             let end = relative_index(vm, arg(args, 2), n, n, site)?;
+            guard(vm, o, (start < end).then_some(Write::Index(start)), site)?;
+            vm.step(end.saturating_sub(start) as u64 >> 4, site)?;
             if let Some(list) = items_mut(vm, o) {
                 for slot in list.iter_mut().take(end).skip(start) {
                     *slot = v;
+                }
+            }
+            this
+        }
+        Method::CopyWithin => {
+            let target = relative_index(vm, arg(args, 0), n, 0, site)?;
+            let start = relative_index(vm, arg(args, 1), n, 0, site)?;
+            let end = relative_index(vm, arg(args, 2), n, n, site)?;
+            let count = end.saturating_sub(start).min(n - target);
+            if count > 0 {
+                // Overlapping forwards, the copy runs from the end.
+                let backwards = start < target && target < start + count;
+                let first = if backwards {
+                    target + count - 1
+                } else {
+                    target
+                };
+                guard(vm, o, Some(Write::Index(first)), site)?;
+                vm.step(count as u64 >> 4, site)?;
+                if let Some(list) = items_mut(vm, o) {
+                    list.copy_within(start..start + count, target);
                 }
             }
             this
@@ -481,9 +594,9 @@ fn flatten(
     Ok(())
 }
 
-/// A stable merge sort with JavaScript's comparisons: the comparator's sign, or by
-/// default the strings' UTF-16 order, `undefined` last. A comparator that throws
-/// stops the sort; one that is inconsistent gives some order, never a panic.
+/// `sort`'s order: V8's TimSort with the comparator's sign (NaN counting as 0), or
+/// by default the strings' UTF-16 order; `undefined` last. A comparator that throws
+/// stops the sort; one that is inconsistent gives V8's order, never a panic.
 fn sort(vm: &mut Vm<'_>, list: Vec<Value>, cmp: Value, site: Site) -> R<Vec<Value>> {
     let (mut defined, undefined): (Vec<Value>, Vec<Value>) =
         list.into_iter().partition(|v| *v != Value::Undefined);
@@ -492,6 +605,7 @@ fn sort(vm: &mut Vm<'_>, list: Vec<Value>, cmp: Value, site: Site) -> R<Vec<Valu
         (n as u64) * (64 - (n as u64).leading_zeros() as u64).max(1),
         site,
     )?;
+    charge_items(vm, n, site)?;
     if cmp == Value::Undefined {
         // Compare string forms, computed once.
         let mut keyed = Vec::with_capacity(n);
@@ -499,70 +613,73 @@ fn sort(vm: &mut Vm<'_>, list: Vec<Value>, cmp: Value, site: Site) -> R<Vec<Valu
             let s = vm.to_string(v, site)?;
             keyed.push((s, v));
         }
-        let mut buf = Vec::with_capacity(keyed.len());
-        merge_sort(&mut keyed, &mut buf, &mut |a, b| {
-            Ok(vm.compare_strings(a.0, b.0))
+        sort::timsort(&mut keyed, &mut |a, b| {
+            Ok(match vm.compare_strings(a.0, b.0) {
+                Ordering::Less => -1.0,
+                Ordering::Equal => 0.0,
+                Ordering::Greater => 1.0,
+            })
         })?;
         defined = keyed.into_iter().map(|(_, v)| v).collect();
     } else {
-        let mut buf = Vec::with_capacity(n);
-        merge_sort(&mut defined, &mut buf, &mut |a, b| {
+        sort::timsort(&mut defined, &mut |a, b| {
             let r = vm.call(cmp, Value::Undefined, &[*a, *b], site)?;
             let x = vm.to_number(r, site)?;
-            Ok(if x > 0.0 {
-                Ordering::Greater
-            } else if x < 0.0 {
-                Ordering::Less
-            } else {
-                Ordering::Equal
-            })
+            Ok(if x.is_nan() { 0.0 } else { x })
         })?;
     }
     defined.extend(undefined);
     Ok(defined)
 }
 
-fn merge_sort<T: Copy>(
-    v: &mut [T],
-    buf: &mut Vec<T>,
-    cmp: &mut dyn FnMut(&T, &T) -> R<Ordering>,
-) -> R<()> {
-    let n = v.len();
-    if n <= 1 {
-        return Ok(());
+#[cfg(test)]
+mod tests {
+    /// Each expression with what Node 20 prints for it.
+    #[test]
+    fn agrees_with_node() {
+        super::super::test_support::check(&[
+            ("[[1, 2, 3, 2, 1].lastIndexOf(2), [1, 2, 3, 2, 1].lastIndexOf(2, 2), [1, 2, 3, 2, 1].lastIndexOf(2, -3), [1, 2, 3].lastIndexOf(3, -5), [1, 2, 3].indexOf(3, -1), [NaN].indexOf(NaN), [NaN].includes(NaN), [-0].includes(0), [0].indexOf(-0), [1, 2, 3].includes(1, 1), [1, 2, 3].indexOf(1, -10)].join()", "3,1,1,-1,2,-1,true,true,0,false,0"),
+            ("(() => { const a = [1, 2]; a.push(a); return a.join('-') + '|' + String([[1, [2, [3]]], null, undefined]); })()", "1-2-|1,2,3,,"),
+            ("JSON.stringify([[1, [2, [3, [4]]]].flat(), [[1, [2, [3, [4]]]]].flat(Infinity), [1, [2]].flat(0), [1, [2]].flat(-1), [1, 2].flatMap((x) => [x, [x * 2]])])", "[[1,2,[3,[4]]],[1,2,3,4],[1,[2]],[1,[2]],[1,[2],2,[4]]]"),
+            ("JSON.stringify([[1, 2, 3, 4, 5].slice(-2), [1, 2, 3].slice(1, -1), [1, 2, 3].slice(5), [1, 2, 3].slice(NaN, 2), [1, 2, 3].at(-4), [1, 2, 3].with(-1, 9), [1, 2, 3].toSpliced ? 'has' : 'no'])", "[[4,5],[2],[],[1,2],null,[1,2,9],\"has\"]"),
+            ("JSON.stringify((() => { const a = [1, 2, 3, 4, 5]; const r = a.splice(-2, 1, 'x', 'y'); return [a, r, [1, 2, 3].splice(1), [1, 2, 3].splice(), [1, 2, 3].splice(undefined, 1), [1, 2, 3].splice(1, undefined)]; })())", "[[1,2,3,\"x\",\"y\",5],[4],[2,3],[],[1],[]]"),
+            ("JSON.stringify([[3, 1, 2].reverse(), [1, 2, 3].fill(0, -2, -1), new Array(3).fill().map((_, i) => i), Array.from({ length: 3 }, (_, i) => i * 2), Array.from('héllo'), Array.from(new Set([1, 1, 2])), Array.of(7), Array(2).length, [,].length])", "[[2,1,3],[1,0,3],[0,1,2],[0,2,4],[\"h\",\"é\",\"l\",\"l\",\"o\"],[1,2],[7],2,1]"),
+            ("JSON.stringify([[1, 2, 3].reduce((a, b) => a + b), [[1], [2]].reduce((a, b) => a.concat(b), []), [1, 2, 3].reduceRight((a, b) => a + '-' + b), [1, 2, 3].some((x) => x > 2), [].every((x) => false), [1, 2, 3].find((x) => x > 5), [1, 2, 3].findLast((x) => x < 3), [1, 2, 3].findLastIndex((x) => x > 5)])", "[6,[1,2],\"3-2-1\",true,true,null,2,-1]"),
+            ("[].reduce((a, b) => a)", "throws TypeError: Reduce of empty array with no initial value"),
+            ("JSON.stringify([[1, 2, 3].concat(4, [5, [6]]), [1, 2].entries ? [...[1, 2].entries()] : 0, [...['a', 'b'].keys()], [1, 2, 3].join(undefined), [null, undefined, 1].join('-'), [1.5, -0, 1e21].join()])", "[[1,2,3,4,5,[6]],[[0,1],[1,2]],[0,1],\"1,2,3\",\"--1\",\"1.5,0,1e+21\"]"),
+            ("JSON.stringify([[5, 1, 10].toSorted(), [1, 2, 3].toReversed(), Array.isArray([]), Array.isArray({ length: 0 })])", "[[1,10,5],[3,2,1],true,false]"),
+            ("new Array(-1)", "throws RangeError: Invalid array length"),
+            ("new Array(1.5)", "throws RangeError: Invalid array length"),
+            ("JSON.stringify(new Array(2, 3))", "[2,3]"),
+            ("JSON.stringify(Array.from({ length: 2, 0: 'a', 1: 'b' }))", "[\"a\",\"b\"]"),
+            ("JSON.stringify([1, 2, 3, 4].findIndex((x, i, arr) => arr.length === 4 && x === 3))", "2"),
+            ("JSON.stringify(['a', 'b'].map((x, i, arr) => x + i + arr.length))", "[\"a02\",\"b12\"]"),
+            ("JSON.stringify([3, 1, 10, 2, 21].sort())", "[1,10,2,21,3]"),
+            ("JSON.stringify([3, 1, 10, 2, 21].sort((a, b) => a - b))", "[1,2,3,10,21]"),
+            ("JSON.stringify(['b', undefined, 'a', undefined, 'c'].sort())", "[\"a\",\"b\",\"c\",null,null]"),
+            ("JSON.stringify([5, 1, 4, 2, 3].sort((a, b) => a > b))", "[5,1,4,2,3]"),
+            ("JSON.stringify([5, 1, 4, 2, 3].sort((a, b) => b > a ? 1 : -1))", "[5,4,3,2,1]"),
+            ("JSON.stringify([5, 1, 4, 2, 3, 9, 8, 7, 6, 0, 11, 15, 13, 12, 14].sort((a, b) => a > b))", "[5,1,4,2,3,9,8,7,6,0,11,15,13,12,14]"),
+            ("JSON.stringify([{ k: 1, v: 'a' }, { k: 0, v: 'b' }, { k: 1, v: 'c' }, { k: 0, v: 'd' }].sort((x, y) => x.k - y.k).map((x) => x.v))", "[\"b\",\"d\",\"a\",\"c\"]"),
+            ("(() => { const calls = []; [3, 1, 2].sort((a, b) => { calls.push(a + '' + b); return a - b; }); return calls.join(); })()", "13,21,23,21"),
+            ("(() => { const calls = []; [5, 4, 3, 2, 1, 0].sort((a, b) => { calls.push(a + '' + b); return a - b; }); return calls.join(); })()", "45,34,23,12,01"),
+            ("[1, 2].sort(5)", "throws TypeError: The comparison function must be either a function or undefined"),
+            ("JSON.stringify([3, 1, 2].sort(() => NaN))", "[3,1,2]"),
+            ("JSON.stringify([3, 1, 2].sort(undefined))", "[1,2,3]"),
+            ("(() => { const calls = []; const a = Array.from({ length: 70 }, (_, i) => (i * 37) % 70); a.sort((x, y) => { calls.push(x - y); return x - y; }); return calls.length + ' ' + calls.slice(0, 5).join() + ' ' + calls.slice(-5).join() + ' ' + a.slice(0, 3).join(); })()", "330 37,-33,-33,4,37 -1,2,1,-2,-1 0,1,2"),
+            ("(() => { const a = Array.from({ length: 200 }, (_, i) => (i * 73) % 200); a.sort((x, y) => x > y); return a.slice(0, 12).join() + '|' + a.slice(-6).join(); })()", "0,73,146,19,92,165,38,111,184,57,130,3|162,35,108,181,54,127"),
+            ("(() => { let calls = 0; const a = Array.from({ length: 300 }, (_, i) => (i % 17) * 10 + (i % 3)); a.sort((x, y) => { calls++; return (x % 7) - (y % 7); }); return calls + ' ' + a.slice(0, 20).join() + ' ' + a.slice(150, 160).join(); })()", "1792 0,112,161,21,70,42,91,140,0,112,161,21,70,42,91,140,0,112,161,21 101,150,10,122,31,80,52,101,150,10"),
+            ("(() => { const a = Array.from({ length: 100 }, (_, i) => i < 50 ? 100 - i : i); let calls = 0; a.sort((x, y) => { calls++; return x - y; }); return calls + ' ' + a.slice(0, 5).join(); })()", "199 50,51,51,52,52"),
+            ("(() => { const a = Array.from({ length: 150 }, (_, i) => [i % 5, i]); a.sort((x, y) => y[0] > x[0] ? -1 : 1); return a.slice(0, 8).map((p) => p.join(':')).join(); })()", "0:0,0:5,0:10,0:15,0:20,0:25,0:30,0:35"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 3))", "[4,5,3,4,5]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(-2))", "[1,2,3,1,2]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 3, 4))", "[4,2,3,4,5]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(-2, -3, -1))", "[1,2,3,3,4]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(1, 0))", "[1,1,2,3,4]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 1))", "[2,3,4,5,5]"),
+        ("JSON.stringify([1, 2, 3].copyWithin(5, 0))", "[1,2,3]"),
+        ("JSON.stringify([1, 2, 3].copyWithin(NaN, 1, Infinity))", "[2,3,3]"),
+        ("(() => { const a = [1, 2, 3]; return a.copyWithin(0, 1) === a; })()", "true"),
+        ]);
     }
-    // Insertion sort for short runs.
-    if n <= 10 {
-        for i in 1..n {
-            let mut j = i;
-            while j > 0 && cmp(&v[j - 1], &v[j])? == Ordering::Greater {
-                v.swap(j - 1, j);
-                j -= 1;
-            }
-        }
-        return Ok(());
-    }
-    let mid = n / 2;
-    merge_sort(&mut v[..mid], buf, cmp)?;
-    merge_sort(&mut v[mid..], buf, cmp)?;
-    buf.clear();
-    buf.extend_from_slice(&v[..mid]);
-    let (mut i, mut j, mut k) = (0, mid, 0);
-    while i < buf.len() && j < n {
-        // Take from the right only when strictly smaller: stable.
-        if cmp(&v[j], &buf[i])? == Ordering::Less {
-            v[k] = v[j];
-            j += 1;
-        } else {
-            v[k] = buf[i];
-            i += 1;
-        }
-        k += 1;
-    }
-    while i < buf.len() {
-        v[k] = buf[i];
-        i += 1;
-        k += 1;
-    }
-    Ok(())
 }

@@ -312,12 +312,50 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
     }))
 }
 
+/// `setFullYear(y, m, d)` and the other setters (local time is UTC): they set the
+/// fields from `first` on (0 year, 1 month, 2 day, 3 hours, 4 minutes, 5 seconds,
+/// 6 milliseconds), at most `count` of them, as many as there are arguments (at least
+/// one); the others keep their value. Returns the new time.
+fn set_fields(
+    vm: &mut Vm<'_>,
+    o: ObjId,
+    t: f64,
+    first: usize,
+    count: usize,
+    args: &[Value],
+    site: Site,
+) -> R<Value> {
+    let mut given = [f64::NAN; 4];
+    for (i, slot) in given.iter_mut().enumerate().take(count) {
+        if i == 0 || i < args.len() {
+            *slot = vm.to_number(arg(args, i), site)?;
+        }
+    }
+    // Only the year may be set on an invalid date, which then starts from the epoch.
+    let base = if t.is_nan() && first == 0 { 0.0 } else { t };
+    let v = if base.is_nan() {
+        f64::NAN
+    } else {
+        let p = parts(base);
+        let mut f =
+            [p.year, p.month - 1, p.day, p.hour, p.minute, p.second, p.ms].map(|x| x as f64);
+        for (i, g) in given.iter().enumerate().take(count.min(args.len().max(1))) {
+            f[first + i] = *g;
+        }
+        make_time(f[0], f[1], f[2], f[3], f[4], f[5], f[6])
+    };
+    if let ObjKind::Date(slot) = &mut vm.heap.obj_mut(o).kind {
+        *slot = v;
+    }
+    Ok(Value::Num(v))
+}
+
 /// Date methods.
 pub(super) fn method(
     vm: &mut Vm<'_>,
     o: ObjId,
     m: Method,
-    _args: &[Value],
+    args: &[Value],
     site: Site,
 ) -> R<Option<Value>> {
     let ObjKind::Date(t) = vm.heap.obj(o).kind else {
@@ -356,6 +394,22 @@ pub(super) fn method(
         Method::GetSeconds | Method::GetUtcSeconds => field(|p| p.second),
         Method::GetMilliseconds | Method::GetUtcMilliseconds => field(|p| p.ms),
         Method::GetTimezoneOffset => Value::Num(if t.is_nan() { f64::NAN } else { 0.0 }),
+        Method::SetTime => {
+            let v = time_clip(vm.to_number(arg(args, 0), site)?);
+            if let ObjKind::Date(slot) = &mut vm.heap.obj_mut(o).kind {
+                *slot = v;
+            }
+            Value::Num(v)
+        }
+        Method::SetFullYear | Method::SetUtcFullYear => set_fields(vm, o, t, 0, 3, args, site)?,
+        Method::SetMonth | Method::SetUtcMonth => set_fields(vm, o, t, 1, 2, args, site)?,
+        Method::SetDate | Method::SetUtcDate => set_fields(vm, o, t, 2, 1, args, site)?,
+        Method::SetHours | Method::SetUtcHours => set_fields(vm, o, t, 3, 4, args, site)?,
+        Method::SetMinutes | Method::SetUtcMinutes => set_fields(vm, o, t, 4, 3, args, site)?,
+        Method::SetSeconds | Method::SetUtcSeconds => set_fields(vm, o, t, 5, 2, args, site)?,
+        Method::SetMilliseconds | Method::SetUtcMilliseconds => {
+            set_fields(vm, o, t, 6, 1, args, site)?
+        }
         _ => return Ok(None),
     }))
 }
@@ -363,6 +417,33 @@ pub(super) fn method(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each expression with what Node 20 prints for it.
+    #[test]
+    fn agrees_with_node() {
+        super::super::test_support::check(&[
+        ("(() => { const d = new Date(Date.UTC(2024, 1, 29)); const r = d.setUTCFullYear(2025); return r + ' ' + d.toISOString(); })()", "1740787200000 2025-03-01T00:00:00.000Z"),
+        ("(() => { const d = new Date(Date.UTC(2024, 0, 31, 10, 20, 30, 400)); d.setUTCMonth(1); return d.toISOString(); })()", "2024-03-02T10:20:30.400Z"),
+        ("(() => { const d = new Date(Date.UTC(2024, 0, 31)); d.setUTCMonth(1, 3); return d.toISOString(); })()", "2024-02-03T00:00:00.000Z"),
+        ("(() => { const d = new Date(Date.UTC(2024, 0, 31)); d.setUTCDate(0); return d.toISOString(); })()", "2023-12-31T00:00:00.000Z"),
+        ("(() => { const d = new Date(Date.UTC(2024, 0, 31)); d.setUTCDate(45); return d.toISOString(); })()", "2024-02-14T00:00:00.000Z"),
+        ("(() => { const d = new Date(Date.UTC(2024, 0, 1)); d.setUTCHours(25, 61, 61, 1001); return d.toISOString(); })()", "2024-01-02T02:02:02.001Z"),
+        ("(() => { const d = new Date(Date.UTC(2024, 0, 1, 5, 6, 7, 8)); d.setUTCMinutes(30); return d.toISOString(); })()", "2024-01-01T05:30:07.008Z"),
+        ("(() => { const d = new Date(Date.UTC(2024, 0, 1, 5, 6, 7, 8)); d.setUTCSeconds(-1); return d.toISOString(); })()", "2024-01-01T05:05:59.008Z"),
+        ("(() => { const d = new Date(Date.UTC(2024, 0, 1, 5, 6, 7, 8)); return d.setUTCMilliseconds(999.9) + ' ' + d.toISOString(); })()", "1704085567999 2024-01-01T05:06:07.999Z"),
+        ("(() => { const d = new Date(0); return d.setTime(86400000) + ' ' + d.toISOString(); })()", "86400000 1970-01-02T00:00:00.000Z"),
+        ("(() => { const d = new Date(0); return d.setTime('x') + ' ' + d.getTime(); })()", "NaN NaN"),
+        ("(() => { const d = new Date(0); return d.setTime(8.64e15 + 1); })()", "NaN"),
+        ("(() => { const d = new Date(NaN); return d.setUTCFullYear(2020) + ' ' + d.toISOString(); })()", "1577836800000 2020-01-01T00:00:00.000Z"),
+        ("(() => { const d = new Date(NaN); return d.setUTCMonth(2) + ' ' + d.getTime(); })()", "NaN NaN"),
+        ("(() => { const d = new Date(NaN); return d.setUTCHours(2); })()", "NaN"),
+        ("(() => { const d = new Date(0); return d.setUTCHours(); })()", "NaN"),
+        ("(() => { const d = new Date(0); return d.setUTCFullYear(2020, 5, 6) + ' ' + d.toISOString(); })()", "1591401600000 2020-06-06T00:00:00.000Z"),
+        ("(() => { const d = new Date(0); d.setFullYear(2001); d.setMonth(3); d.setDate(4); d.setHours(5); d.setMinutes(6); d.setSeconds(7); d.setMilliseconds(8); return d.toISOString(); })()", "2001-04-04T05:06:07.008Z"),
+        ("(() => { const d = new Date(0); return d.setUTCFullYear(275761); })()", "NaN"),
+        ("(() => { const d = new Date(0); return d.setUTCDate(Infinity) + ' ' + d.getTime(); })()", "NaN NaN"),
+        ]);
+    }
 
     #[test]
     fn iso_round_trip() {

@@ -8,12 +8,14 @@
 mod array;
 pub(crate) mod date;
 pub(crate) mod json;
+mod math;
 mod methods;
 mod number;
-mod object;
+pub(crate) mod object;
 mod promise;
 pub(crate) mod regexp;
 pub(crate) mod runtime;
+mod sort;
 mod string;
 pub(crate) mod table;
 pub(crate) mod url;
@@ -48,7 +50,9 @@ pub(crate) fn call_native(
         | NumberIsNaN | NumberIsSafeInteger | MathAbs | MathFloor | MathCeil | MathRound
         | MathTrunc | MathSign | MathMin | MathMax | MathPow | MathSqrt | MathCbrt | MathRandom
         | MathLog | MathLog2 | MathLog10 | MathExp | MathSin | MathCos | MathTan | MathAtan
-        | MathAtan2 | MathHypot => number::call(vm, n, args, site),
+        | MathAtan2 | MathHypot | MathClz32 | MathFround | MathImul | MathLog1p | MathExpm1
+        | MathAsin | MathAcos | MathSinh | MathCosh | MathTanh | MathAsinh | MathAcosh
+        | MathAtanh => number::call(vm, n, args, site),
         EncodeUriComponent | DecodeUriComponent | EncodeUri | DecodeUri => {
             url::call_uri(vm, n, args, site)
         }
@@ -61,10 +65,12 @@ pub(crate) fn call_native(
         ))),
         ArrayFn | ArrayIsArray | ArrayFrom | ArrayOf => array::call(vm, n, args, site),
         ObjectFn | ObjectKeys | ObjectValues | ObjectEntries | ObjectAssign | ObjectFromEntries
-        | ObjectFreeze | ObjectIs | StructuredClone => object::call(vm, n, args, site),
+        | ObjectFreeze | ObjectIs | ObjectIsFrozen | ObjectHasOwn | StructuredClone => {
+            object::call(vm, n, args, site)
+        }
         JsonParse | JsonStringify => json::call(vm, n, args, site),
         DateNow | DateUtc | DateParse => date::call(vm, n, args, site),
-        PromiseAll | PromiseAllSettled | PromiseResolve | PromiseReject => {
+        PromiseAll | PromiseAllSettled | PromiseRace | PromiseResolve | PromiseReject => {
             promise::call(vm, n, args, site)
         }
         ConsoleLog => {
@@ -79,9 +85,9 @@ pub(crate) fn call_native(
             vm.host.log(line);
             Ok(Value::Undefined)
         }
-        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewExposableError | NewDate
-        | NewUrl | NewUrlSearchParams | NewResponse | NewRequest | NewHeaders | NewMap | NewSet
-        | NewRegExp => construct_native(vm, id, args, site),
+        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewUriError
+        | NewExposableError | NewDate | NewUrl | NewUrlSearchParams | NewResponse | NewRequest
+        | NewHeaders | NewMap | NewSet | NewRegExp => construct_native(vm, id, args, site),
         Fetch | ResponseJson | ResponseRedirect => runtime::call(vm, n, this, args, site),
         CreateComponent | CreateIntegration | CreateOAuthHandler | GetOAuthToken
         | ElementDynamicState | ElementSetCache | ContextWaitUntil | QueueTask | ApiRequest => {
@@ -112,9 +118,8 @@ pub(crate) fn construct_native(vm: &mut Vm<'_>, id: u16, args: &[Value], site: S
     };
     use Native::*;
     match n {
-        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewExposableError => {
-            object::new_error(vm, n, args, site)
-        }
+        NewError | NewTypeError | NewRangeError | NewSyntaxError | NewUriError
+        | NewExposableError => object::new_error(vm, n, args, site),
         NewDate => date::construct(vm, args, site),
         NewUrl | NewUrlSearchParams | NewHeaders => url::construct(vm, n, args, site),
         NewMap | NewSet => object::new_collection(vm, n, args, site),
@@ -223,5 +228,75 @@ pub(crate) fn callback(vm: &mut Vm<'_>, f: Value, what: &str, site: Site) -> R<V
             format!("{d} is not a function ({what})"),
             site,
         ))
+    }
+}
+
+/// Running JavaScript in a component, for the built-ins' tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::lang::eval::Limits;
+    use crate::lang::host::HostState;
+    use crate::lang::program::{NoSources, Program};
+    use crate::lang::run::{ui_render, Outcome};
+
+    /// `String(expr)` as a component computes it, or `throws Name: message`.
+    pub(crate) fn js(expr: &str) -> String {
+        let source = format!(
+            "import {{ createComponent }} from '@gitbook/runtime';\n\
+             export const t = createComponent({{\n\
+             componentId: 't',\n\
+             render: async () => {{\n\
+             let out = '';\n\
+             try {{ out = String({expr}); }} catch (e) {{ out = 'throws ' + e.name + ': ' + e.message; }}\n\
+             return <block><text>{{'>' + out}}</text></block>;\n\
+             }},\n\
+             }});\n"
+        );
+        let program =
+            Program::load("t.tsx", &source, &NoSources).unwrap_or_else(|d| panic!("{expr}: {d}"));
+        let event = br#"{"componentId":"t","props":{},"context":{}}"#;
+        let Outcome::Done(r) = ui_render(
+            &program,
+            event,
+            b"{}",
+            Limits::default(),
+            HostState::default(),
+        ) else {
+            panic!("{expr}: suspended")
+        };
+        let body: serde_json::Value =
+            serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        let text = body["element"]["children"][0]["children"][0].as_str();
+        let text = text.unwrap_or_else(|| panic!("{expr}: {body}"));
+        text.strip_prefix('>').unwrap_or(text).to_owned()
+    }
+
+    #[test]
+    fn runs_expressions_and_reports_throws() {
+        assert_eq!(js("1 + 1"), "2");
+        assert_eq!(js("[1, 'a'].join('-')"), "1-a");
+        assert!(
+            js("null.x").starts_with("throws TypeError: "),
+            "{}",
+            js("null.x")
+        );
+    }
+
+    /// Checks each expression against what Node printed for it.
+    pub(crate) fn check(cases: &[(&str, &str)]) {
+        let failures: Vec<String> = cases
+            .iter()
+            .filter_map(|(expr, want)| {
+                let got = js(expr);
+                (got != *want).then(|| format!("{expr}\n   node: {want}\n   here: {got}"))
+            })
+            .collect();
+        assert!(
+            failures.is_empty(),
+            "{} of {} differ from Node:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
     }
 }

@@ -24,7 +24,8 @@ fn state(vm: &mut Vm<'_>, v: Value, site: Site) -> R<Option<PromiseState>> {
     }
 }
 
-/// `Promise.all`, `Promise.allSettled`, `Promise.resolve`, `Promise.reject`.
+/// `Promise.all`, `Promise.allSettled`, `Promise.race`, `Promise.resolve`,
+/// `Promise.reject`.
 pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<Value> {
     match n {
         Native::PromiseResolve => {
@@ -35,6 +36,27 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
             vm.promise(PromiseState::Fulfilled(v), site)
         }
         Native::PromiseReject => vm.promise(PromiseState::Rejected(arg(args, 0)), site),
+        Native::PromiseRace => {
+            // The first item already settled (a plain value counts as fulfilled),
+            // in order, as its reaction runs first; else the first operation.
+            let items = vm.iterate(arg(args, 0), site)?;
+            vm.step(items.len() as u64, site)?;
+            let mut pending = None;
+            for item in items {
+                match state(vm, item, site)? {
+                    None => return vm.promise(PromiseState::Fulfilled(item), site),
+                    Some(PromiseState::Pending(op)) => {
+                        pending.get_or_insert(op);
+                    }
+                    Some(settled) => return vm.promise(settled, site),
+                }
+            }
+            match pending {
+                Some(op) => vm.promise(PromiseState::Pending(op), site),
+                // An empty race never settles: a promise no operation resolves.
+                None => Err(vm.type_error("Promise.race of no promises never settles", site)),
+            }
+        }
         _ => {
             let items = vm.iterate(arg(args, 0), site)?;
             let settled = n == Native::PromiseAllSettled;

@@ -5,11 +5,11 @@ use std::borrow::Cow;
 use super::table::Native;
 use super::{arg, regexp, Method};
 use crate::lang::compile::ir::Site;
-use crate::lang::eval::{error_class, Vm, R};
+use crate::lang::eval::{error_class, Fault, Limit, Vm, R};
 use crate::lang::number::is_js_whitespace;
 use crate::lang::value::string::{
-    push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len, utf16_slice,
-    utf16_unit_at, utf16_units,
+    code_points, push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len,
+    utf16_slice, utf16_unit_at, utf16_units,
 };
 use crate::lang::value::{StrId, Value};
 
@@ -470,6 +470,42 @@ pub(super) fn method(
             let out = own.repeat(n as usize);
             vm.string(&out, site)?
         }
+        Method::Normalize => {
+            let form = match arg(args, 0) {
+                Value::Undefined => "NFC".to_owned(),
+                v => {
+                    let f = vm.to_string(v, site)?;
+                    vm.heap.str_lossy(f).into_owned()
+                }
+            };
+            if !matches!(form.as_str(), "NFC" | "NFD" | "NFKC" | "NFKD") {
+                return Err(vm.throw(
+                    error_class::RANGE_ERROR,
+                    "The normalization form should be one of NFC, NFD, NFKC, NFKD.",
+                    site,
+                ));
+            }
+            if vm.heap.str_is_ascii(s) {
+                Value::Str(s)
+            } else {
+                let out = normalize(vm, s, &form, site)?;
+                if out == vm.heap.str_bytes(s) {
+                    Value::Str(s)
+                } else {
+                    vm.string(&out, site)?
+                }
+            }
+        }
+        Method::IsWellFormed => Value::Bool(std::str::from_utf8(vm.heap.str_bytes(s)).is_ok()),
+        Method::ToWellFormed => {
+            if std::str::from_utf8(vm.heap.str_bytes(s)).is_ok() {
+                Value::Str(s)
+            } else {
+                // Each lone surrogate becomes U+FFFD.
+                let text = vm.heap.str_lossy(s).into_owned();
+                vm.string(text.as_bytes(), site)?
+            }
+        }
         Method::Split => split(vm, s, args, site)?,
         Method::Replace | Method::ReplaceAll => {
             replace(vm, s, m == Method::ReplaceAll, args, site)?
@@ -477,18 +513,16 @@ pub(super) fn method(
         Method::Match | Method::MatchAll | Method::Search => {
             let re = regexp::coerce(vm, arg(args, 0), m == Method::MatchAll, site)?;
             match m {
-                Method::Search => {
-                    let found = regexp::exec_at(vm, re, s, 0, site)?;
-                    Value::Num(found.map_or(-1.0, |f| f.start as f64))
-                }
+                Method::Search => regexp::search_index(vm, re, s, site)?,
                 Method::Match => regexp::match_(vm, re, s, site)?,
                 _ => regexp::match_all(vm, re, s, site)?,
             }
         }
         Method::LocaleCompare => {
             let other = str_arg(vm, args, 0, site)?;
-            let a = vm.heap.str_lossy(s).into_owned();
-            let b = vm.heap.str_lossy(other).into_owned();
+            let a = utf16_units(vm.heap.str_bytes(s));
+            let b = utf16_units(vm.heap.str_bytes(other));
+            vm.step(((a.len() + b.len()) as u64) >> 4, site)?;
             Value::Num(match collate(&a, &b) {
                 std::cmp::Ordering::Less => -1.0,
                 std::cmp::Ordering::Equal => 0.0,
@@ -498,6 +532,45 @@ pub(super) fn method(
         _ => return Ok(None),
     };
     Ok(Some(v))
+}
+
+/// `s.normalize(form)` for a valid form: each run of text between lone surrogates
+/// normalized with ICU4X (the surrogates stay, as V8 keeps them). Decomposition can
+/// grow a run (`NFKD` makes up to 18 characters of one), so the output is checked
+/// against the memory budget run by run.
+fn normalize(vm: &mut Vm<'_>, s: StrId, form: &str, site: Site) -> R<Vec<u8>> {
+    use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
+    let bytes = vm.heap.str_bytes(s).to_vec();
+    let limit = vm.limits.max_memory;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut Vec<u8>| -> bool {
+        let normalized = match form {
+            "NFD" => DecomposingNormalizerBorrowed::new_nfd().normalize(run),
+            "NFKC" => ComposingNormalizerBorrowed::new_nfkc().normalize(run),
+            "NFKD" => DecomposingNormalizerBorrowed::new_nfkd().normalize(run),
+            _ => ComposingNormalizerBorrowed::new_nfc().normalize(run),
+        };
+        out.extend_from_slice(normalized.as_bytes());
+        run.clear();
+        out.len() <= limit
+    };
+    let mut ok = true;
+    for cp in code_points(&bytes) {
+        match char::from_u32(cp) {
+            Some(c) => run.push(c),
+            None => {
+                ok &= flush(&mut run, &mut out);
+                push_code_point(&mut out, cp);
+            }
+        }
+    }
+    ok &= flush(&mut run, &mut out);
+    if !ok {
+        return Err(Fault::Limit(Limit::Memory, site));
+    }
+    vm.step(out.len() as u64 >> 6, site)?;
+    Ok(out)
 }
 
 fn split(vm: &mut Vm<'_>, s: StrId, args: &[Value], site: Site) -> R<Value> {
@@ -588,7 +661,8 @@ fn replace(vm: &mut Vm<'_>, s: StrId, all: bool, args: &[Value], site: Site) -> 
         match template {
             Some(t) => {
                 let t = vm.heap.str_bytes(t).to_vec();
-                expand_template(&mut out, &t, matched, &text, pos, &[], &[]);
+                let after = &text[(pos + matched.len()).min(text.len())..];
+                expand_template(&mut out, &t, matched, &text[..pos], after, &[], &[]);
             }
             None => {
                 let m = vm.string(matched, site)?;
@@ -638,13 +712,14 @@ fn utf8_width(b: u8) -> usize {
     }
 }
 
-/// Expands a replacement template: `$$`, `$&`, `` $` ``, `$'`, `$1`…`$99`, `$<name>`.
+/// Expands a replacement template: `$$`, `$&`, `` $` `` (`before` the match), `$'`
+/// (`after` it), `$1`…`$99`, `$<name>`.
 pub(super) fn expand_template(
     out: &mut Vec<u8>,
     template: &[u8],
     matched: &[u8],
-    text: &[u8],
-    pos: usize,
+    before: &[u8],
+    after: &[u8],
     groups: &[Option<Cow<'_, [u8]>>],
     names: &[(String, usize)],
 ) {
@@ -666,11 +741,11 @@ pub(super) fn expand_template(
                 i += 2;
             }
             b'`' => {
-                out.extend_from_slice(&text[..pos]);
+                out.extend_from_slice(before);
                 i += 2;
             }
             b'\'' => {
-                out.extend_from_slice(&text[(pos + matched.len()).min(text.len())..]);
+                out.extend_from_slice(after);
                 i += 2;
             }
             d @ b'0'..=b'9' => {
@@ -721,85 +796,57 @@ pub(super) fn expand_template(
     }
 }
 
-/// Orders strings as the root collation (CLDR's, non-ignorable) does for the
-/// characters components sort in practice: at the first level white space and
-/// punctuation (in the collation's order: `_` before `-`), then digits, then letters
-/// without regard to case or accents (`apple` next to `Apple`, `é` with `e`); then
-/// accents; then case, lowercase first.
-pub(crate) fn collate(a: &str, b: &str) -> std::cmp::Ordering {
-    fn primary(s: &str) -> Vec<(u8, u32)> {
-        s.chars()
-            .map(|c| {
-                if c.is_numeric() {
-                    (1, c.to_digit(10).unwrap_or(c as u32))
-                } else if c.is_alphabetic() {
-                    let lower = c.to_lowercase().next().unwrap_or(c);
-                    (2, base_letter(lower) as u32)
-                } else if c.is_whitespace() || c.is_ascii_punctuation() {
-                    (0, punct_rank(c))
-                } else {
-                    (3, c as u32)
-                }
-            })
-            .collect()
+/// Orders strings as `localeCompare` does: ICU's root collation (CLDR's, which the
+/// default locale uses), through ICU4X with the same data.
+pub(crate) fn collate(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
+    use icu_collator::CollatorBorrowed;
+    static COLLATOR: std::sync::OnceLock<Option<CollatorBorrowed<'static>>> =
+        std::sync::OnceLock::new();
+    match COLLATOR
+        .get_or_init(|| CollatorBorrowed::try_new(Default::default(), Default::default()).ok())
+    {
+        Some(c) => c.compare_utf16(a, b),
+        // Compiled data cannot fail to load; code unit order is the fallback anyway.
+        None => a.cmp(b),
     }
-    fn secondary(s: &str) -> Vec<u32> {
-        s.chars()
-            .map(|c| c.to_lowercase().next().unwrap_or(c) as u32)
-            .collect()
-    }
-    fn tertiary(s: &str) -> Vec<u8> {
-        s.chars().map(|c| u8::from(c.is_uppercase())).collect()
-    }
-    primary(a)
-        .cmp(&primary(b))
-        .then_with(|| secondary(a).cmp(&secondary(b)))
-        .then_with(|| tertiary(a).cmp(&tertiary(b)))
-        .then_with(|| a.cmp(b))
-}
-
-/// The letter an accented Latin letter is a variant of (`é` → `e`), for the primary
-/// level of [`collate`].
-fn base_letter(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'ç' => 'c',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ñ' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ý' | 'ÿ' => 'y',
-        other => other,
-    }
-}
-
-/// The root collation's order of common punctuation and symbols.
-fn punct_rank(c: char) -> u32 {
-    const ORDER: &str = "\t\n\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
-    ORDER
-        .chars()
-        .position(|x| x == c)
-        .map_or(1000 + c as u32, |p| p as u32)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Each expression with what Node 20 prints for it.
     #[test]
-    fn collation_order() {
-        let mut words = vec![
-            "banana", "Apple", "10 items", "apple", "_draft", "Banana", "9 items",
-        ];
-        words.sort_by(|a, b| collate(a, b));
-        assert_eq!(
-            words,
-            vec!["_draft", "10 items", "9 items", "apple", "Apple", "banana", "Banana"]
-        );
-        let mut w = vec!["ab", "a-b", "a_b"];
-        w.sort_by(|a, b| collate(a, b));
-        assert_eq!(w, vec!["a_b", "a-b", "ab"]);
+    fn agrees_with_node() {
+        super::super::test_support::check(&[
+            ("JSON.stringify((() => { const word = 'banana'; const n = 7; return [`padStart: [${word.padStart(8)}] [${word.padStart(8, '-=')}] [${String(n).padStart(3, '0')}] [${word.padStart(2, 'x')}] [${word.padStart(6, '')}]`, `padEnd: [${word.padEnd(8, '.')}] [${word.padEnd(9, 'abc')}]`, `repeat: [${'ab'.repeat(3)}] [${'x'.repeat(0)}] [${'-'.repeat(n)}]`, `charAt: [${word.charAt(0)}] [${word.charAt(99)}] [${word.charAt(-1)}]`, `slice: [${word.slice(1, 3)}] [${word.slice(-3)}] [${word.slice(3, 1)}] [${word.slice(-100, 2)}]`, `substring: [${word.substring(1, 3)}] [${word.substring(3, 1)}] [${word.substring(-5, 2)}] [${word.substring(2)}]`, `indexOf: ${word.indexOf('a')} ${word.indexOf('a', 2)} ${word.indexOf('')} ${word.indexOf('', 99)} ${word.lastIndexOf('a')}`, `trim: [${'  \\t pad \\n '.trim()}] [${'  pad  '.trimStart()}] [${'  pad  '.trimEnd()}] [${'\\u00a0\\ufeffnbsp\\u2003'.trim()}]`, `startsWith: ${word.startsWith('ba')} ${word.startsWith('na', 2)} ${word.endsWith('na')} ${word.endsWith('an', 5)}`, `includes: ${word.includes('nan')} ${word.includes('')} ${word.includes('NA')}`, `case: ${word.toUpperCase()} ${'MiXeD'.toLowerCase()}`, `at: ${word.at(0)} ${word.at(-1)} ${word.at(99)}`, `concat: ${word.concat('-', 1, 'x')} ${'a' + 1 + 2} ${1 + 2 + 'a'}`, `String(): ${String(null)} ${String([1, [2, 3]])} ${String({})} ${[1, null, undefined, 2].join()}`, `template: ${`outer ${`inner ${n * 2}`} end`} ${[1, 2]} ${{ a: 1 }} ${null} ${true}`,]; })())", "[\"padStart: [  banana] [-=banana] [007] [banana] [banana]\",\"padEnd: [banana..] [bananaabc]\",\"repeat: [ababab] [] [-------]\",\"charAt: [b] [] []\",\"slice: [an] [ana] [] [ba]\",\"substring: [an] [an] [ba] [nana]\",\"indexOf: 1 3 0 6 5\",\"trim: [pad] [pad  ] [  pad] [nbsp]\",\"startsWith: true true true true\",\"includes: true true false\",\"case: BANANA mixed\",\"at: b a undefined\",\"concat: banana-1x a12 3a\",\"String(): null 1,2,3 [object Object] 1,,,2\",\"template: outer inner 14 end 1,2 [object Object] null true\"]"),
+            ("JSON.stringify((() => { const word = ''; const n = 0; return [`padStart: [${word.padStart(8)}] [${word.padStart(8, '-=')}] [${String(n).padStart(3, '0')}] [${word.padStart(2, 'x')}] [${word.padStart(6, '')}]`, `padEnd: [${word.padEnd(8, '.')}] [${word.padEnd(9, 'abc')}]`, `repeat: [${'ab'.repeat(3)}] [${'x'.repeat(0)}] [${'-'.repeat(n)}]`, `charAt: [${word.charAt(0)}] [${word.charAt(99)}] [${word.charAt(-1)}]`, `slice: [${word.slice(1, 3)}] [${word.slice(-3)}] [${word.slice(3, 1)}] [${word.slice(-100, 2)}]`, `substring: [${word.substring(1, 3)}] [${word.substring(3, 1)}] [${word.substring(-5, 2)}] [${word.substring(2)}]`, `indexOf: ${word.indexOf('a')} ${word.indexOf('a', 2)} ${word.indexOf('')} ${word.indexOf('', 99)} ${word.lastIndexOf('a')}`, `trim: [${'  \\t pad \\n '.trim()}] [${'  pad  '.trimStart()}] [${'  pad  '.trimEnd()}] [${'\\u00a0\\ufeffnbsp\\u2003'.trim()}]`, `startsWith: ${word.startsWith('ba')} ${word.startsWith('na', 2)} ${word.endsWith('na')} ${word.endsWith('an', 5)}`, `includes: ${word.includes('nan')} ${word.includes('')} ${word.includes('NA')}`, `case: ${word.toUpperCase()} ${'MiXeD'.toLowerCase()}`, `at: ${word.at(0)} ${word.at(-1)} ${word.at(99)}`, `concat: ${word.concat('-', 1, 'x')} ${'a' + 1 + 2} ${1 + 2 + 'a'}`, `String(): ${String(null)} ${String([1, [2, 3]])} ${String({})} ${[1, null, undefined, 2].join()}`, `template: ${`outer ${`inner ${n * 2}`} end`} ${[1, 2]} ${{ a: 1 }} ${null} ${true}`,]; })())", "[\"padStart: [        ] [-=-=-=-=] [000] [xx] []\",\"padEnd: [........] [abcabcabc]\",\"repeat: [ababab] [] []\",\"charAt: [] [] []\",\"slice: [] [] [] []\",\"substring: [] [] [] []\",\"indexOf: -1 -1 0 0 -1\",\"trim: [pad] [pad  ] [  pad] [nbsp]\",\"startsWith: false false false false\",\"includes: false true false\",\"case:  mixed\",\"at: undefined undefined undefined\",\"concat: -1x a12 3a\",\"String(): null 1,2,3 [object Object] 1,,,2\",\"template: outer inner 0 end 1,2 [object Object] null true\"]"),
+            ("['banana'.padStart(8), 'banana'.padStart(8, '-='), String(3).padStart(3, '0'), 'banana'.padStart(2, 'x'), 'banana'.padStart(6, ''), 'banana'.padEnd(9, 'abc')].join('|')", "  banana|-=banana|003|banana|banana|bananaabc"),
+            ("['banana'.indexOf('a'), 'banana'.indexOf('a', 2), 'banana'.indexOf(''), 'banana'.indexOf('', 99), 'banana'.lastIndexOf('a'), 'banana'.lastIndexOf('a', -5), 'banana'.lastIndexOf('', 2), 'banana'.lastIndexOf('an', NaN)].join()", "1,3,0,6,5,-1,2,3"),
+            ("['  \\t pad \\n '.trim(), '\\u00a0\\ufeffnbsp\\u2003'.trim(), '\\u180e x'.trim()].map((s) => JSON.stringify(s)).join()", "\"pad\",\"nbsp\",\"᠎ x\""),
+            ("['banana'.startsWith('na', 2), 'banana'.endsWith('an', 5), 'banana'.includes(''), 'banana'.substring(-5, 2), 'banana'.substr(-3, 2), 'banana'.slice(-100, 2)].join()", "true,true,true,ba,an,ba"),
+            ("['a,b,,c'.split(',', 2), 'a,b,,c'.split(','), 'abc'.split(''), 'abc'.split('', 2), 'abc'.split(undefined), 'abc'.split(undefined, 0), 'a1b'.split(1)].map((x) => JSON.stringify(x)).join(' ')", "[\"a\",\"b\"] [\"a\",\"b\",\"\",\"c\"] [\"a\",\"b\",\"c\"] [\"a\",\"b\"] [\"abc\"] [] [\"a\",\"b\"]"),
+            ("['aaa'.replace('a', '$&$&'), 'aaa'.replaceAll('a', '[$`]'), 'abc'.replace('b', \"$'\"), 'abc'.replace('b', '$0$1'), 'abc'.replaceAll('', '-'), 'x'.replace('x', '$$$'), 'abc'.replace('b', (m, o, s) => m + o + s)].join(' ')", "aaaa [][a][aa] acc a$0$1c -a-b-c- $$ ab1abcc"),
+        ("['é'.normalize('NFC').length, 'é'.normalize('NFD').length, 'e\\u0301'.normalize().length, 'ﬁ'.normalize('NFKC'), 'ﬁ'.normalize('NFKD'), '①'.normalize('NFKC'), 'Å'.normalize('NFD').length].join(' ')", "1 2 1 fi fi 1 2"),
+        ("'a'.normalize('nfc')", "throws RangeError: The normalization form should be one of NFC, NFD, NFKC, NFKD."),
+        ("'a'.normalize('')", "throws RangeError: The normalization form should be one of NFC, NFD, NFKC, NFKD."),
+        ("JSON.stringify((String.fromCharCode(0xd800) + 'e\\u0301').normalize('NFC'))", "\"\\ud800é\""),
+        ("JSON.stringify(('e\\u0301' + String.fromCharCode(0xdc00)).normalize())", "\"é\\udc00\""),
+        ("[ 'ab'.isWellFormed(), String.fromCharCode(0xd800).isWellFormed(), '😀'.isWellFormed(), JSON.stringify(('a' + String.fromCharCode(0xd800) + 'b' + String.fromCharCode(0xdc00)).toWellFormed()) ].join(' ')", "true false true \"a�b�\""),
+        ("'é'.normalize(undefined).length", "1"),
+        ]);
+    }
+
+    /// `localeCompare` as Node's ICU orders (root collation, the default locale's).
+    #[test]
+    fn collation_agrees_with_node() {
+        super::super::test_support::check(&[
+            ("JSON.stringify(['b', 'a', 'C', 'B', 'é', 'e', 'f', 'E', '_x', '-x', '10', '9', 'Z', 'z', ' a', 'résumé', 'resume', 'Résumé'].sort((a, b) => a.localeCompare(b)))", "[\" a\",\"_x\",\"-x\",\"10\",\"9\",\"a\",\"b\",\"B\",\"C\",\"e\",\"E\",\"é\",\"f\",\"resume\",\"résumé\",\"Résumé\",\"z\",\"Z\"]"),
+            ("JSON.stringify(['apple', 'Apple', 'APPLE', 'äpple', 'Äpple', 'apples', 'a-pple', 'a pple', 'a_pple', 'a.pple'].sort((a, b) => a.localeCompare(b)))", "[\"a pple\",\"a_pple\",\"a-pple\",\"a.pple\",\"apple\",\"Apple\",\"APPLE\",\"äpple\",\"Äpple\",\"apples\"]"),
+            ("JSON.stringify(['item10', 'item9', 'item1', 'Item2', 'item 3', 'ítem4', 'Zeta', 'alpha', 'Beta', 'ß', 'ss', 'st'].sort((a, b) => a.localeCompare(b)))", "[\"alpha\",\"Beta\",\"item 3\",\"item1\",\"item10\",\"Item2\",\"ítem4\",\"item9\",\"ss\",\"ß\",\"st\",\"Zeta\"]"),
+            ("['a'.localeCompare('b'), 'b'.localeCompare('a'), 'a'.localeCompare('a'), 'a'.localeCompare('A'), 'A'.localeCompare('a'), 'é'.localeCompare('e'), 'e'.localeCompare('f'), ''.localeCompare('a'), 'a'.localeCompare('á'), 'ä'.localeCompare('b')].join()", "-1,1,0,-1,1,1,-1,-1,-1,-1"),
+            ("JSON.stringify(['😀', 'a', '中', '日本', 'Ω', 'ω', 'ñ', 'n', 'o', '1', '$', '#', '@', '!'].sort((a, b) => a.localeCompare(b)))", "[\"!\",\"@\",\"#\",\"😀\",\"$\",\"1\",\"a\",\"n\",\"ñ\",\"o\",\"ω\",\"Ω\",\"中\",\"日本\"]"),
+        ]);
     }
 
     #[test]

@@ -76,6 +76,19 @@ natives! {
     MathAtan = "Math.atan",
     MathAtan2 = "Math.atan2",
     MathHypot = "Math.hypot",
+    MathClz32 = "Math.clz32",
+    MathFround = "Math.fround",
+    MathImul = "Math.imul",
+    MathLog1p = "Math.log1p",
+    MathExpm1 = "Math.expm1",
+    MathAsin = "Math.asin",
+    MathAcos = "Math.acos",
+    MathSinh = "Math.sinh",
+    MathCosh = "Math.cosh",
+    MathTanh = "Math.tanh",
+    MathAsinh = "Math.asinh",
+    MathAcosh = "Math.acosh",
+    MathAtanh = "Math.atanh",
     // ---- JSON
     JsonParse = "JSON.parse",
     JsonStringify = "JSON.stringify",
@@ -87,6 +100,8 @@ natives! {
     ObjectFromEntries = "Object.fromEntries",
     ObjectFreeze = "Object.freeze",
     ObjectIs = "Object.is",
+    ObjectIsFrozen = "Object.isFrozen",
+    ObjectHasOwn = "Object.hasOwn",
     // ---- Array
     ArrayIsArray = "Array.isArray",
     ArrayFrom = "Array.from",
@@ -108,6 +123,7 @@ natives! {
     PromiseAllSettled = "Promise.allSettled",
     PromiseResolve = "Promise.resolve",
     PromiseReject = "Promise.reject",
+    PromiseRace = "Promise.race",
     // ---- Response
     ResponseJson = "Response.json",
     ResponseRedirect = "Response.redirect",
@@ -121,6 +137,7 @@ natives! {
     NewTypeError = "TypeError",
     NewRangeError = "RangeError",
     NewSyntaxError = "SyntaxError",
+    NewUriError = "URIError",
     NewExposableError = "ExposableError",
     NewResponse = "Response",
     NewRequest = "Request",
@@ -248,11 +265,27 @@ pub(crate) const GLOBALS: &[GlobalDef] = &[
             ("atan", Static::Fn(Native::MathAtan)),
             ("atan2", Static::Fn(Native::MathAtan2)),
             ("hypot", Static::Fn(Native::MathHypot)),
+            ("clz32", Static::Fn(Native::MathClz32)),
+            ("fround", Static::Fn(Native::MathFround)),
+            ("imul", Static::Fn(Native::MathImul)),
+            ("log1p", Static::Fn(Native::MathLog1p)),
+            ("expm1", Static::Fn(Native::MathExpm1)),
+            ("asin", Static::Fn(Native::MathAsin)),
+            ("acos", Static::Fn(Native::MathAcos)),
+            ("sinh", Static::Fn(Native::MathSinh)),
+            ("cosh", Static::Fn(Native::MathCosh)),
+            ("tanh", Static::Fn(Native::MathTanh)),
+            ("asinh", Static::Fn(Native::MathAsinh)),
+            ("acosh", Static::Fn(Native::MathAcosh)),
+            ("atanh", Static::Fn(Native::MathAtanh)),
             ("PI", Static::Num(std::f64::consts::PI)),
             ("E", Static::Num(std::f64::consts::E)),
             ("LN2", Static::Num(std::f64::consts::LN_2)),
             ("LN10", Static::Num(std::f64::consts::LN_10)),
             ("SQRT2", Static::Num(std::f64::consts::SQRT_2)),
+            ("SQRT1_2", Static::Num(std::f64::consts::FRAC_1_SQRT_2)),
+            ("LOG2E", Static::Num(std::f64::consts::LOG2_E)),
+            ("LOG10E", Static::Num(std::f64::consts::LOG10_E)),
         ],
         ..def("Math")
     },
@@ -273,6 +306,8 @@ pub(crate) const GLOBALS: &[GlobalDef] = &[
             ("fromEntries", Static::Fn(Native::ObjectFromEntries)),
             ("freeze", Static::Fn(Native::ObjectFreeze)),
             ("is", Static::Fn(Native::ObjectIs)),
+            ("isFrozen", Static::Fn(Native::ObjectIsFrozen)),
+            ("hasOwn", Static::Fn(Native::ObjectHasOwn)),
         ],
         ..def("Object")
     },
@@ -330,6 +365,7 @@ pub(crate) const GLOBALS: &[GlobalDef] = &[
             ("allSettled", Static::Fn(Native::PromiseAllSettled)),
             ("resolve", Static::Fn(Native::PromiseResolve)),
             ("reject", Static::Fn(Native::PromiseReject)),
+            ("race", Static::Fn(Native::PromiseRace)),
         ],
         ..def("Promise")
     },
@@ -368,6 +404,10 @@ pub(crate) const GLOBALS: &[GlobalDef] = &[
     GlobalDef {
         call: Some(Native::NewSyntaxError),
         ..class("SyntaxError", Native::NewSyntaxError)
+    },
+    GlobalDef {
+        call: Some(Native::NewUriError),
+        ..class("URIError", Native::NewUriError)
     },
     class("Request", Native::NewRequest),
     class("Headers", Native::NewHeaders),
@@ -512,6 +552,9 @@ pub(crate) const STRING_METHODS: &[&str] = &[
     "trimEnd",
     "trimStart",
     "valueOf",
+    "normalize",
+    "isWellFormed",
+    "toWellFormed",
 ];
 
 /// Array methods.
@@ -551,10 +594,17 @@ pub(crate) const ARRAY_METHODS: &[&str] = &[
     "values",
     "toString",
     "with",
+    "copyWithin",
 ];
 
 /// Number methods.
-pub(crate) const NUMBER_METHODS: &[&str] = &["toFixed", "toString", "valueOf", "toPrecision"];
+pub(crate) const NUMBER_METHODS: &[&str] = &[
+    "toFixed",
+    "toString",
+    "valueOf",
+    "toPrecision",
+    "toExponential",
+];
 
 /// Methods of other built-in objects (dates, URLs, maps, promises, responses, …).
 pub(crate) const OTHER_METHODS: &[&str] = &[
@@ -585,6 +635,21 @@ pub(crate) const OTHER_METHODS: &[&str] = &[
     "getUTCMilliseconds",
     "getTimezoneOffset",
     "toUTCString",
+    "setTime",
+    "setFullYear",
+    "setMonth",
+    "setDate",
+    "setHours",
+    "setMinutes",
+    "setSeconds",
+    "setMilliseconds",
+    "setUTCFullYear",
+    "setUTCMonth",
+    "setUTCDate",
+    "setUTCHours",
+    "setUTCMinutes",
+    "setUTCSeconds",
+    "setUTCMilliseconds",
     "append",
     "delete",
     "get",
@@ -608,15 +673,6 @@ pub(crate) fn unsupported_method(name: &str) -> Option<&'static str> {
     Some(match name {
         "toLocaleString" | "toLocaleDateString" | "toLocaleTimeString" => {
             "locale-dependent formatting is not supported: format explicitly (toFixed, toISOString, padStart)"
-        }
-        "normalize" => "Unicode normalization is not supported",
-        "toExponential" => "toExponential is not supported: use toFixed or String(x)",
-        "copyWithin" => "copyWithin is not supported",
-        "isWellFormed" | "toWellFormed" => "this string method is not supported",
-        "setFullYear" | "setMonth" | "setDate" | "setHours" | "setMinutes" | "setSeconds"
-        | "setMilliseconds" | "setTime" | "setUTCFullYear" | "setUTCMonth" | "setUTCDate"
-        | "setUTCHours" | "setUTCMinutes" | "setUTCSeconds" => {
-            "dates are read-only here: make a new Date from a timestamp"
         }
         "getYear" => "getYear is not supported: use getFullYear",
         _ => return None,

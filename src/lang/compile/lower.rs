@@ -1745,7 +1745,9 @@ impl Lower<'_> {
                 if let Err(message) = crate::lang::builtins::regexp::validate(pattern, flags) {
                     self.push_diag(
                         Diagnostic::new(&self.file, DiagnosticKind::Unsupported, e.span, message)
-                            .with_help("the regular expressions here are JavaScript's without backreferences and lookaround"),
+                            .with_help(
+                                "regular expressions follow JavaScript's syntax (as V8 reads it)",
+                            ),
                     );
                 }
                 self.b.regexes.push(RegexSource {

@@ -96,6 +96,7 @@ pub(crate) mod error_class {
     pub const SYNTAX_ERROR: u8 = 3;
     pub const EXPOSABLE_ERROR: u8 = 4;
     pub const REFERENCE_ERROR: u8 = 5;
+    pub const URI_ERROR: u8 = 6;
 
     /// The class's name.
     pub fn name(c: u8) -> &'static str {
@@ -105,6 +106,7 @@ pub(crate) mod error_class {
             SYNTAX_ERROR => "SyntaxError",
             EXPOSABLE_ERROR => "ExposableError",
             REFERENCE_ERROR => "ReferenceError",
+            URI_ERROR => "URIError",
             _ => "Error",
         }
     }
@@ -130,6 +132,9 @@ pub(crate) struct Vm<'p> {
     pub registry: Option<crate::lang::program::Registry>,
     /// The label of the loop about to start (`outer: for …`), taken by the loop.
     loop_label: u32,
+    /// The arrays being joined into strings, outermost first: one met again inside
+    /// itself is joined as `""`, as V8 does, instead of recursing.
+    pub(crate) joining: Vec<crate::lang::value::ObjId>,
     /// `new.target` of the constructor running: the class `new` was applied to.
     new_target: Value,
 }
@@ -151,6 +156,7 @@ impl<'p> Vm<'p> {
             regexes: Vec::new(),
             registry: None,
             loop_label: 0,
+            joining: Vec::new(),
             new_target: Value::Undefined,
         }
     }
@@ -171,6 +177,7 @@ impl<'p> Vm<'p> {
             regexes: Vec::new(),
             registry: Some(crate::lang::program::Registry::default()),
             loop_label: 0,
+            joining: Vec::new(),
             new_target: Value::Undefined,
         }
     }

@@ -121,15 +121,24 @@ impl Vm<'_> {
                 let kind = self.heap.obj(o).kind.clone();
                 match kind {
                     ObjKind::Array(items) => {
-                        self.step(items.len() as u64, site)?;
-                        for (i, item) in items.iter().enumerate() {
-                            if i > 0 {
-                                out.push(b',');
-                            }
-                            if !item.is_nullish() {
-                                self.push_string(out, *item, site, depth + 1)?;
-                            }
+                        if self.joining.contains(&o) {
+                            return Ok(());
                         }
+                        self.step(items.len() as u64, site)?;
+                        self.joining.push(o);
+                        let r = (|| {
+                            for (i, item) in items.iter().enumerate() {
+                                if i > 0 {
+                                    out.push(b',');
+                                }
+                                if !item.is_nullish() {
+                                    self.push_string(out, *item, site, depth + 1)?;
+                                }
+                            }
+                            Ok(())
+                        })();
+                        self.joining.pop();
+                        r?;
                     }
                     ObjKind::Error { class, message } => {
                         let name = self.error_name(v, class);
@@ -432,6 +441,7 @@ impl Vm<'_> {
             (Native::NewSyntaxError, ObjKind::Error { class, .. }) => {
                 *class == error_class::SYNTAX_ERROR
             }
+            (Native::NewUriError, ObjKind::Error { class, .. }) => *class == error_class::URI_ERROR,
             (Native::NewExposableError, ObjKind::Error { class, .. }) => {
                 *class == error_class::EXPOSABLE_ERROR
             }
@@ -451,12 +461,13 @@ impl Vm<'_> {
     }
 }
 
-/// JavaScript's `**`: as `powf`, except that `±1 ** ±Infinity` and `x ** NaN` are NaN.
+/// JavaScript's `**`: fdlibm's `pow` (V8's, and the same on every target), except
+/// that `±1 ** ±Infinity` and `x ** NaN` are NaN.
 pub(crate) fn js_pow(x: f64, y: f64) -> f64 {
     if y.is_nan() || (x.abs() == 1.0 && y.is_infinite()) {
         f64::NAN
     } else {
-        x.powf(y)
+        libm::pow(x, y)
     }
 }
 

@@ -236,6 +236,12 @@ impl Vm<'_> {
                 }
             }
         }
+        let frozen = self.heap.obj(o).props.is_frozen();
+        if frozen && !matches!(self.heap.obj(o).kind, ObjKind::Host(..)) {
+            return Err(crate::lang::builtins::object::frozen_write(
+                self, o, key, site,
+            ));
+        }
         let before = self.heap.obj(o).bytes();
         let object = self.heap.obj_mut(o);
         match &mut object.kind {
@@ -286,6 +292,16 @@ impl Vm<'_> {
             }
             ObjKind::Host(..) => {
                 if crate::lang::builtins::host_set(self, o, key, value, site)? {
+                    return Ok(());
+                }
+                if frozen {
+                    return Err(crate::lang::builtins::object::frozen_write(
+                        self, o, key, site,
+                    ));
+                }
+            }
+            ObjKind::RegExp { .. } => {
+                if crate::lang::builtins::regexp::set(self, o, key, value, site)? {
                     return Ok(());
                 }
             }
@@ -437,6 +453,11 @@ impl Vm<'_> {
     pub(crate) fn delete(&mut self, obj: Value, key: Atom, site: Site) -> R<bool> {
         match obj {
             Value::Obj(o) => {
+                if self.heap.obj(o).props.is_frozen() && self.has_own(obj, key) {
+                    return Err(crate::lang::builtins::object::frozen_delete(
+                        self, o, key, site,
+                    ));
+                }
                 let object = self.heap.obj_mut(o);
                 if let ObjKind::Array(items) = &mut object.kind {
                     if let Some(i) = key.as_index() {

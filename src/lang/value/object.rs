@@ -129,6 +129,9 @@ pub struct Props {
     /// Whether some property is an accessor (`get x() {}`): its value is then an
     /// [`ObjKind::Accessor`] object, which reads call. Plain objects never pay for it.
     accessors: bool,
+    /// Whether the object these are the properties of is frozen (`Object.freeze`):
+    /// writes, additions and deletions then throw, for every kind of object.
+    frozen: bool,
     /// What few objects have: an object to inherit from, private fields.
     extra: Option<Box<Extra>>,
 }
@@ -158,6 +161,7 @@ impl Props {
             index: None,
             ints: 0,
             accessors: false,
+            frozen: false,
             extra: None,
         }
     }
@@ -198,6 +202,16 @@ impl Props {
             Some(slot) => slot.1 = value,
             None => e.private.push((key, value)),
         }
+    }
+
+    /// Whether the object is frozen.
+    pub fn is_frozen(&self) -> bool {
+        self.frozen
+    }
+
+    /// Freezes the object (for good: nothing thaws it).
+    pub fn freeze(&mut self) {
+        self.frozen = true;
     }
 
     /// The properties, in order.
