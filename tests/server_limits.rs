@@ -511,6 +511,64 @@ fn a_chunked_body_is_refused_as_it_passes_the_limit() {
 }
 
 #[test]
+fn bodies_wait_for_room_when_the_body_memory_is_taken() {
+    // Room for one body at a time; each body takes three quarters of it.
+    let config = ServerConfig {
+        body_memory: BODY_LIMIT,
+        ..config()
+    };
+    let server = Server::start(integration(), config, patient());
+    let body = padded_body(BODY_LIMIT * 3 / 4);
+    let length = body.len().to_string();
+
+    // The first request's handler has reserved its body's room when it asks for the
+    // body (100 Continue); the body then arrives all but its last bytes.
+    let mut first = server.connect();
+    first
+        .write_all(&head(&[
+            ("Content-Length", &length),
+            ("Expect", "100-continue"),
+        ]))
+        .expect("a head");
+    read_continue(&mut first);
+    let split = body.len() - 100;
+    first.write_all(&body[..split]).expect("most of the body");
+
+    // The second arrives whole, and waits for room.
+    let mut second = server.connect();
+    second
+        .write_all(&head(&[("Content-Length", &length)]))
+        .and_then(|()| second.write_all(&body))
+        .expect("a request");
+    second
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .expect("timeout");
+    let mut byte = [0u8; 1];
+    let waited = second.read(&mut byte);
+    assert!(
+        matches!(&waited, Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)),
+        "answered while the first body held the memory: {waited:?}"
+    );
+    second.set_read_timeout(Some(PATIENCE)).expect("timeout");
+
+    first.write_all(&body[split..]).expect("the rest");
+    assert_hello(&read_reply(&mut first));
+    assert_hello(&read_reply(&mut second));
+}
+
+/// A `ui_render` of `hello` with a `padding` field, `size` bytes in all.
+fn padded_body(size: usize) -> Vec<u8> {
+    let mut body = render_body("hello");
+    body.truncate(body.len() - b"--XyZ--\r\n".len());
+    body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"padding\"\r\n\r\n");
+    let end = b"\r\n--XyZ--\r\n";
+    assert!(body.len() + end.len() < size, "room for the padding");
+    body.resize(size - end.len(), b'p');
+    body.extend_from_slice(end);
+    body
+}
+
+#[test]
 fn a_body_that_does_not_arrive_in_time_is_a_408() {
     let config = ServerConfig {
         body_read_timeout: SHORT,

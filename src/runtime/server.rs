@@ -63,6 +63,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub use connections::serve_with;
 pub use limits::ConnectionLimits;
@@ -83,6 +84,12 @@ pub struct ServerConfig {
     /// The time a request's whole body has to arrive once its head has; a slower one
     /// gets a 408. Default: 30 s.
     pub body_read_timeout: Duration,
+    /// The most bytes of request bodies held in memory at once, over all requests
+    /// (at least [`ServerConfig::body_limit`]). Each body reserves its declared
+    /// `Content-Length` (the whole limit when chunked) before it is read, waiting for
+    /// room within its read timeout, so many large bodies at once cannot exhaust
+    /// memory. Default: 8 bodies at the default limit, 16 MiB.
+    pub body_memory: usize,
     /// How many threads run integration handlers; 0 runs them on the async worker
     /// threads themselves (for handlers that never block). Default: the number of
     /// cores.
@@ -96,6 +103,7 @@ impl Default for ServerConfig {
         ServerConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             body_read_timeout: Duration::from_secs(30),
+            body_memory: 8 * DEFAULT_BODY_LIMIT,
             handler_threads: cores(),
             webhook: None,
         }
@@ -133,10 +141,20 @@ struct AppState {
 }
 
 /// How much of a body is read, and for how long.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct BodyLimits {
     size: usize,
     time: Duration,
+    /// Permits of [`MEMORY_UNIT`] bytes for the bodies in memory.
+    memory: Arc<Semaphore>,
+}
+
+/// The bytes of body memory one permit stands for.
+const MEMORY_UNIT: usize = 1024;
+
+/// The permits `bytes` of body take.
+fn memory_units(bytes: usize) -> u32 {
+    u32::try_from(bytes.div_ceil(MEMORY_UNIT)).unwrap_or(u32::MAX)
 }
 
 /// The runtime's routes, ready for [`serve`] (or to be nested in a larger
@@ -156,6 +174,9 @@ pub fn router_with(source: Arc<dyn IntegrationSource>, config: ServerConfig) -> 
         body: BodyLimits {
             size: config.body_limit,
             time: config.body_read_timeout,
+            memory: Arc::new(Semaphore::new(
+                memory_units(config.body_memory.max(config.body_limit)) as usize,
+            )),
         },
         pool: Arc::new(HandlerPool::new(config.handler_threads)),
     };
@@ -230,8 +251,9 @@ pub async fn shutdown_signal() {
 /// `POST /{version}`: read the multipart fields, then dispatch.
 async fn runtime_request(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = match read_body(&parts.headers, body, state.body).await {
-        Ok(body) => body,
+    // The body's memory stays counted until the answer is ready.
+    let (body, _memory) = match read_body(&parts.headers, body, &state.body).await {
+        Ok(read) => read,
         Err(refused) => return refused.into_response(),
     };
     let path = parts.uri.path().to_owned();
@@ -314,14 +336,15 @@ impl BodyRefused {
     }
 }
 
-/// Reads a whole body of at most `limits.size` bytes within `limits.time`. A declared
-/// `Content-Length` over the limit is refused before any of the body is read, a
-/// chunked body as soon as it passes the limit.
+/// Reads a whole body of at most `limits.size` bytes within `limits.time`, with the
+/// permits of body memory it holds. A declared `Content-Length` over the limit is
+/// refused before any of the body is read, a chunked body as soon as it passes the
+/// limit.
 async fn read_body(
     headers: &HeaderMap,
     body: Body,
-    limits: BodyLimits,
-) -> Result<Bytes, BodyRefused> {
+    limits: &BodyLimits,
+) -> Result<(Bytes, OwnedSemaphorePermit), BodyRefused> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
@@ -329,14 +352,27 @@ async fn read_body(
     if declared.is_some_and(|length| length > limits.size as u64) {
         return Err(BodyRefused::TooLarge);
     }
-    tokio::time::timeout(limits.time, read_limited(body, limits.size))
+    let declared = declared.map(|length| length as usize);
+    tokio::time::timeout(limits.time, read_limited(body, declared, limits))
         .await
         .unwrap_or(Err(BodyRefused::TimedOut))
 }
 
-async fn read_limited(mut body: Body, limit: usize) -> Result<Bytes, BodyRefused> {
-    let capacity = body.size_hint().exact().unwrap_or(0);
-    let mut buffer = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0).min(limit));
+async fn read_limited(
+    mut body: Body,
+    declared: Option<usize>,
+    limits: &BodyLimits,
+) -> Result<(Bytes, OwnedSemaphorePermit), BodyRefused> {
+    // The room is reserved whole before reading (the limit when no length is
+    // declared): two bodies can then never each hold part of what both need and wait
+    // for each other.
+    let held = limits
+        .memory
+        .clone()
+        .acquire_many_owned(memory_units(declared.unwrap_or(limits.size)))
+        .await
+        .map_err(|_| BodyRefused::Broken)?; // never closed
+    let mut buffer = Vec::with_capacity(declared.unwrap_or(0));
     while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
         let frame = frame.map_err(|error| {
             // The client went away or sent a broken body; nobody may hear this.
@@ -346,12 +382,18 @@ async fn read_limited(mut body: Body, limit: usize) -> Result<Bytes, BodyRefused
         let Ok(data) = frame.into_data() else {
             continue; // trailers
         };
-        if buffer.len() + data.len() > limit {
+        let length = buffer.len() + data.len();
+        if length > limits.size {
             return Err(BodyRefused::TooLarge);
+        }
+        if length > buffer.capacity() {
+            // By doublings, as a vector grows, but never past the room reserved.
+            let capacity = length.next_power_of_two().clamp(length, limits.size);
+            buffer.reserve_exact(capacity - buffer.len());
         }
         buffer.extend_from_slice(&data);
     }
-    Ok(Bytes::from(buffer))
+    Ok((Bytes::from(buffer), held))
 }
 
 /// `POST /webhooks`: verify, parse and route one delivery.
@@ -360,8 +402,8 @@ async fn webhook_request(State(state): State<AppState>, request: Request) -> Res
         return into_response(OutgoingResponse::error(404, "Not found"));
     };
     let (parts, body) = request.into_parts();
-    let body = match read_body(&parts.headers, body, state.body).await {
-        Ok(body) => body,
+    let (body, _memory) = match read_body(&parts.headers, body, &state.body).await {
+        Ok(read) => read,
         Err(refused) => return refused.into_response(),
     };
     let headers = parts.headers;

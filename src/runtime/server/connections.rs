@@ -51,6 +51,10 @@ connection: close\r\n\
 /// How long a refused connection is given to take its 503.
 const REFUSAL_TIME: Duration = Duration::from_millis(250);
 
+/// The most a connection buffers of what it reads (hyper's default is 400 KiB): a head
+/// must fit, and body bytes past it wait in the socket until the handler takes them.
+const READ_BUFFER: usize = 64 * 1024;
+
 /// How long to wait before accepting again after `accept` failed (out of descriptors).
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(20);
 
@@ -174,6 +178,7 @@ impl Connection {
             .header_read_timeout(self.limits.header_read_timeout)
             // A client may shut its side after the request and still read the answer.
             .half_close(true)
+            .max_buf_size(READ_BUFFER)
             .serve_connection(io, service);
         let idle = self.limits.idle_timeout;
         let idle_deadline = |last_progress: u64| {
@@ -237,7 +242,7 @@ async fn linger(mut stream: TcpStream, limit: Duration) {
         return;
     }
     let deadline = Instant::now() + limit;
-    let mut sink = vec![0u8; 16 * 1024];
+    let mut sink = vec![0u8; 8 * 1024];
     while let Ok(Ok(read)) = timeout_at(deadline, stream.read(&mut sink)).await {
         if read == 0 {
             return;
