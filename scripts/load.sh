@@ -50,21 +50,12 @@ for workload in $WORKLOADS; do
   threads="$(sample_max 3)"
   stop_server
 
-  result="$(grep '^RESULT ' <<<"$out")"
-  value() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$result"; }
-  errors=$(($(value connect_errors) + $(value read_errors) + $(value write_errors) + $(value timeouts)))
+  wrk_result "$out"
   line="$(printf '%-5s %10s req/s  p50 %7s ms  p99 %7s ms  errors %s  non-2xx %s  peak RSS %6s MiB  threads %s  body %s B' \
-    "$workload" "$(value rps)" "$(value p50_ms)" "$(value p99_ms)" "$errors" "$(value non2xx)" \
-    "$(mib "$peak_kb")" "$threads" "$(value body_bytes)")"
+    "$workload" "$(wrk_value rps)" "$(wrk_value p50_ms)" "$(wrk_value p99_ms)" "$(wrk_errors)" \
+    "$(wrk_value non2xx)" "$(mib "$peak_kb")" "$threads" "$(wrk_value body_bytes)")"
   summary+="$line"$'\n'
-  if [ "$errors" -ne 0 ] || [ "$(value non2xx)" -ne 0 ] || [ "$(value requests)" -eq 0 ]; then
-    echo "FAILED: $workload: errors during the load run" >&2
-    failed=1
-  fi
-  if [ "$peak_kb" -gt $((MAX_RSS_MB * 1024)) ]; then
-    echo "FAILED: $workload: peak RSS $(mib "$peak_kb") MiB is over $MAX_RSS_MB MiB" >&2
-    failed=1
-  fi
+  wrk_passed "$workload" "$peak_kb" || failed=1
 done
 
 echo

@@ -33,14 +33,7 @@ echo "== $CLIENTS uploads of $SIZE bytes"
 verdict=0
 "$CLIENT_BIN" uploads "$HOST:$PORT" --clients "$CLIENTS" --size "$SIZE" --naive "$NAIVE" || verdict=$?
 
-echo "== after the uploads"
-status="$(post_event "$WORK_DIR/tiny.json")" || status="no answer"
-echo "a new request: $status"
-echo "server: peak RSS $(mib "$(server_status VmHWM)") MiB, at most $(sample_max 3) threads and $(sample_max 4) descriptors open"
-if [ "$status" != 200 ]; then
-  echo "FAILED: the server does not answer after the uploads" >&2
-  exit 1
-fi
+still_serving uploads
 if [ "$verdict" -ne 0 ]; then
   echo "FAILED: not every upload was answered 413" >&2
   exit 1

@@ -119,3 +119,38 @@ post_event() {
 }
 
 mib() { awk -v kb="$1" 'BEGIN {printf "%.1f", kb / 1024}'; }
+
+# Reads wrk's output (scripts/ui_render.lua's RESULT line) for `wrk_value`.
+wrk_result() { WRK_RESULT="$(grep '^RESULT ' <<<"$1")"; }
+wrk_value() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$WRK_RESULT"; }
+wrk_errors() {
+  echo $(($(wrk_value connect_errors) + $(wrk_value read_errors) + $(wrk_value write_errors) + $(wrk_value timeouts)))
+}
+
+# Checks a wrk run and a peak RSS (kB) against MAX_RSS_MB; prints why it fails.
+wrk_passed() {
+  local label="$1" peak_kb="$2" passed=0
+  if [ "$(wrk_errors)" -ne 0 ] || [ "$(wrk_value non2xx)" -ne 0 ] || [ "$(wrk_value requests)" -eq 0 ]; then
+    echo "FAILED: $label: errors during the run" >&2
+    passed=1
+  fi
+  if [ "$peak_kb" -gt $((MAX_RSS_MB * 1024)) ]; then
+    echo "FAILED: $label: peak RSS $(mib "$peak_kb") MiB is over $MAX_RSS_MB MiB" >&2
+    passed=1
+  fi
+  return "$passed"
+}
+
+# After a hostile run: prints the server's peak RSS, threads and descriptors, and
+# fails unless it still answers a new request.
+still_serving() {
+  local status
+  echo "== after the $1"
+  status="$(post_event "$WORK_DIR/tiny.json")" || status="no answer"
+  echo "a new request: $status"
+  echo "server: peak RSS $(mib "$(server_status VmHWM)") MiB, at most $(sample_max 3) threads and $(sample_max 4) descriptors open${SERVER_NOFILE:+ (limit $SERVER_NOFILE)}"
+  if [ "$status" != 200 ]; then
+    echo "FAILED: the server does not answer after the $1" >&2
+    return 1
+  fi
+}

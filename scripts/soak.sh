@@ -35,9 +35,7 @@ echo "$out"
 peak_kb="$(server_status VmHWM)"
 stop_server
 
-result="$(grep '^RESULT ' <<<"$out")"
-value() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$result"; }
-errors=$(($(value connect_errors) + $(value read_errors) + $(value write_errors) + $(value timeouts)))
+wrk_result "$out"
 
 warm_ms=$((DURATION * 100)) # a tenth of the run, in ms
 start_kb="$(awk 'NR == 1 {print $2}' "$SAMPLES")"
@@ -48,20 +46,13 @@ echo "== RSS over time (MiB, one line every tenth of the run)"
 awk -v step="$warm_ms" '$1 >= next_t {printf "  %6.0f s  %6.1f MiB  %s threads  %s fds\n", $1 / 1000, $2 / 1024, $3, $4; next_t += step}' "$SAMPLES"
 echo
 echo "== summary"
-echo "requests/s:   $(value rps) (p50 $(value p50_ms) ms, p99 $(value p99_ms) ms, max $(value max_ms) ms)"
-echo "requests:     $(value requests), socket errors $errors, non-2xx $(value non2xx)"
+echo "requests/s:   $(wrk_value rps) (p50 $(wrk_value p50_ms) ms, p99 $(wrk_value p99_ms) ms, max $(wrk_value max_ms) ms)"
+echo "requests:     $(wrk_value requests), socket errors $(wrk_errors), non-2xx $(wrk_value non2xx)"
 echo "RSS:          start $(mib "$start_kb") MiB, warm $(mib "$warm_kb") MiB, peak $(mib "$peak_kb") MiB, end $(mib "$end_kb") MiB"
 echo "threads:      at most $(sample_max 3)"
 
 failed=0
-if [ "$errors" -ne 0 ] || [ "$(value non2xx)" -ne 0 ] || [ "$(value requests)" -eq 0 ]; then
-  echo "FAILED: errors during the soak" >&2
-  failed=1
-fi
-if [ "$peak_kb" -gt $((MAX_RSS_MB * 1024)) ]; then
-  echo "FAILED: peak RSS $(mib "$peak_kb") MiB is over $MAX_RSS_MB MiB" >&2
-  failed=1
-fi
+wrk_passed soak "$peak_kb" || failed=1
 allowed_kb=$((warm_kb + warm_kb * GROWTH_PCT / 100 + 4096))
 if [ "$end_kb" -gt "$allowed_kb" ]; then
   echo "FAILED: RSS grew from $(mib "$warm_kb") MiB (warm) to $(mib "$end_kb") MiB (end)" >&2
