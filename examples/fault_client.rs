@@ -152,7 +152,7 @@ async fn flood(args: &Args) -> Result<bool, String> {
         tick.tick().await;
         sent += 1;
         // Every fifth request on a new connection: newcomers must get in too.
-        let fresh = sent % 5 == 0;
+        let fresh = sent.is_multiple_of(5);
         let mut stream = match (fresh, kept.take()) {
             (false, Some(stream)) => stream,
             _ => match timeout(PATIENCE, TcpStream::connect(&addr)).await {
@@ -339,7 +339,7 @@ async fn uploads(args: &Args) -> Result<bool, String> {
         .sum();
     println!(
         "{clients} uploads of {size} bytes each ({} chunked, {naive} sending their whole body before reading)",
-        if chunked_every > 0 { clients / chunked_every } else { 0 }
+        clients.checked_div(chunked_every).unwrap_or(0)
     );
     for ((chunked, naive, outcome), count) in &outcomes {
         let kind = match (chunked, naive) {
