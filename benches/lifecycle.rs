@@ -5,6 +5,11 @@
 //!
 //! `cargo bench --bench lifecycle`
 
+/// The allocator of the shipped `contentkit` binary, so the figures are its figures.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 
 use contentkit::component::{file, Integration, RenderRequest};

@@ -3,6 +3,11 @@
 //!
 //! `cargo bench --bench markup`
 
+/// The allocator of the shipped `contentkit` binary, so the figures are its figures.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 

@@ -4,6 +4,11 @@
 //!
 //! `cargo bench --bench render`
 
+/// The allocator of the shipped `contentkit` binary, so the figures are its figures.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 
 use contentkit::element::{

@@ -35,6 +35,7 @@ use std::hint::black_box;
 
 /// The same allocator as the `contentkit` server binary: the render path allocates a
 /// lot, and the system allocator is the slower part of it.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,87 +1,67 @@
 #!/usr/bin/env bash
-# A bounded load run of the runtime's HTTP server, on loopback only.
+# HTTP throughput and peak memory of the runtime's server, on loopback only.
 #
-# Builds and starts `examples/serve_todo.rs` (a 20-item to-do component) on
-# 127.0.0.1, sends `ui_render` POSTs with a multipart body through wrk
-# (scripts/ui_render.lua) for DURATION with CONNECTIONS connections, then
-# reports requests/s, latency percentiles, errors (socket errors and non-2xx
-# answers) and the server's peak RSS (VmHWM). Exits non-zero on any error.
+# Builds and starts `examples/serve_todo.rs` (release), then for each workload runs wrk
+# (scripts/ui_render.lua: `ui_render` POSTs with a multipart body) with CONNECTIONS
+# connections for DURATION against a fresh server:
+#   tiny: the counter (one text and one button), incremented;
+#   list: the to-do list with 1,000 items.
+# Reports requests/s, latency percentiles, errors (socket errors and non-2xx answers),
+# the server's peak RSS (VmHWM) and its most threads. Exits non-zero on any error, or
+# when a peak RSS passes MAX_RSS_MB.
 #
-#   scripts/load.sh                      # 64 connections, 20 s
-#   CONNECTIONS=16 DURATION=5s scripts/load.sh
+#   scripts/load.sh                      # 64 connections, 20 s a workload
+#   QUICK=1 scripts/load.sh              # 5 s a workload
+#   CONNECTIONS=16 DURATION=5s WORKLOADS=list scripts/load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/server-common.sh
 
-HOST=127.0.0.1 # never anything but loopback
-PORT="${PORT:-18787}"
 CONNECTIONS="${CONNECTIONS:-64}"
-DURATION="${DURATION:-20s}"
+if [ -n "${QUICK:-}" ]; then DURATION="${DURATION:-5s}"; else DURATION="${DURATION:-20s}"; fi
 THREADS="${THREADS:-2}"
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+MAX_RSS_MB="${MAX_RSS_MB:-64}"
+WORKLOADS="${WORKLOADS:-tiny list}"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "== installing wrk"
-  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
+need_wrk
+build_examples
+write_events
 
-echo "== building the example (release)"
-cargo build --release --example serve_todo --features server
-SERVER_BIN="$TARGET_DIR/release/examples/serve_todo"
-
-LOG="$(mktemp)"
-"$SERVER_BIN" "$HOST:$PORT" >"$LOG" 2>&1 &
-SERVER_PID=$!
-cleanup() {
-  # Only the server this script started.
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+failed=0
+summary=""
+for workload in $WORKLOADS; do
+  event="$WORK_DIR/$workload.json"
+  [ -f "$event" ] || { echo "unknown workload $workload (tiny or list)" >&2; exit 2; }
+  echo
+  echo "== $workload: starting a fresh server"
+  start_server
+  start_sampler 0.5
+  status="$(post_event "$event")"
+  if [ "$status" != 200 ]; then
+    echo "preflight answered $status, not 200: $(cat "$WORK_DIR/reply.json")" >&2
+    exit 1
   fi
-  rm -f "$LOG"
-}
-trap cleanup EXIT
 
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$LOG" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG"; echo "the server exited" >&2; exit 1; }
-  sleep 0.1
+  echo "== $workload: wrk, $CONNECTIONS connections, $THREADS threads, $DURATION"
+  out="$(EVENT_FILE="$event" wrk --latency -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" \
+    -s scripts/ui_render.lua "http://$HOST:$PORT/v1")"
+  echo "$out"
+  peak_kb="$(server_status VmHWM)"
+  threads="$(sample_max 3)"
+  stop_server
+
+  wrk_result "$out"
+  line="$(printf '%-5s %10s req/s  p50 %7s ms  p99 %7s ms  errors %s  non-2xx %s  peak RSS %6s MiB  threads %s  body %s B' \
+    "$workload" "$(wrk_value rps)" "$(wrk_value p50_ms)" "$(wrk_value p99_ms)" "$(wrk_errors)" \
+    "$(wrk_value non2xx)" "$(mib "$peak_kb")" "$threads" "$(wrk_value body_bytes)")"
+  summary+="$line"$'\n'
+  wrk_passed "$workload" "$peak_kb" || failed=1
 done
-grep -q "listening on" "$LOG" || { echo "the server did not start" >&2; exit 1; }
-
-echo "== preflight: one request"
-STATUS="$(curl -sS -o /dev/null -w '%{http_code}' \
-  -F "event=<fixtures/http/todo_ui_render.json" \
-  -F "environment=<fixtures/events/environment.json" \
-  "http://$HOST:$PORT/v1")"
-if [ "$STATUS" != 200 ]; then
-  echo "preflight answered $STATUS, not 200" >&2
-  exit 1
-fi
-
-echo "== wrk: $CONNECTIONS connections, $THREADS threads, $DURATION"
-OUT="$(wrk --latency -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" \
-  -s scripts/ui_render.lua "http://$HOST:$PORT/v1")"
-echo "$OUT"
-
-PEAK_RSS="$(awk '/^VmHWM/ {print $2, $3}' "/proc/$SERVER_PID/status")"
-RESULT="$(grep '^RESULT ' <<<"$OUT")"
-value() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$RESULT"; }
 
 echo
-echo "== summary"
-echo "requests/s:       $(value rps)"
-echo "requests:         $(value requests)"
-echo "latency p50:      $(value p50_ms) ms"
-echo "latency p99:      $(value p99_ms) ms"
-echo "latency max:      $(value max_ms) ms"
-echo "request body:     $(value body_bytes) bytes"
-ERRORS=$(($(value connect_errors) + $(value read_errors) + $(value write_errors) + $(value timeouts)))
-echo "socket errors:    $ERRORS"
-echo "non-2xx answers:  $(value non2xx)"
-echo "server peak RSS:  $PEAK_RSS"
-
-if [ "$ERRORS" -ne 0 ] || [ "$(value non2xx)" -ne 0 ] || [ "$(value requests)" -eq 0 ]; then
-  echo "FAILED: errors during the load run" >&2
+echo "== summary ($CONNECTIONS connections, $DURATION a workload)"
+printf '%s' "$summary"
+if [ "$failed" -ne 0 ]; then
   exit 1
 fi
 echo "load run passed"

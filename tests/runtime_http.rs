@@ -302,20 +302,10 @@ fn broken_bodies_are_json_errors_and_the_server_keeps_serving() {
     };
     let server = start(integration(), config);
 
-    // Over the limit, inside the multipart fields.
-    let big = vec![b'x'; 4 * BODY_LIMIT];
+    // A body over the limit is answered 413 before it is read: tests/server_limits.rs
+    // (reqwest's blocking client reports an answer that comes before the whole body is
+    // sent as an error, so it cannot show it).
     let event = render_event("hello").to_string();
-    let reply = server.post(
-        "/v1",
-        &[
-            ("event", event.as_bytes()),
-            ("environment", &environment()),
-            ("fetch-body", &big),
-        ],
-    );
-    assert_eq!(reply.status, 413);
-    assert_eq!(reply.error(), "Request payload is too large");
-    server.assert_still_serving();
 
     // A multipart body cut off before its closing boundary.
     let truncated = b"--XyZ\r\nContent-Disposition: form-data; name=\"event\"\r\n\r\n{}".to_vec();

@@ -27,7 +27,7 @@ use crate::lang::eval::{error_class, Fault, Limit, Limits, Vm, R};
 use crate::lang::host::{HostOp, HostState};
 use crate::lang::program::Program;
 use crate::lang::value::{Atom, Func, ObjKind, Object, Props, Value};
-use crate::render::json::{write_checked, JsonView, Kind};
+use crate::render::json::{JsonView, Kind};
 
 /// The response to one request.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,4 +1,4 @@
-//! The integration runtime over HTTP, with axum (feature `server`).
+//! The integration runtime over HTTP, with axum and hyper (feature `server`).
 //!
 //! [`router`] mounts:
 //! - `POST /{version}`: GitBook's runtime interface. The multipart fields
@@ -9,37 +9,52 @@
 //!
 //! Handlers here only move bytes between HTTP and those plain functions.
 //! Every error is a status with a JSON body `{"error": "…"}`: a body over
-//! [`ServerConfig::body_limit`] is a 413, a malformed multipart body a 400, a
-//! bad webhook signature a 401, an unknown route a 404 and a wrong method a
+//! [`ServerConfig::body_limit`] is a 413, a body not received within
+//! [`ServerConfig::body_read_timeout`] a 408, a malformed multipart body a 400,
+//! a bad webhook signature a 401, an unknown route a 404 and a wrong method a
 //! 405.
 //!
-//! A body over the limit is still read, and thrown away, up to
-//! [`DRAIN_LIMIT`] more bytes before the 413 is sent (as nginx lingers on a
-//! closing connection): a client that writes its whole body before reading
-//! the answer would otherwise meet a reset connection instead of the 413.
+//! A request whose `Content-Length` is over the limit is answered 413 before
+//! any of its body is read; a chunked body is answered 413 as soon as it passes
+//! the limit. Either way the connection then closes, lingering so that the
+//! client reads the 413 rather than a reset (see [`ConnectionLimits`]).
 //!
-//! Integration handlers are synchronous code, so each request runs them on
-//! tokio's blocking pool: a slow handler does not stall the connections of
-//! others, and a panicking one answers a 500 instead of dropping the
+//! Integration handlers are synchronous code that may block, so they run on a
+//! fixed pool of [`ServerConfig::handler_threads`] threads: a slow handler does
+//! not stall the connections of others, the thread count stays fixed under any
+//! load, and a panicking handler answers a 500 instead of dropping the
 //! connection.
+//!
+//! [`serve`] (or [`serve_with`]) drives the connections: header and idle
+//! timeouts, a cap on open connections below the descriptor limit, and a
+//! graceful shutdown ([`ConnectionLimits`]). [`runtime`] builds a tokio
+//! runtime with a fixed number of threads to run it on.
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //!
 //! use contentkit::component::Integration;
-//! use contentkit::runtime::server::{router, serve, shutdown_signal, ServerConfig};
+//! use contentkit::runtime::server::{router, runtime, serve, shutdown_signal, ServerConfig};
 //!
-//! # async fn run() -> std::io::Result<()> {
-//! let integration = Arc::new(Integration::new());
-//! let app = router(integration, ServerConfig::default());
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
-//! serve(listener, app, shutdown_signal()).await
-//! # }
+//! fn main() -> std::io::Result<()> {
+//!     let integration = Arc::new(Integration::new());
+//!     let app = router(integration, ServerConfig::default());
+//!     runtime(None)?.block_on(async {
+//!         let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
+//!         serve(listener, app, shutdown_signal()).await
+//!     })
+//! }
 //! ```
+
+mod connections;
+mod limits;
+mod pool;
+mod registry;
 
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::multipart::{Multipart, MultipartError};
@@ -48,23 +63,37 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+pub use connections::serve_with;
+pub use limits::ConnectionLimits;
 
 use super::dispatch::{self, IncomingRequest, OutgoingResponse};
 use super::webhook::{Headers, WebhookError, WebhookReceiver};
 use crate::component::Integration;
+use pool::HandlerPool;
 
 /// The default [`ServerConfig::body_limit`]: 2 MiB, axum's own default.
 pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
-
-/// How many bytes past the body limit are read and discarded before a 413
-/// is sent; a larger body has its connection closed under it.
-pub const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
 
 /// How the server is set up.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// The largest request body accepted, in bytes; larger ones get a 413.
     pub body_limit: usize,
+    /// The time a request's whole body has to arrive once its head has; a slower one
+    /// gets a 408. Default: 30 s.
+    pub body_read_timeout: Duration,
+    /// The most bytes of request bodies held in memory at once, over all requests
+    /// (at least [`ServerConfig::body_limit`]). Each body reserves its declared
+    /// `Content-Length` (the whole limit when chunked) before it is read, waiting for
+    /// room within its read timeout, so many large bodies at once cannot exhaust
+    /// memory. Default: 8 bodies at the default limit, 16 MiB.
+    pub body_memory: usize,
+    /// How many threads run integration handlers; 0 runs them on the async worker
+    /// threads themselves (for handlers that never block). Default: the number of
+    /// cores.
+    pub handler_threads: usize,
     /// Where `POST /webhooks` deliveries go; without it the route is absent.
     pub webhook: Option<Arc<WebhookReceiver>>,
 }
@@ -73,9 +102,17 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             body_limit: DEFAULT_BODY_LIMIT,
+            body_read_timeout: Duration::from_secs(30),
+            body_memory: 8 * DEFAULT_BODY_LIMIT,
+            handler_threads: cores(),
             webhook: None,
         }
     }
+}
+
+/// The cores this process may run on (1 when unknown).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// Where each request finds the integration to run: a fixed one, or one that changes
@@ -99,7 +136,25 @@ impl IntegrationSource for Fixed {
 struct AppState {
     source: Arc<dyn IntegrationSource>,
     webhook: Option<Arc<WebhookReceiver>>,
-    body_limit: usize,
+    body: BodyLimits,
+    pool: Arc<HandlerPool>,
+}
+
+/// How much of a body is read, and for how long.
+#[derive(Debug, Clone)]
+struct BodyLimits {
+    size: usize,
+    time: Duration,
+    /// Permits of [`MEMORY_UNIT`] bytes for the bodies in memory.
+    memory: Arc<Semaphore>,
+}
+
+/// The bytes of body memory one permit stands for.
+const MEMORY_UNIT: usize = 1024;
+
+/// The permits `bytes` of body take.
+fn memory_units(bytes: usize) -> u32 {
+    u32::try_from(bytes.div_ceil(MEMORY_UNIT)).unwrap_or(u32::MAX)
 }
 
 /// The runtime's routes, ready for [`serve`] (or to be nested in a larger
@@ -109,11 +164,21 @@ pub fn router(integration: Arc<Integration>, config: ServerConfig) -> Router {
 }
 
 /// The runtime's routes over an integration that may change between requests.
+///
+/// Starts the [`ServerConfig::handler_threads`] handler threads; they stop when the
+/// last clone of the router is dropped.
 pub fn router_with(source: Arc<dyn IntegrationSource>, config: ServerConfig) -> Router {
     let state = AppState {
         source,
         webhook: config.webhook,
-        body_limit: config.body_limit,
+        body: BodyLimits {
+            size: config.body_limit,
+            time: config.body_read_timeout,
+            memory: Arc::new(Semaphore::new(
+                memory_units(config.body_memory.max(config.body_limit)) as usize,
+            )),
+        },
+        pool: Arc::new(HandlerPool::new(config.handler_threads)),
     };
     let mut app = Router::new().route("/{version}", post(runtime_request));
     if state.webhook.is_some() {
@@ -131,16 +196,27 @@ pub fn router_with(source: Arc<dyn IntegrationSource>, config: ServerConfig) -> 
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets the
-/// requests under way finish.
+/// Serves `app` on `listener` under the default [`ConnectionLimits`] until
+/// `shutdown` resolves, then lets the requests under way finish.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, app, shutdown, ConnectionLimits::default()).await
+}
+
+/// A multi-threaded tokio runtime for [`serve`] with `worker_threads` async workers
+/// (default: the number of cores) and at most two threads for blocking calls, so the
+/// server's thread count stays fixed under any load (handlers run on the router's own
+/// [`ServerConfig::handler_threads`]).
+pub fn runtime(worker_threads: Option<usize>) -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads.unwrap_or_else(cores).max(1))
+        .max_blocking_threads(2)
+        .thread_name("contentkit-io")
+        .enable_all()
+        .build()
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM: what [`serve`] usually waits for.
@@ -174,35 +250,35 @@ pub async fn shutdown_signal() {
 
 /// `POST /{version}`: read the multipart fields, then dispatch.
 async fn runtime_request(State(state): State<AppState>, request: Request) -> Response {
-    let response = match read_request(request, state.body_limit).await {
+    let (parts, body) = request.into_parts();
+    // The body's memory stays counted until the answer is ready.
+    let (body, _memory) = match read_body(&parts.headers, body, &state.body).await {
+        Ok(read) => read,
+        Err(refused) => return refused.into_response(),
+    };
+    let path = parts.uri.path().to_owned();
+    let request = Request::from_parts(parts, Body::from(body));
+    let response = match read_fields(path, request).await {
         Ok(request) => {
             let integration = state.source.integration();
-            blocking(move || dispatch::handle(&integration, request)).await
+            state
+                .pool
+                .run(move || dispatch::handle(&integration, request))
+                .await
         }
         Err(response) => response,
     };
     into_response(response)
 }
 
-/// The runtime fields of a multipart request.
-async fn read_request(request: Request, limit: usize) -> Result<IncomingRequest, OutgoingResponse> {
-    let (parts, body) = request.into_parts();
-    let path = parts.uri.path().to_owned();
-    let body = read_body(body, limit).await?;
-    let multipart = Multipart::from_request(Request::from_parts(parts, Body::from(body)), &())
+/// Splits a multipart body (already in memory) into the runtime's fields; the first
+/// of each name counts (as `FormData.get` does) and other fields are ignored.
+async fn read_fields(path: String, request: Request) -> Result<IncomingRequest, OutgoingResponse> {
+    let mut multipart = Multipart::from_request(request, &())
         .await
         .map_err(|rejection| {
             OutgoingResponse::error(rejection.status().as_u16(), &rejection.body_text())
         })?;
-    read_fields(path, multipart).await
-}
-
-/// Splits a multipart body into the runtime's fields; the first of each name
-/// counts (as `FormData.get` does) and other fields are ignored.
-async fn read_fields(
-    path: String,
-    mut multipart: Multipart,
-) -> Result<IncomingRequest, OutgoingResponse> {
     let mut request = IncomingRequest {
         path,
         ..IncomingRequest::default()
@@ -232,39 +308,92 @@ fn multipart_error(error: MultipartError) -> OutgoingResponse {
     OutgoingResponse::error(status.as_u16(), &error.body_text())
 }
 
-/// Reads a whole body of at most `limit` bytes; past that, drains up to
-/// [`DRAIN_LIMIT`] more bytes and answers 413.
-async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, OutgoingResponse> {
-    let capacity = body.size_hint().exact().unwrap_or(0);
-    let mut buffer = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0).min(limit));
-    let mut over_by: Option<usize> = None;
+/// Why a body was not read.
+#[derive(Debug)]
+enum BodyRefused {
+    /// Over the limit, declared or seen.
+    TooLarge,
+    /// Not received within the body read timeout.
+    TimedOut,
+    /// The client sent a broken body, or went away.
+    Broken,
+}
+
+impl BodyRefused {
+    /// A JSON error; the connection closes after it when the body was not read to
+    /// its end.
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            BodyRefused::TooLarge => (413, "Request payload is too large"),
+            BodyRefused::TimedOut => (408, "The request body did not arrive in time"),
+            BodyRefused::Broken => (400, "Cannot read the request body"),
+        };
+        let mut response = into_response(OutgoingResponse::error(status, message));
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        response
+    }
+}
+
+/// Reads a whole body of at most `limits.size` bytes within `limits.time`, with the
+/// permits of body memory it holds. A declared `Content-Length` over the limit is
+/// refused before any of the body is read, a chunked body as soon as it passes the
+/// limit.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limits: &BodyLimits,
+) -> Result<(Bytes, OwnedSemaphorePermit), BodyRefused> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limits.size as u64) {
+        return Err(BodyRefused::TooLarge);
+    }
+    let declared = declared.map(|length| length as usize);
+    tokio::time::timeout(limits.time, read_limited(body, declared, limits))
+        .await
+        .unwrap_or(Err(BodyRefused::TimedOut))
+}
+
+async fn read_limited(
+    mut body: Body,
+    declared: Option<usize>,
+    limits: &BodyLimits,
+) -> Result<(Bytes, OwnedSemaphorePermit), BodyRefused> {
+    // The room is reserved whole before reading (the limit when no length is
+    // declared): two bodies can then never each hold part of what both need and wait
+    // for each other.
+    let held = limits
+        .memory
+        .clone()
+        .acquire_many_owned(memory_units(declared.unwrap_or(limits.size)))
+        .await
+        .map_err(|_| BodyRefused::Broken)?; // never closed
+    let mut buffer = Vec::with_capacity(declared.unwrap_or(0));
     while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
         let frame = frame.map_err(|error| {
             // The client went away or sent a broken body; nobody may hear this.
             tracing::debug!(%error, "reading a request body");
-            OutgoingResponse::error(400, "Cannot read the request body")
+            BodyRefused::Broken
         })?;
         let Ok(data) = frame.into_data() else {
             continue; // trailers
         };
-        match &mut over_by {
-            Some(drained) => {
-                *drained += data.len();
-                if *drained > DRAIN_LIMIT {
-                    break;
-                }
-            }
-            None if buffer.len() + data.len() > limit => {
-                buffer = Vec::new();
-                over_by = Some(data.len());
-            }
-            None => buffer.extend_from_slice(&data),
+        let length = buffer.len() + data.len();
+        if length > limits.size {
+            return Err(BodyRefused::TooLarge);
         }
+        if length > buffer.capacity() {
+            // By doublings, as a vector grows, but never past the room reserved.
+            let capacity = length.next_power_of_two().clamp(length, limits.size);
+            buffer.reserve_exact(capacity - buffer.len());
+        }
+        buffer.extend_from_slice(&data);
     }
-    match over_by {
-        Some(_) => Err(OutgoingResponse::error(413, "Request payload is too large")),
-        None => Ok(Bytes::from(buffer)),
-    }
+    Ok((Bytes::from(buffer), held))
 }
 
 /// `POST /webhooks`: verify, parse and route one delivery.
@@ -273,25 +402,27 @@ async fn webhook_request(State(state): State<AppState>, request: Request) -> Res
         return into_response(OutgoingResponse::error(404, "Not found"));
     };
     let (parts, body) = request.into_parts();
-    let body = match read_body(body, state.body_limit).await {
-        Ok(body) => body,
-        Err(response) => return into_response(response),
+    let (body, _memory) = match read_body(&parts.headers, body, &state.body).await {
+        Ok(read) => read,
+        Err(refused) => return refused.into_response(),
     };
     let headers = parts.headers;
-    let response = blocking(
-        move || match receiver.receive(&HeaderView(&headers), &body) {
-            Ok(delivery) => {
-                let body = serde_json::json!({ "received": delivery.event });
-                OutgoingResponse {
-                    status: 200,
-                    headers: vec![("Content-Type".into(), "application/json".into())],
-                    body: body.to_string().into_bytes(),
+    let response = state
+        .pool
+        .run(
+            move || match receiver.receive(&HeaderView(&headers), &body) {
+                Ok(delivery) => {
+                    let body = serde_json::json!({ "received": delivery.event });
+                    OutgoingResponse {
+                        status: 200,
+                        headers: vec![("Content-Type".into(), "application/json".into())],
+                        body: body.to_string().into_bytes(),
+                    }
                 }
-            }
-            Err(error) => webhook_error(&error),
-        },
-    )
-    .await;
+                Err(error) => webhook_error(&error),
+            },
+        )
+        .await;
     into_response(response)
 }
 
@@ -302,20 +433,6 @@ fn webhook_error(error: &WebhookError) -> OutgoingResponse {
         return OutgoingResponse::error(500, "Internal server error");
     }
     OutgoingResponse::error(error.status(), &error.message())
-}
-
-/// Runs `work` on the blocking pool; a panic in it becomes a 500.
-async fn blocking<F>(work: F) -> OutgoingResponse
-where
-    F: FnOnce() -> OutgoingResponse + Send + 'static,
-{
-    match tokio::task::spawn_blocking(work).await {
-        Ok(response) => response,
-        Err(error) => {
-            tracing::error!(%error, "a handler panicked");
-            OutgoingResponse::error(500, "Internal server error")
-        }
-    }
 }
 
 /// Request headers as the webhook receiver reads them.
