@@ -82,6 +82,8 @@ pub mod environment;
 pub mod event;
 #[cfg(feature = "client")]
 pub mod http;
+#[cfg(feature = "api")]
+pub mod oauth;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod webhook;
