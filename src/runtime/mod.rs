@@ -109,6 +109,6 @@ pub use event::{
     UserUrls, VisitorAuthenticationAction,
 };
 pub use webhook::{
-    sign, verify_signature, Algorithm, Headers, SignatureError, WebhookDelivery, WebhookError,
-    WebhookHandler, WebhookReceiver,
+    sign, sign_timestamped, verify_signature, verify_timestamped_signature, Algorithm, Headers,
+    SignatureError, WebhookDelivery, WebhookError, WebhookHandler, WebhookReceiver,
 };
