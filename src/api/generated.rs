@@ -79,8 +79,7 @@ pub mod types {
         pub description: ::std::option::Option<JsonDocument>,
         ///Unique identifier for the change request
         pub id: ::std::string::String,
-        /**Import runs targeting this change request, still running or ended recently, most recent first. Only returned when fetching a single change request.
-         */
+        ///Import runs targeting this change request, still running or ended recently, most recent first. Only returned when fetching a single change request.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub imports: ::std::vec::Vec<ContentImportRun>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -441,19 +440,16 @@ pub mod types {
             value.parse()
         }
     }
-    /**Style guide check that opened the change request, when it came from one. A check can be run again on the change request already open on a space, rather than opening a second one, so several checks can share a change request.
-     */
+    ///Style guide check that opened the change request, when it came from one. A check can be run again on the change request already open on a space, rather than opening a second one, so several checks can share a change request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ChangeRequestStyleguide {
-        /**Number of pages the check changed, recorded when it finished. Absent while it is still running, or when it never completed.
-         */
+        ///Number of pages the check changed, recorded when it finished. Absent while it is still running, or when it never completed.
         #[serde(
             rename = "changedPages",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub changed_pages: ::std::option::Option<f64>,
-        /**When the most recent style guide check on the change request finished. Later edits from anyone else do not move it. Absent while the first one is still running.
-         */
+        ///When the most recent style guide check on the change request finished. Later edits from anyone else do not move it. Absent while the first one is still running.
         #[serde(
             rename = "checkedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1196,10 +1192,9 @@ pub mod types {
     ///Parameters for a computed content managed by an integration
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ComputedContentSourceIntegration {
-        /**Dependencies the computation depends on.
-        The state of the dependencies will be passed to the computation.
-        When the dependency's targets are updated, the computation will be updated.
-        */
+        ///Dependencies the computation depends on.
+        ///The state of the dependencies will be passed to the computation.
+        ///When the dependency's targets are updated, the computation will be updated.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
@@ -5356,10 +5351,9 @@ pub mod types {
         pub integration: ::std::string::String,
         ///Properties passed to the block during rendering
         pub props: PlainObject,
-        /**URL associated with the content represented by the block.
-        This property is set when creating a block from a URL (unfurl) to ensure
-        we can convert the block back to an embed.
-        */
+        ///URL associated with the content represented by the block.
+        ///This property is set when creating a block from a URL (unfurl) to ensure
+        ///we can convert the block back to an embed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
@@ -11848,18 +11842,17 @@ pub mod types {
         pub sticky_header: ::std::option::Option<bool>,
         #[serde(rename = "type")]
         pub type_: DocumentTableViewGridType,
-        /**Tables in GitBook originally used a scaled width approach i.e. the width defined
-        in columnWidths would be scaled to ensure a 100% width table.
-
-        We later changed this to treat the widths in columnWidths as exact values - they are
-        never scaled. A columnWidth of 50 is rendered as 50px.
-
-        In order to maintain backwards compatibility, we track whether or not we
-        use the new system here.
-
-        All new tables should have this value set to true, older tables will have it set
-        to undefined.
-        */
+        ///Tables in GitBook originally used a scaled width approach i.e. the width defined
+        ///in columnWidths would be scaled to ensure a 100% width table.
+        ///
+        ///We later changed this to treat the widths in columnWidths as exact values - they are
+        ///never scaled. A columnWidth of 50 is rendered as 50px.
+        ///
+        ///In order to maintain backwards compatibility, we track whether or not we
+        ///use the new system here.
+        ///
+        ///All new tables should have this value set to true, older tables will have it set
+        ///to undefined.
         #[serde(
             rename = "useNewSizing",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -11921,8 +11914,7 @@ pub mod types {
         pub leaves: ::std::vec::Vec<DocumentTextLeaf>,
         pub object: DocumentTextObject,
     }
-    /**Allowed color tokens for color marks (text and background; background reuses this enum). Named colors are fixed palette keys. `$*` tokens are semantic: resolved from the published sites customization when rendering; authors may still persist them in content when valid.
-     */
+    ///Allowed color tokens for color marks (text and background; background reuses this enum). Named colors are fixed palette keys. `$*` tokens are semantic: resolved from the published sites customization when rendering; authors may still persist them in content when valid.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -12257,12 +12249,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub repo_tree_url: ::std::option::Option<::std::string::String>,
-        /**If true, the export will be done in a standalone mode, meaning that the exported content will not be linked to the Git repository. This is useful for creating a snapshot of the space's content.
-         */
+        ///If true, the export will be done in a standalone mode, meaning that the exported content will not be linked to the Git repository. This is useful for creating a snapshot of the space's content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub standalone: ::std::option::Option<bool>,
-        /**The timestamp of the event that triggered this export. It ensures that Git sync import and export operations are executed in the same order on GitBook and on the remote repository.
-         */
+        ///The timestamp of the event that triggered this export. It ensures that Git sync import and export operations are executed in the same order on GitBook and on the remote repository.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
         ///URL of the Git repository to export to. It can contain basic auth credentials.
@@ -12331,27 +12321,24 @@ pub mod types {
         ///If `false` is passed, content will not be computed
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub computed: ::std::option::Option<bool>,
-        /**Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
-        - When set to `true`, the entire document will be deferenced
-        - When set to `reusable-contents`, only reusable contents will be deferenced.
-        */
+        ///Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
+        ///- When set to `true`, the entire document will be deferenced
+        ///- When set to `reusable-contents`, only reusable contents will be deferenced.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dereferenced: ::std::option::Option<GetPageByIdQueryDereferenced>,
-        /**Controls whether the document should be evaluated.
-        - When set to `true`, the entire document will be evaluated.
-        - When set to `deterministic-only`, only expressions that depend
-          exclusively on deterministic inputs will be evaluated.
-        */
+        ///Controls whether the document should be evaluated.
+        ///- When set to `true`, the entire document will be evaluated.
+        ///- When set to `deterministic-only`, only expressions that depend
+        ///  exclusively on deterministic inputs will be evaluated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub evaluated: ::std::option::Option<GetPageByIdQueryEvaluated>,
         ///Output format for the content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<GetPageByIdQueryFormat>,
-        /**Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
-
-        - `relative`: Format page references as relative links from the current page. Other references might not be handled.
-        - `stable`: Format content references as stable idempotent refs containing their identifiers.
-        */
+        ///Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
+        ///
+        ///- `relative`: Format page references as relative links from the current page. Other references might not be handled.
+        ///- `stable`: Format content references as stable idempotent refs containing their identifiers.
         #[serde(
             rename = "format.markdown.refs",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -12361,10 +12348,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<bool>,
     }
-    /**Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
-    - When set to `true`, the entire document will be deferenced
-    - When set to `reusable-contents`, only reusable contents will be deferenced.
-    */
+    ///Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
+    ///- When set to `true`, the entire document will be deferenced
+    ///- When set to `reusable-contents`, only reusable contents will be deferenced.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum GetPageByIdQueryDereferenced {
@@ -12462,11 +12448,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**Controls whether the document should be evaluated.
-    - When set to `true`, the entire document will be evaluated.
-    - When set to `deterministic-only`, only expressions that depend
-      exclusively on deterministic inputs will be evaluated.
-    */
+    ///Controls whether the document should be evaluated.
+    ///- When set to `true`, the entire document will be evaluated.
+    ///- When set to `deterministic-only`, only expressions that depend
+    ///  exclusively on deterministic inputs will be evaluated.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum GetPageByIdQueryEvaluated {
@@ -12615,11 +12600,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
-
-    - `relative`: Format page references as relative links from the current page. Other references might not be handled.
-    - `stable`: Format content references as stable idempotent refs containing their identifiers.
-    */
+    ///Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
+    ///
+    ///- `relative`: Format page references as relative links from the current page. Other references might not be handled.
+    ///- `stable`: Format content references as stable idempotent refs containing their identifiers.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -12682,27 +12666,24 @@ pub mod types {
         ///If `false` is passed, content will not be computed
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub computed: ::std::option::Option<bool>,
-        /**Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
-        - When set to `true`, the entire document will be deferenced
-        - When set to `reusable-contents`, only reusable contents will be deferenced.
-        */
+        ///Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
+        ///- When set to `true`, the entire document will be deferenced
+        ///- When set to `reusable-contents`, only reusable contents will be deferenced.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dereferenced: ::std::option::Option<GetPageByPathQueryDereferenced>,
-        /**Controls whether the document should be evaluated.
-        - When set to `true`, the entire document will be evaluated.
-        - When set to `deterministic-only`, only expressions that depend
-          exclusively on deterministic inputs will be evaluated.
-        */
+        ///Controls whether the document should be evaluated.
+        ///- When set to `true`, the entire document will be evaluated.
+        ///- When set to `deterministic-only`, only expressions that depend
+        ///  exclusively on deterministic inputs will be evaluated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub evaluated: ::std::option::Option<GetPageByPathQueryEvaluated>,
         ///Output format for the content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<GetPageByPathQueryFormat>,
-        /**Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
-
-        - `relative`: Format page references as relative links from the current page. Other references might not be handled.
-        - `stable`: Format content references as stable idempotent refs containing their identifiers.
-        */
+        ///Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
+        ///
+        ///- `relative`: Format page references as relative links from the current page. Other references might not be handled.
+        ///- `stable`: Format content references as stable idempotent refs containing their identifiers.
         #[serde(
             rename = "format.markdown.refs",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -12712,10 +12693,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<bool>,
     }
-    /**Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
-    - When set to `true`, the entire document will be deferenced
-    - When set to `reusable-contents`, only reusable contents will be deferenced.
-    */
+    ///Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
+    ///- When set to `true`, the entire document will be deferenced
+    ///- When set to `reusable-contents`, only reusable contents will be deferenced.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum GetPageByPathQueryDereferenced {
@@ -12813,11 +12793,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**Controls whether the document should be evaluated.
-    - When set to `true`, the entire document will be evaluated.
-    - When set to `deterministic-only`, only expressions that depend
-      exclusively on deterministic inputs will be evaluated.
-    */
+    ///Controls whether the document should be evaluated.
+    ///- When set to `true`, the entire document will be evaluated.
+    ///- When set to `deterministic-only`, only expressions that depend
+    ///  exclusively on deterministic inputs will be evaluated.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum GetPageByPathQueryEvaluated {
@@ -12966,11 +12945,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
-
-    - `relative`: Format page references as relative links from the current page. Other references might not be handled.
-    - `stable`: Format content references as stable idempotent refs containing their identifiers.
-    */
+    ///Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
+    ///
+    ///- `relative`: Format page references as relative links from the current page. Other references might not be handled.
+    ///- `stable`: Format content references as stable idempotent refs containing their identifiers.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13044,27 +13022,24 @@ pub mod types {
         ///If `false` is passed, content will not be computed
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub computed: ::std::option::Option<bool>,
-        /**Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
-        - When set to `true`, the entire document will be deferenced
-        - When set to `reusable-contents`, only reusable contents will be deferenced.
-        */
+        ///Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
+        ///- When set to `true`, the entire document will be deferenced
+        ///- When set to `reusable-contents`, only reusable contents will be deferenced.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dereferenced: ::std::option::Option<GetPageInRevisionByIdQueryDereferenced>,
-        /**Controls whether the document should be evaluated.
-        - When set to `true`, the entire document will be evaluated.
-        - When set to `deterministic-only`, only expressions that depend
-          exclusively on deterministic inputs will be evaluated.
-        */
+        ///Controls whether the document should be evaluated.
+        ///- When set to `true`, the entire document will be evaluated.
+        ///- When set to `deterministic-only`, only expressions that depend
+        ///  exclusively on deterministic inputs will be evaluated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub evaluated: ::std::option::Option<GetPageInRevisionByIdQueryEvaluated>,
         ///Output format for the content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<GetPageInRevisionByIdQueryFormat>,
-        /**Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
-
-        - `relative`: Format page references as relative links from the current page. Other references might not be handled.
-        - `stable`: Format content references as stable idempotent refs containing their identifiers.
-        */
+        ///Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
+        ///
+        ///- `relative`: Format page references as relative links from the current page. Other references might not be handled.
+        ///- `stable`: Format content references as stable idempotent refs containing their identifiers.
         #[serde(
             rename = "format.markdown.refs",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -13075,10 +13050,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<bool>,
     }
-    /**Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
-    - When set to `true`, the entire document will be deferenced
-    - When set to `reusable-contents`, only reusable contents will be deferenced.
-    */
+    ///Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
+    ///- When set to `true`, the entire document will be deferenced
+    ///- When set to `reusable-contents`, only reusable contents will be deferenced.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum GetPageInRevisionByIdQueryDereferenced {
@@ -13180,11 +13154,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**Controls whether the document should be evaluated.
-    - When set to `true`, the entire document will be evaluated.
-    - When set to `deterministic-only`, only expressions that depend
-      exclusively on deterministic inputs will be evaluated.
-    */
+    ///Controls whether the document should be evaluated.
+    ///- When set to `true`, the entire document will be evaluated.
+    ///- When set to `deterministic-only`, only expressions that depend
+    ///  exclusively on deterministic inputs will be evaluated.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum GetPageInRevisionByIdQueryEvaluated {
@@ -13335,11 +13308,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
-
-    - `relative`: Format page references as relative links from the current page. Other references might not be handled.
-    - `stable`: Format content references as stable idempotent refs containing their identifiers.
-    */
+    ///Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
+    ///
+    ///- `relative`: Format page references as relative links from the current page. Other references might not be handled.
+    ///- `stable`: Format content references as stable idempotent refs containing their identifiers.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13404,27 +13376,24 @@ pub mod types {
         ///If `false` is passed, content will not be computed
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub computed: ::std::option::Option<bool>,
-        /**Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
-        - When set to `true`, the entire document will be deferenced
-        - When set to `reusable-contents`, only reusable contents will be deferenced.
-        */
+        ///Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
+        ///- When set to `true`, the entire document will be deferenced
+        ///- When set to `reusable-contents`, only reusable contents will be deferenced.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dereferenced: ::std::option::Option<GetPageInRevisionByPathQueryDereferenced>,
-        /**Controls whether the document should be evaluated.
-        - When set to `true`, the entire document will be evaluated.
-        - When set to `deterministic-only`, only expressions that depend
-          exclusively on deterministic inputs will be evaluated.
-        */
+        ///Controls whether the document should be evaluated.
+        ///- When set to `true`, the entire document will be evaluated.
+        ///- When set to `deterministic-only`, only expressions that depend
+        ///  exclusively on deterministic inputs will be evaluated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub evaluated: ::std::option::Option<GetPageInRevisionByPathQueryEvaluated>,
         ///Output format for the content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<GetPageInRevisionByPathQueryFormat>,
-        /**Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
-
-        - `relative`: Format page references as relative links from the current page. Other references might not be handled.
-        - `stable`: Format content references as stable idempotent refs containing their identifiers.
-        */
+        ///Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
+        ///
+        ///- `relative`: Format page references as relative links from the current page. Other references might not be handled.
+        ///- `stable`: Format content references as stable idempotent refs containing their identifiers.
         #[serde(
             rename = "format.markdown.refs",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -13435,10 +13404,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<bool>,
     }
-    /**Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
-    - When set to `true`, the entire document will be deferenced
-    - When set to `reusable-contents`, only reusable contents will be deferenced.
-    */
+    ///Controls whether the document should be deferenced (eference to other content will be resolved and expanded).
+    ///- When set to `true`, the entire document will be deferenced
+    ///- When set to `reusable-contents`, only reusable contents will be deferenced.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum GetPageInRevisionByPathQueryDereferenced {
@@ -13540,11 +13508,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**Controls whether the document should be evaluated.
-    - When set to `true`, the entire document will be evaluated.
-    - When set to `deterministic-only`, only expressions that depend
-      exclusively on deterministic inputs will be evaluated.
-    */
+    ///Controls whether the document should be evaluated.
+    ///- When set to `true`, the entire document will be evaluated.
+    ///- When set to `deterministic-only`, only expressions that depend
+    ///  exclusively on deterministic inputs will be evaluated.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum GetPageInRevisionByPathQueryEvaluated {
@@ -13697,11 +13664,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
-
-    - `relative`: Format page references as relative links from the current page. Other references might not be handled.
-    - `stable`: Format content references as stable idempotent refs containing their identifiers.
-    */
+    ///Controls how content references are formatted in markdown output. Ignored unless `format=markdown`.
+    ///
+    ///- `relative`: Format page references as relative links from the current page. Other references might not be handled.
+    ///- `stable`: Format content references as stable idempotent refs containing their identifiers.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -14182,8 +14148,7 @@ pub mod types {
         ///If true, the import will generate a revision without updating the space primary content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub standalone: ::std::option::Option<bool>,
-        /**The timestamp of the event that triggered this import. It ensures that Git sync import and export operations are executed in the same order on GitBook and on the remote repository.
-         */
+        ///The timestamp of the event that triggered this import. It ensures that Git sync import and export operations are executed in the same order on GitBook and on the remote repository.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
         ///URL of the Git repository to import. It can contain basic auth credentials.
@@ -14809,14 +14774,13 @@ pub mod types {
         ///Content of the document formatted as markdown
         pub markdown: ::std::string::String,
     }
-    /**"The role of a member in an organization.
-    "admin": Can administrate the content: create, delete spaces, ...
-    "create": Can create content.
-    "review": Can review content.
-    "edit": Can edit the content (live or change requests).
-    "comment": Can access the content and its discussions.
-    "read": Can access the content, but cannot update it in any way.
-    */
+    ///"The role of a member in an organization.
+    ///"admin": Can administrate the content: create, delete spaces, ...
+    ///"create": Can create content.
+    ///"review": Can review content.
+    ///"edit": Can edit the content (live or change requests).
+    ///"comment": Can access the content and its discussions.
+    ///"read": Can access the content, but cannot update it in any way.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -15398,10 +15362,9 @@ pub mod types {
             Self::None(value)
         }
     }
-    /**The visibility setting of the OpenAPI spec.
-     * `private`: The spec is not publicly available.
-     * `public`: The spec is available to anyone with a public link.
-     */
+    ///The visibility setting of the OpenAPI spec.
+    ///* `private`: The spec is not publicly available.
+    ///* `public`: The spec is available to anyone with a public link.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17190,8 +17153,7 @@ pub mod types {
         pub created_at: ::std::string::String,
         #[serde(rename = "defaultLevel")]
         pub default_level: DefaultLevel,
-        /**A list of all premium features enabled on this site. For each feature we list the plan they belong to and whether the feature is frozen. A frozen feature is still enabled but cannot be changed or modified.
-         */
+        ///A list of all premium features enabled on this site. For each feature we list the plan they belong to and whether the feature is frozen. A frozen feature is still enabled but cannot be changed or modified.
         pub features: ::std::vec::Vec<SiteFeature>,
         #[serde(
             rename = "gitSync",
@@ -17204,9 +17166,8 @@ pub mod types {
         pub icon: ::std::option::Option<CustomizationFavicon>,
         ///Unique identifier of the site
         pub id: ::std::string::String,
-        /**When GitBook last completed a scan of the site's content
-        gaps. Absent until the site has been scanned at least once.
-        */
+        ///When GitBook last completed a scan of the site's content
+        ///gaps. Absent until the site has been scanned at least once.
         #[serde(
             rename = "lastScanAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -17220,11 +17181,10 @@ pub mod types {
         pub published: bool,
         #[serde(rename = "siteSpaces")]
         pub site_spaces: f64,
-        /**Reference to a GitBook space holding the team's writing style guide.
-        When present on a site, the editing agent receives the style guide
-        table of contents in its system prompt and can fetch sections on
-        demand to check edits against the rules.
-        */
+        ///Reference to a GitBook space holding the team's writing style guide.
+        ///When present on a site, the editing agent receives the style guide
+        ///table of contents in its system prompt and can fetch sections on
+        ///demand to check edits against the rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub styleguide: ::std::option::Option<ContentRefSpace>,
         pub title: SiteTitle,
@@ -18065,12 +18025,10 @@ pub mod types {
         pub app: ::std::string::String,
         ///URL of the site in the API
         pub location: ::std::string::String,
-        /**URL of the login endpoint for visitors to authenticate with the site auth backend.
-         */
+        ///URL of the login endpoint for visitors to authenticate with the site auth backend.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login: ::std::option::Option<::std::string::String>,
-        /**URL of the logout endpoint for visitors to sign out from the site auth backend.
-         */
+        ///URL of the logout endpoint for visitors to sign out from the site auth backend.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub logout: ::std::option::Option<::std::string::String>,
         ///URL of the preview version of the site.
@@ -18079,12 +18037,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub published: ::std::option::Option<::std::string::String>,
     }
-    /**The visibility setting of the site determines the audience of the site.
-     * `public`: Anyone can access the site, and the site is indexed by search engines.
-     * `unlisted`: Anyone can access the site, and the site is not indexed by search engines
-     * `share-link`: Anyone with a secret token in the url can access the site.
-     * `visitor-auth`: Anyone authenticated through a JWT token can access the site.
-     */
+    ///The visibility setting of the site determines the audience of the site.
+    ///* `public`: Anyone can access the site, and the site is indexed by search engines.
+    ///* `unlisted`: Anyone can access the site, and the site is not indexed by search engines
+    ///* `share-link`: Anyone with a secret token in the url can access the site.
+    ///* `visitor-auth`: Anyone authenticated through a JWT token can access the site.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -18180,8 +18137,7 @@ pub mod types {
         pub git_sync: ::std::option::Option<GitSyncState>,
         ///Unique identifier for the space
         pub id: ::std::string::String,
-        /**Import runs targeting this space, still running or ended recently, most recent first. Only returned when fetching a single space.
-         */
+        ///Import runs targeting this space, still running or ended recently, most recent first. Only returned when fetching a single space.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub imports: ::std::vec::Vec<ContentImportRun>,
         ///Whether the space is powered by V2 of the content system.
@@ -18227,10 +18183,9 @@ pub mod types {
         )]
         pub visitor_auth: ::std::option::Option<VisitorAuth>,
     }
-    /**Determines how a Space can be edited.
-     * `live`: Users can directly edit the space
-     * `locked`: All edits are locked for this space.
-     */
+    ///Determines how a Space can be edited.
+    ///* `live`: Users can directly edit the space
+    ///* `locked`: All edits are locked for this space.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,

@@ -307,7 +307,7 @@ fn generate(spec_bytes: &[u8], ops_text: &str) -> Result<String, String> {
         .map_err(|e| format!("typify: {e}"))?;
     let file: syn::File =
         syn::parse2(space.to_stream()).map_err(|e| format!("typify output: {e}"))?;
-    let types = prettyplease::unparse(&file);
+    let types = line_docs(&prettyplease::unparse(&file));
 
     let mut out = String::new();
     writeln!(
@@ -330,6 +330,47 @@ fn generate(spec_bytes: &[u8], ops_text: &str) -> Result<String, String> {
     // comment only on a second pass; the second pass is a fixed point, so the
     // committed file is what `cargo fmt` leaves.
     rustfmt(&rustfmt(&out)?)
+}
+
+/// Rewrites prettyplease's `/** … */` doc comments as `///` lines, and
+/// keeps the API's prose from being read as Rust by rustdoc: a line indented
+/// by four spaces or more is an (untested, uncompilable) code block, so
+/// indentation is capped at three; a bare ``` fence becomes ```text.
+fn line_docs(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut lines = source.lines();
+    while let Some(line) = lines.next() {
+        let Some(start) = line.find("/**").filter(|at| line[..*at].trim().is_empty()) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let indent = &line[..start];
+        let mut text = line[start + 3..].to_owned();
+        while !text.contains("*/") {
+            match lines.next() {
+                Some(next) => {
+                    text.push('\n');
+                    text.push_str(next);
+                }
+                None => break,
+            }
+        }
+        let (body, rest) = text.split_once("*/").unwrap_or((text.as_str(), ""));
+        for doc_line in body.trim_end().lines() {
+            let trimmed = doc_line.trim_start();
+            let spaces = (doc_line.len() - trimmed.len()).min(3);
+            let trimmed = if trimmed == "```" { "```text" } else { trimmed };
+            let content = format!("{}{trimmed}", " ".repeat(spaces));
+            out.push_str(&format!("{indent}///{}\n", content.trim_end()));
+        }
+        if !rest.trim().is_empty() {
+            out.push_str(indent);
+            out.push_str(rest.trim_start());
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The type name typify gives definition `name`, checked against its output.
