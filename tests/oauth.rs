@@ -537,3 +537,53 @@ async fn tokens_are_refreshed_within_ten_seconds_of_expiry() {
     .unwrap_err();
     assert!(error.to_string().contains("No refresh token"), "{error}");
 }
+
+/// The flow through `runtime::handle`, the fetch handler being a thin sync
+/// adapter over the async OAuth handler (until dispatch is async).
+#[test]
+fn the_flow_runs_through_the_runtime() {
+    use contentkit::component::{ComponentError, Integration};
+    use contentkit::runtime::{handle, IncomingRequest};
+    use std::sync::Arc;
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let provider = runtime.block_on(MockServer::start(|_, _| token_answer()));
+    let api_server = runtime.block_on(MockServer::start(|_, _| {
+        Reply::json(200, installation_json("inst_1", json!({})))
+    }));
+    let handler = Arc::new(OAuthHandler::new(config(&provider)));
+    let tokio_handle = runtime.handle().clone();
+    let integration = Integration::new().on_fetch(move |input, context| {
+        let api = Client::for_installation(&context.environment)
+            .map_err(|e| ComponentError::Internal(e.to_string()))?;
+        Ok(tokio_handle.block_on(handler.handle(input.event, &context.environment, &api)))
+    });
+    let environment = serde_json::to_vec(&environment(&api_server)).unwrap();
+    let request = |url: &str| {
+        let event = json!({
+            "eventId": "evt_7", "type": "fetch", "installationId": "inst_1",
+            "request": {"method": "get", "url": url, "headers": {}}
+        });
+        IncomingRequest::new("/v1", event.to_string().into_bytes(), environment.clone())
+    };
+
+    let redirect = handle(&integration, request(&format!("{ENDPOINT}/oauth")));
+    assert_eq!(redirect.status, 302);
+    let location = redirect.header("location").unwrap();
+    let state = state_of(&form_pairs(location.split_once('?').unwrap().1));
+
+    let done = handle(&integration, request(&callback_url("code-1", &state)));
+    assert_eq!(done.status, 200, "{}", String::from_utf8_lossy(&done.body));
+    assert_eq!(done.header("content-type"), Some("text/html"));
+    assert_eq!(provider.requests().len(), 1);
+    let [update] = api_server.requests().try_into().unwrap();
+    assert_eq!(update.method, "PATCH");
+    assert_eq!(
+        update.json()["configuration"]["oauth_credentials"]["access_token"],
+        "at-1"
+    );
+
+    let forged = handle(&integration, request(&callback_url("code-1", "e30.00")));
+    assert_eq!(forged.status, 400);
+    assert_eq!(api_server.requests().len(), 1, "nothing more was written");
+}

@@ -721,101 +721,74 @@ impl OAuthHandler {
                 ))
             }
         };
-        let merge = |existing: Map<String, Value>| {
-            let mut configuration = if self.config.replace {
-                Map::new()
-            } else {
-                existing
-            };
-            configuration.extend(credentials.clone());
-            configuration
+        // Where the flow started: a space installation, a site installation, or the installation.
+        let (child, what) = match (&state.space_id, &state.site_id) {
+            (Some(space), _) => (
+                Some(("spaces", "spaceId", space.as_str())),
+                "space installation",
+            ),
+            (None, Some(site)) => (
+                Some(("sites", "siteId", site.as_str())),
+                "site installation",
+            ),
+            (None, None) => (None, "installation"),
         };
-        let invalid = |e: serde_json::Error| {
+        let path = installation_path(name, &state.installation_id, child)?;
+        let mut configuration = Map::new();
+        if !self.config.replace {
+            configuration = match (child, installation) {
+                (None, Some(installation)) => installation.configuration,
+                _ => read_configuration(api, &path, what).await?,
+            };
+        }
+        configuration.extend(credentials);
+        update.insert("configuration".into(), Value::Object(configuration));
+        let body = Value::Object(update);
+        // Checked against the operation's body type, so that a bad
+        // extraction is named here rather than by the API.
+        let checked = match child {
+            Some(("spaces", ..)) => fits::<types::UpdateIntegrationSpaceInstallation>(&body),
+            Some(_) => fits::<types::UpdateIntegrationSiteInstallation>(&body),
+            None => fits::<types::UpdateIntegrationInstallation>(&body),
+        };
+        checked.map_err(|e| {
             Refusal::new(
                 502,
                 format!("The extracted credentials are not an installation update: {e}"),
             )
-        };
-        let installation_id = &state.installation_id;
-        if let Some(space) = &state.space_id {
-            let existing = if self.config.replace {
-                Map::new()
-            } else {
-                let current = api
-                    .get_integration_space_installation(
-                        name,
-                        installation_id,
-                        space,
-                        &Default::default(),
-                    )
-                    .await
-                    .map_err(|e| Refusal::from_api("Cannot read the space installation", &e))?;
-                current.configuration
-            };
-            update.insert("configuration".into(), Value::Object(merge(existing)));
-            let body: types::UpdateIntegrationSpaceInstallation =
-                serde_json::from_value(Value::Object(update)).map_err(invalid)?;
-            let path =
-                installation_path(name, installation_id, Some(("spaces", "spaceId", space)))?;
-            write(
-                api,
-                &path,
-                &body,
-                "Cannot store the credentials in the space installation",
-            )
-            .await?;
-        } else if let Some(site) = &state.site_id {
-            let existing = if self.config.replace {
-                Map::new()
-            } else {
-                let current = api
-                    .get_integration_site_installation(
-                        name,
-                        installation_id,
-                        site,
-                        &Default::default(),
-                    )
-                    .await
-                    .map_err(|e| Refusal::from_api("Cannot read the site installation", &e))?;
-                current.configuration
-            };
-            update.insert("configuration".into(), Value::Object(merge(existing)));
-            let body: types::UpdateIntegrationSiteInstallation =
-                serde_json::from_value(Value::Object(update)).map_err(invalid)?;
-            let path = installation_path(name, installation_id, Some(("sites", "siteId", site)))?;
-            write(
-                api,
-                &path,
-                &body,
-                "Cannot store the credentials in the site installation",
-            )
-            .await?;
-        } else {
-            let existing = if self.config.replace {
-                Map::new()
-            } else {
-                match installation {
-                    Some(installation) => installation.configuration,
-                    None => {
-                        fetch_installation(api, name, installation_id)
-                            .await?
-                            .configuration
-                    }
-                }
-            };
-            update.insert("configuration".into(), Value::Object(merge(existing)));
-            let body: types::UpdateIntegrationInstallation =
-                serde_json::from_value(Value::Object(update)).map_err(invalid)?;
-            let path = installation_path(name, installation_id, None)?;
-            write(
-                api,
-                &path,
-                &body,
-                "Cannot store the credentials in the installation",
-            )
-            .await?;
-        }
-        Ok(())
+        })?;
+        write(
+            api,
+            &path,
+            &body,
+            &format!("Cannot store the credentials in the {what}"),
+        )
+        .await
+    }
+}
+
+/// Whether `value` decodes as a `T`.
+fn fits<T: serde::de::DeserializeOwned>(value: &Value) -> Result<(), serde_json::Error> {
+    T::deserialize(value).map(drop)
+}
+
+/// The configuration of the installation at `path` (`getIntegration…Installation`).
+async fn read_configuration(
+    api: &api::Client,
+    path: &str,
+    what: &str,
+) -> Result<Map<String, Value>, Refusal> {
+    let current: Value = api
+        .request(api::Method::GET, path, None::<&()>)
+        .await
+        .map_err(|e| Refusal::from_api(&format!("Cannot read the {what}"), &e))?;
+    match current.get("configuration") {
+        Some(Value::Object(configuration)) => Ok(configuration.clone()),
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(_) => Err(Refusal::new(
+            502,
+            format!("The API answered a {what} whose configuration is not an object"),
+        )),
     }
 }
 
