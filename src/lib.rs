@@ -1,6 +1,7 @@
 //! `contentkit`: a Rust engine for GitBook's ContentKit UI kit.
 //!
 //! - [`element`]: the typed element tree, its exact JSON form and its strict checks.
+//! - [`api`]: a client of the GitBook API (feature `api`).
 //! - [`component`]: components, their lifecycle, and the client that drives them.
 //! - [`markup`]: the JSX-like markup language, compiled once and rendered many times.
 //! - [`render`]: the JSON and HTML serializers.
@@ -8,6 +9,8 @@
 //! - [`testing`]: snapshot tests of components for their authors (feature `testing`).
 //! - [`runtime`]: the integration runtime: events, environment, webhooks.
 
+#[cfg(feature = "api")]
+pub mod api;
 pub mod component;
 pub mod element;
 mod error;

@@ -576,6 +576,7 @@ fn webhooks_are_verified_before_they_are_routed() {
     let d = deliveries.clone();
     let receiver = WebhookReceiver::new()
         .with_secret("hook-secret")
+        .accept_sha1(true)
         .on("publish", move |delivery| {
             d.lock().unwrap().push(
                 delivery.payload["book"]
@@ -596,12 +597,14 @@ fn webhooks_are_verified_before_they_are_routed() {
     let server = start(integration(), config);
     let url = format!("{}/webhooks", server.base);
     let body = br#"{"book": "acme/handbook"}"#.to_vec();
+    let deliveries_sent = std::sync::atomic::AtomicUsize::new(0);
     let post = |event: &str, signature: Option<String>, body: &[u8]| {
+        let n = deliveries_sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let mut request = server
             .http
             .post(&url)
             .header("X-GitBook-Event", event)
-            .header("X-GitBook-Delivery", "72d3162e")
+            .header("X-GitBook-Delivery", format!("72d3162e-{n}"))
             .body(body.to_vec());
         if let Some(signature) = signature {
             request = request.header("X-GitBook-Signature", signature);

@@ -473,6 +473,67 @@ impl Integration {
         self
     }
 
+    /// Sets the handler of `fetch_published_script` events: the script a
+    /// published site injects (`FetchResponse::script`), or `None` for none,
+    /// answered with a no-op script as the official runtime does.
+    ///
+    /// ```
+    /// use contentkit::component::Integration;
+    /// use contentkit::runtime::FetchResponse;
+    ///
+    /// let integration = Integration::new().on_fetch_published_script(|event, context| {
+    ///     let tracking_id = context.environment.configuration_value("tracking_id");
+    ///     Ok(tracking_id.and_then(|id| id.as_str()).map(|id| {
+    ///         FetchResponse::script(format!("track({id:?}, {:?});", event.site_id))
+    ///             .header("Cache-Control", "max-age=604800")
+    ///     }))
+    /// });
+    /// assert!(integration.handles_event("fetch_published_script"));
+    /// ```
+    #[must_use]
+    pub fn on_fetch_published_script<F>(mut self, handler: F) -> Self
+    where
+        F: Fn(
+                &crate::runtime::FetchPublishedScriptEvent,
+                &crate::runtime::RequestContext,
+            ) -> Result<Option<crate::runtime::FetchResponse>, ComponentError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.handlers.set_published_script(Box::new(handler));
+        self
+    }
+
+    /// Sets the handler of `fetch_visitor_authentication` events: where a
+    /// visitor of a protected site goes to authenticate, usually
+    /// `FetchResponse::redirect` to the identity provider.
+    ///
+    /// ```
+    /// use contentkit::component::Integration;
+    /// use contentkit::runtime::FetchResponse;
+    ///
+    /// let integration = Integration::new().on_fetch_visitor_authentication(|event, _context| {
+    ///     let back_to = event.location.as_deref().unwrap_or("/");
+    ///     Ok(FetchResponse::redirect(format!("https://idp.example/authorize?state={back_to}")))
+    /// });
+    /// assert!(integration.handles_event("fetch_visitor_authentication"));
+    /// ```
+    #[must_use]
+    pub fn on_fetch_visitor_authentication<F>(mut self, handler: F) -> Self
+    where
+        F: Fn(
+                &crate::runtime::FetchVisitorAuthenticationEvent,
+                &crate::runtime::RequestContext,
+            ) -> Result<crate::runtime::FetchResponse, ComponentError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.handlers.set_visitor_authentication(Box::new(handler));
+        self
+    }
+
     /// Adds a handler of `task` events, which sees the typed task; it runs
     /// with the `on_event("task", …)` handlers, in the order added.
     ///

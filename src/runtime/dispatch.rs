@@ -20,6 +20,8 @@
 //! | `ui_render` of an unknown component | 404 | `{"error": "Component <id> not found"}` |
 //! | `fetch` | the fetch handler's | the fetch handler's |
 //! | `fetch` without a fetch handler | 400 | `{"error": "Integration does not handle HTTP requests"}` |
+//! | `fetch_published_script` | the script handler's response; 200 `/** no-op */` (`application/javascript`) when it answers `None` | |
+//! | `fetch_visitor_authentication` | the visitor-authentication handler's response (usually a 302 redirect) | |
 //! | `fetch_published_script`, `fetch_visitor_authentication` nobody handles | 400 | `{"error": "Integration does not handle <type>"}` |
 //! | `content_compute_*` nobody handles | 404 | `{"error": "Content source <id> not found"}` |
 //! | any other event with handlers (`task` included) | 200 | `OK` (`text/plain`) |
@@ -34,9 +36,10 @@
 //!   field (the official runtime fails on it with a 500);
 //! - a known event whose fields do not match the API is a 400 (the official
 //!   runtime does not check them); events of unknown types are accepted;
-//! - handlers of `fetch_published_script` and `fetch_visitor_authentication`
-//!   are plain event handlers answered with `OK`; the official runtime lets
-//!   them return a response (a script, a redirect).
+//! - `fetch_published_script` and `fetch_visitor_authentication` events
+//!   with no typed handler (`Integration::on_fetch_published_script`,
+//!   `Integration::on_fetch_visitor_authentication`) but plain `on_event`
+//!   handlers are answered `OK`; the official runtime has only the typed form.
 //!
 //! # Example
 //!
@@ -76,7 +79,10 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::environment::IntegrationEnvironment;
-use super::event::{Event, FetchEvent, TaskEvent, UiRenderEvent};
+use super::event::{
+    Event, FetchEvent, FetchPublishedScriptEvent, FetchVisitorAuthenticationEvent, TaskEvent,
+    UiRenderEvent,
+};
 use crate::component::{ComponentError, Integration, RenderRequest, Rendered};
 use crate::element::normalize_numbers;
 
@@ -277,7 +283,41 @@ impl FetchResponse {
         self.body = body.into();
         self
     }
+
+    /// A 200 `application/javascript` response: what a
+    /// `fetch_published_script` handler answers.
+    ///
+    /// ```
+    /// use contentkit::runtime::FetchResponse;
+    ///
+    /// let script = FetchResponse::script("console.log('hi')").header("Cache-Control", "max-age=604800");
+    /// assert_eq!(script.status, 200);
+    /// assert_eq!(script.headers[0], ("Content-Type".to_owned(), "application/javascript".to_owned()));
+    /// ```
+    pub fn script(source: impl Into<String>) -> Self {
+        FetchResponse::new(200)
+            .header("Content-Type", "application/javascript")
+            .body(source.into())
+    }
+
+    /// A 302 redirect to `location`, as JavaScript's `Response.redirect(url)`
+    /// answers: what a `fetch_visitor_authentication` handler usually does.
+    ///
+    /// ```
+    /// use contentkit::runtime::FetchResponse;
+    ///
+    /// let redirect = FetchResponse::redirect("https://idp.example/authorize?client_id=c");
+    /// assert_eq!(redirect.status, 302);
+    /// assert_eq!(redirect.headers, [("Location".to_owned(), "https://idp.example/authorize?client_id=c".to_owned())]);
+    /// ```
+    pub fn redirect(location: impl Into<String>) -> Self {
+        FetchResponse::new(302).header("Location", location)
+    }
 }
+
+/// What the official runtime sends when a `fetch_published_script` handler
+/// answers nothing.
+const NO_OP_SCRIPT: &str = "/** no-op */";
 
 /// A handler of events of one type.
 pub type EventHandler =
@@ -288,12 +328,36 @@ pub type FetchHandler = Box<
     dyn Fn(&FetchInput<'_>, &RequestContext) -> Result<FetchResponse, ComponentError> + Send + Sync,
 >;
 
+/// The handler of `fetch_published_script` events: the script to inject in
+/// a published site, or `None` for none (a no-op script is sent).
+pub type PublishedScriptHandler = Box<
+    dyn Fn(
+            &FetchPublishedScriptEvent,
+            &RequestContext,
+        ) -> Result<Option<FetchResponse>, ComponentError>
+        + Send
+        + Sync,
+>;
+
+/// The handler of `fetch_visitor_authentication` events: where to send a
+/// visitor of a protected site to authenticate.
+pub type VisitorAuthenticationHandler = Box<
+    dyn Fn(
+            &FetchVisitorAuthenticationEvent,
+            &RequestContext,
+        ) -> Result<FetchResponse, ComponentError>
+        + Send
+        + Sync,
+>;
+
 /// An integration's event and fetch handlers (kept inside [`Integration`]).
 #[derive(Default)]
 pub(crate) struct Handlers {
     /// `(event type, handler)`, in registration order.
     events: Vec<(String, EventHandler)>,
     fetch: Option<FetchHandler>,
+    published_script: Option<PublishedScriptHandler>,
+    visitor_authentication: Option<VisitorAuthenticationHandler>,
 }
 
 impl fmt::Debug for Handlers {
@@ -303,6 +367,11 @@ impl fmt::Debug for Handlers {
         f.debug_struct("Handlers")
             .field("events", &events)
             .field("fetch", &self.fetch.is_some())
+            .field("published_script", &self.published_script.is_some())
+            .field(
+                "visitor_authentication",
+                &self.visitor_authentication.is_some(),
+            )
             .finish()
     }
 }
@@ -334,10 +403,20 @@ impl Handlers {
         self.fetch = Some(handler);
     }
 
+    pub(crate) fn set_published_script(&mut self, handler: PublishedScriptHandler) {
+        self.published_script = Some(handler);
+    }
+
+    pub(crate) fn set_visitor_authentication(&mut self, handler: VisitorAuthenticationHandler) {
+        self.visitor_authentication = Some(handler);
+    }
+
     pub(crate) fn handles(&self, event_type: &str) -> bool {
         match event_type {
             "ui_render" => false,
             "fetch" => self.fetch.is_some(),
+            "fetch_published_script" if self.published_script.is_some() => true,
+            "fetch_visitor_authentication" if self.visitor_authentication.is_some() => true,
             _ => self.events.iter().any(|(t, _)| t == event_type),
         }
     }
@@ -421,10 +500,30 @@ fn dispatch(
             };
             fetch_response(handler(&input, &context)?)
         }
-        ref other => match handlers.run_events(other, &context) {
-            Some(result) => result.map(|()| handled_response()),
-            None => Err(unhandled(other)),
+        Event::FetchPublishedScript(ref script) => match &handlers.published_script {
+            Some(handler) => fetch_response(
+                handler(script, &context)?.unwrap_or_else(|| FetchResponse::script(NO_OP_SCRIPT)),
+            ),
+            None => run_events(handlers, &event, &context),
         },
+        Event::FetchVisitorAuthentication(ref visitor) => match &handlers.visitor_authentication {
+            Some(handler) => fetch_response(handler(visitor, &context)?),
+            None => run_events(handlers, &event, &context),
+        },
+        ref other => run_events(handlers, other, &context),
+    }
+}
+
+/// Runs the plain event handlers of `event`: `OK` when some ran, else why
+/// nobody answered.
+fn run_events(
+    handlers: &Handlers,
+    event: &Event,
+    context: &RequestContext,
+) -> Result<OutgoingResponse, ComponentError> {
+    match handlers.run_events(event, context) {
+        Some(result) => result.map(|()| handled_response()),
+        None => Err(unhandled(event)),
     }
 }
 

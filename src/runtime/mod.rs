@@ -82,6 +82,8 @@ pub mod environment;
 pub mod event;
 #[cfg(feature = "client")]
 pub mod http;
+#[cfg(feature = "api")]
+pub mod oauth;
 pub mod peek;
 #[cfg(feature = "server")]
 pub mod server;
@@ -108,6 +110,6 @@ pub use event::{
     UserUrls, VisitorAuthenticationAction,
 };
 pub use webhook::{
-    sign, verify_signature, Algorithm, Headers, SignatureError, WebhookDelivery, WebhookError,
-    WebhookHandler, WebhookReceiver,
+    sign, sign_timestamped, verify_signature, verify_timestamped_signature, Algorithm, Headers,
+    SignatureError, WebhookDelivery, WebhookError, WebhookHandler, WebhookReceiver,
 };

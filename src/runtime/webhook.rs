@@ -1,16 +1,28 @@
 //! Webhook signatures and a transport-independent webhook receiver.
 //!
-//! GitBook signs webhook deliveries with an HMAC of the raw body keyed by the
-//! hook's secret and sends it as `X-GitBook-Signature: sha1=<hex>`; GitHub-style
-//! senders use `X-Hub-Signature` (`sha1=`) and `X-Hub-Signature-256`
-//! (`sha256=`). [`verify_signature`] checks any of these forms in constant
-//! time, [`sign`] produces them, and [`WebhookReceiver`] turns headers plus a
-//! body into a verified, parsed [`WebhookDelivery`] routed to handlers.
+//! GitBook's webhooks sign with `X-GitBook-Signature: t=<unix seconds>,v1=<hex>`,
+//! the HMAC-SHA256 of `"{t}.{body}"` keyed by the hook's secret
+//! ([`sign_timestamped`], [`verify_timestamped_signature`]); older senders
+//! sign the raw body alone as `sha1=<hex>` or `sha256=<hex>`, in
+//! `X-GitBook-Signature` or GitHub's `X-Hub-Signature` (`sha1=`) and
+//! `X-Hub-Signature-256` (`sha256=`) ([`sign`], [`verify_signature`]). Every
+//! comparison is constant-time.
 //!
-//! Nothing here does I/O, so the same code serves a server, a worker or wasm.
+//! [`WebhookReceiver`] turns headers plus a body into a verified, parsed
+//! [`WebhookDelivery`] routed to handlers, and refuses replays: a timestamped
+//! signature older (or newer) than the tolerance (5 minutes by default), and
+//! a delivery id (`X-GitBook-Delivery`) already received, kept in a bounded
+//! cache of recent ids. SHA-1 signatures are refused unless the receiver
+//! opts in ([`WebhookReceiver::accept_sha1`]).
+//!
+//! Nothing here does I/O, so the same code serves a server, a worker or wasm
+//! (where [`WebhookReceiver::receive_at`] takes the host's time, since
+//! `wasm32-unknown-unknown` has no clock).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
 use serde_json::Value;
@@ -31,6 +43,16 @@ pub const ALL_EVENTS: &str = "all";
 /// Longest algorithm name echoed back in an error, so a hostile header
 /// cannot make error bodies arbitrarily large.
 const MAX_ECHOED_ALGORITHM: usize = 32;
+
+/// How far a timestamped signature may be from the receiver's clock, by default.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
+/// How many recent delivery ids a receiver remembers, by default.
+pub const DEFAULT_REPLAY_CAPACITY: usize = 10_000;
+/// Longest delivery id accepted, so the replay cache stays bounded in bytes.
+pub const MAX_DELIVERY_ID_LENGTH: usize = 256;
+/// Most `v1=` signatures read from one header (a sender rotating secrets
+/// sends two); each costs an HMAC, so their number is bounded.
+const MAX_TIMESTAMPED_TAGS: usize = 8;
 
 /// A signature algorithm: the `algo` in `algo=<hex>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,9 +96,21 @@ pub enum SignatureError {
     /// No signature was sent (or it was blank).
     #[error("missing webhook signature")]
     Missing,
-    /// The value is not of the form `algo=<hex>`.
-    #[error("malformed webhook signature: expected `sha1=<hex>` or `sha256=<hex>`")]
+    /// The value is not of the form `t=<seconds>,v1=<hex>` or `algo=<hex>`.
+    #[error(
+        "malformed webhook signature: expected `t=<unix seconds>,v1=<hex>`, `sha256=<hex>` or `sha1=<hex>`"
+    )]
     Malformed,
+    /// The `t=` of a timestamped signature is not a number of seconds.
+    #[error("webhook signature timestamp is not a number of seconds")]
+    InvalidTimestamp,
+    /// The `t=` of a timestamped signature is further from now than the
+    /// tolerance: a replayed (or badly delayed) delivery.
+    #[error("webhook signature timestamp is outside the tolerance of {tolerance_secs} s")]
+    OutsideTolerance {
+        /// The tolerance, in seconds.
+        tolerance_secs: u64,
+    },
     /// The `algo` is not one this crate verifies (or not one allowed).
     #[error("unsupported webhook signature algorithm `{0}`")]
     UnsupportedAlgorithm(String),
@@ -182,6 +216,120 @@ pub fn verify_signature(secret: &[u8], body: &[u8], header: &str) -> Result<(), 
     verify_tag(secret, body, algorithm, &tag)
 }
 
+/// Signs `body` as GitBook's webhooks do: `t=<timestamp>,v1=<hex>`, the
+/// HMAC-SHA256 of `"{timestamp}.{body}"`.
+///
+/// ```
+/// use contentkit::runtime::webhook::{sign_timestamped, verify_timestamped_signature};
+/// use std::time::Duration;
+///
+/// let header = sign_timestamped(b"secret", br#"{"type":"site_view"}"#, 1_700_000_000);
+/// assert!(header.starts_with("t=1700000000,v1="));
+/// let checked = verify_timestamped_signature(
+///     b"secret", br#"{"type":"site_view"}"#, &header, 1_700_000_030, Duration::from_secs(300));
+/// assert_eq!(checked, Ok(1_700_000_000));
+/// ```
+pub fn sign_timestamped(secret: &[u8], body: &[u8], timestamp: u64) -> String {
+    let tag = timestamped_mac(secret, timestamp.to_string().as_bytes(), body)
+        .finalize()
+        .into_bytes();
+    format!("t={timestamp},v1={}", hex::encode(tag))
+}
+
+/// The HMAC-SHA256 of `"{timestamp}.{body}"`, ready to finalize or verify.
+fn timestamped_mac(secret: &[u8], timestamp: &[u8], body: &[u8]) -> Hmac<sha2::Sha256> {
+    // HMAC takes keys of any length, so this cannot fail (see `digest`).
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    mac.update(timestamp);
+    mac.update(b".");
+    mac.update(body);
+    mac
+}
+
+/// A parsed `t=<seconds>,v1=<hex>[,v1=<hex>…]` header: the timestamp as
+/// sent (it is signed as text) and its value, and every `v1` tag.
+struct Timestamped<'a> {
+    text: &'a str,
+    seconds: u64,
+    tags: Vec<Vec<u8>>,
+}
+
+/// Whether `header` is of the timestamped form (it has a `t=` part).
+fn is_timestamped(header: &str) -> bool {
+    header
+        .split(',')
+        .any(|part| part.trim_start().starts_with("t="))
+}
+
+fn parse_timestamped(header: &str) -> Result<Timestamped<'_>, SignatureError> {
+    let mut timestamp = None;
+    let mut tags = Vec::new();
+    for part in header.trim().split(',') {
+        let (key, value) = part
+            .trim()
+            .split_once('=')
+            .ok_or(SignatureError::Malformed)?;
+        match key {
+            "t" if timestamp.is_none() => {
+                let seconds = value
+                    .parse::<u64>()
+                    .map_err(|_| SignatureError::InvalidTimestamp)?;
+                timestamp = Some((value, seconds));
+            }
+            "t" => return Err(SignatureError::Malformed),
+            "v1" if tags.len() < MAX_TIMESTAMPED_TAGS => {
+                tags.push(hex::decode(value).map_err(|_| SignatureError::InvalidHex)?);
+            }
+            "v1" => return Err(SignatureError::Malformed),
+            // Other schemes (a future `v2`) are not ours to check.
+            _ => {}
+        }
+    }
+    let (text, seconds) = timestamp.ok_or(SignatureError::Malformed)?;
+    if tags.is_empty() {
+        return Err(SignatureError::Malformed);
+    }
+    Ok(Timestamped {
+        text,
+        seconds,
+        tags,
+    })
+}
+
+/// Verifies a `t=<seconds>,v1=<hex>` header for `body` under `secret`: one
+/// `v1` must match (in constant time) and `t` must be within `tolerance` of
+/// `now` (seconds since the epoch), either way. Returns the timestamp.
+///
+/// The signature is checked before the time, so an unsigned request learns
+/// nothing from the answer about the receiver's clock.
+pub fn verify_timestamped_signature(
+    secret: &[u8],
+    body: &[u8],
+    header: &str,
+    now: u64,
+    tolerance: Duration,
+) -> Result<u64, SignatureError> {
+    if header.trim().is_empty() {
+        return Err(SignatureError::Missing);
+    }
+    let parsed = parse_timestamped(header)?;
+    let mac = timestamped_mac(secret, parsed.text.as_bytes(), body);
+    if !parsed
+        .tags
+        .iter()
+        .any(|tag| mac.clone().verify_slice(tag).is_ok())
+    {
+        return Err(SignatureError::Mismatch);
+    }
+    if now.abs_diff(parsed.seconds) > tolerance.as_secs() {
+        return Err(SignatureError::OutsideTolerance {
+            tolerance_secs: tolerance.as_secs(),
+        });
+    }
+    Ok(parsed.seconds)
+}
+
 /// Read-only access to request headers, whatever the HTTP library.
 ///
 /// Implementations must match names ignoring ASCII case, as HTTP does.
@@ -238,6 +386,8 @@ pub struct WebhookDelivery {
     /// The algorithm whose signature was verified; `None` when the receiver
     /// has no secret and so checked nothing.
     pub verified_with: Option<Algorithm>,
+    /// The signed timestamp (seconds since the epoch), for a `t=…,v1=…` signature.
+    pub timestamp: Option<u64>,
 }
 
 /// Why a delivery was refused or failed.
@@ -246,9 +396,15 @@ pub enum WebhookError {
     /// The signature was missing or wrong (HTTP 401).
     #[error(transparent)]
     Signature(#[from] SignatureError),
-    /// No `X-GitBook-Event` header (HTTP 400).
+    /// No `X-GitBook-Event` header, and no `type` in the body (HTTP 400).
     #[error("missing `X-GitBook-Event` header")]
     MissingEvent,
+    /// The delivery id was already received (HTTP 409): a replay.
+    #[error("webhook delivery `{0}` was already received")]
+    Replayed(String),
+    /// The delivery id is longer than [`MAX_DELIVERY_ID_LENGTH`] (HTTP 400).
+    #[error("webhook delivery id is too long")]
+    DeliveryIdTooLong,
     /// The body is not JSON (HTTP 400).
     #[error("webhook body is not valid JSON: {0}")]
     InvalidJson(String),
@@ -267,7 +423,10 @@ impl WebhookError {
     pub fn status(&self) -> u16 {
         match self {
             WebhookError::Signature(_) => 401,
-            WebhookError::MissingEvent | WebhookError::InvalidJson(_) => 400,
+            WebhookError::MissingEvent
+            | WebhookError::InvalidJson(_)
+            | WebhookError::DeliveryIdTooLong => 400,
+            WebhookError::Replayed(_) => 409,
             WebhookError::Handler { .. } => 500,
         }
     }
@@ -286,6 +445,48 @@ impl WebhookError {
 /// A webhook handler. It gets the delivery and may report a failure message.
 pub type WebhookHandler = Box<dyn Fn(&WebhookDelivery) -> Result<(), String> + Send + Sync>;
 
+/// The most recent delivery ids, oldest evicted first.
+#[derive(Debug, Default)]
+struct ReplayCache {
+    capacity: usize,
+    order: VecDeque<String>,
+    seen: HashSet<String>,
+}
+
+impl ReplayCache {
+    fn new(capacity: usize) -> Self {
+        ReplayCache {
+            capacity,
+            ..ReplayCache::default()
+        }
+    }
+
+    /// Records `id`; false when it was already there.
+    fn insert(&mut self, id: &str) -> bool {
+        if self.capacity == 0 {
+            return true;
+        }
+        if self.seen.contains(id) {
+            return false;
+        }
+        if self.order.len() == self.capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.seen.remove(&oldest);
+            }
+        }
+        self.order.push_back(id.to_owned());
+        self.seen.insert(id.to_owned());
+        true
+    }
+
+    /// Forgets `id`, so that a retry of a delivery whose handler failed is processed.
+    fn remove(&mut self, id: &str) {
+        if self.seen.remove(id) {
+            self.order.retain(|kept| kept != id);
+        }
+    }
+}
+
 /// Verifies, parses and routes webhook deliveries.
 ///
 /// Handlers run in registration order; a handler registered for
@@ -293,6 +494,8 @@ pub type WebhookHandler = Box<dyn Fn(&WebhookDelivery) -> Result<(), String> + S
 pub struct WebhookReceiver {
     secret: Option<Vec<u8>>,
     accept_sha1: bool,
+    tolerance: Duration,
+    replays: Mutex<ReplayCache>,
     routes: Vec<(String, WebhookHandler)>,
 }
 
@@ -309,6 +512,7 @@ impl fmt::Debug for WebhookReceiver {
         f.debug_struct("WebhookReceiver")
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("accept_sha1", &self.accept_sha1)
+            .field("tolerance", &self.tolerance)
             .field("routes", &routes)
             .finish()
     }
@@ -316,11 +520,14 @@ impl fmt::Debug for WebhookReceiver {
 
 impl WebhookReceiver {
     /// A receiver without a secret (signatures are not checked) and without
-    /// handlers.
+    /// handlers; SHA-1 refused, a 5-minute tolerance, the last
+    /// [`DEFAULT_REPLAY_CAPACITY`] delivery ids remembered.
     pub fn new() -> Self {
         WebhookReceiver {
             secret: None,
-            accept_sha1: true,
+            accept_sha1: false,
+            tolerance: DEFAULT_TOLERANCE,
+            replays: Mutex::new(ReplayCache::new(DEFAULT_REPLAY_CAPACITY)),
             routes: Vec::new(),
         }
     }
@@ -331,10 +538,23 @@ impl WebhookReceiver {
         self
     }
 
-    /// Whether `sha1=` signatures are accepted (the default, since GitBook
-    /// signs with SHA-1). Turn it off when the sender signs with SHA-256.
+    /// Whether `sha1=` signatures are accepted. Off by default: SHA-1 is
+    /// accepted only for a sender that cannot sign otherwise.
     pub fn accept_sha1(mut self, accept: bool) -> Self {
         self.accept_sha1 = accept;
+        self
+    }
+
+    /// How far the `t=` of a timestamped signature may be from now, either way.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// How many recent delivery ids are remembered to refuse replays (0:
+    /// none). Memory is bounded by `capacity` × [`MAX_DELIVERY_ID_LENGTH`].
+    pub fn replay_capacity(mut self, capacity: usize) -> Self {
+        self.replays = Mutex::new(ReplayCache::new(capacity));
         self
     }
 
@@ -357,14 +577,15 @@ impl WebhookReceiver {
     }
 
     /// Verifies the delivery's signature when a secret is set, returning the
-    /// algorithm checked.
+    /// algorithm checked and, for a timestamped signature, its timestamp.
     fn check_signature<H: Headers + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
-    ) -> Result<Option<Algorithm>, SignatureError> {
+        now: SystemTime,
+    ) -> Result<(Option<Algorithm>, Option<u64>), SignatureError> {
         let Some(secret) = &self.secret else {
-            return Ok(None);
+            return Ok((None, None));
         };
         // GitBook's own header first, then the stronger GitHub-style one.
         let header = [
@@ -375,6 +596,12 @@ impl WebhookReceiver {
         .iter()
         .find_map(|name| headers.header(name))
         .ok_or(SignatureError::Missing)?;
+        if is_timestamped(header) {
+            let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let timestamp =
+                verify_timestamped_signature(secret, body, header, now, self.tolerance)?;
+            return Ok((Some(Algorithm::Sha256), Some(timestamp)));
+        }
         let (algorithm, tag) = parse_signature(header)?;
         if algorithm == Algorithm::Sha1 && !self.accept_sha1 {
             return Err(SignatureError::UnsupportedAlgorithm(
@@ -382,45 +609,86 @@ impl WebhookReceiver {
             ));
         }
         verify_tag(secret, body, algorithm, &tag)?;
-        Ok(Some(algorithm))
+        Ok((Some(algorithm), None))
     }
 
-    /// Verifies, parses and routes one delivery.
+    /// Verifies, parses and routes one delivery, at the system's time.
     ///
     /// The signature is checked before anything else is read, so an
-    /// unsigned request learns nothing about the body's validity.
+    /// unsigned request learns nothing about the body's validity. The event
+    /// is `X-GitBook-Event`, else the body's `type` (GitBook's webhooks send
+    /// the event itself). A delivery id already received is refused as a
+    /// replay; it is forgotten again when a handler fails, so the sender's
+    /// retry is processed.
     pub fn receive<H: Headers + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
     ) -> Result<WebhookDelivery, WebhookError> {
-        let verified_with = self.check_signature(headers, body)?;
+        self.receive_at(headers, body, SystemTime::now())
+    }
+
+    /// [`receive`](Self::receive) at time `now` (for a host without a clock, or a test).
+    pub fn receive_at<H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<WebhookDelivery, WebhookError> {
+        let (verified_with, timestamp) = self.check_signature(headers, body, now)?;
+        let delivery_id = headers
+            .header(DELIVERY_HEADER)
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty());
+        if delivery_id
+            .as_ref()
+            .is_some_and(|id| id.len() > MAX_DELIVERY_ID_LENGTH)
+        {
+            return Err(WebhookError::DeliveryIdTooLong);
+        }
+        let payload: Value =
+            serde_json::from_slice(body).map_err(|e| WebhookError::InvalidJson(e.to_string()))?;
         let event = headers
             .header(EVENT_HEADER)
             .map(str::trim)
             .filter(|event| !event.is_empty())
+            .or_else(|| payload.get("type").and_then(Value::as_str))
             .ok_or(WebhookError::MissingEvent)?
             .to_owned();
-        let delivery_id = headers
-            .header(DELIVERY_HEADER)
-            .map(|id| id.trim().to_owned());
-        let payload: Value =
-            serde_json::from_slice(body).map_err(|e| WebhookError::InvalidJson(e.to_string()))?;
         let delivery = WebhookDelivery {
             event,
             delivery_id,
             payload,
             verified_with,
+            timestamp,
         };
+        if let Some(id) = &delivery.delivery_id {
+            if !self.lock_replays().insert(id) {
+                return Err(WebhookError::Replayed(id.clone()));
+            }
+        }
         for (route, handler) in &self.routes {
             if route == ALL_EVENTS || *route == delivery.event {
-                handler(&delivery).map_err(|message| WebhookError::Handler {
-                    event: delivery.event.clone(),
-                    message,
-                })?;
+                if let Err(message) = handler(&delivery) {
+                    if let Some(id) = &delivery.delivery_id {
+                        self.lock_replays().remove(id);
+                    }
+                    return Err(WebhookError::Handler {
+                        event: delivery.event.clone(),
+                        message,
+                    });
+                }
             }
         }
         Ok(delivery)
+    }
+
+    fn lock_replays(&self) -> std::sync::MutexGuard<'_, ReplayCache> {
+        // A handler cannot run while the lock is held, so a poisoned lock
+        // only means a panic in this file's few lines: the cache is whole.
+        self.replays
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Whether some handler would run for `event`.

@@ -299,11 +299,27 @@ pub(super) fn method(
                         .position(|v| vm.strict_eq(*v, needle))
                         .map_or(-1.0, |i| (i + from.unwrap_or(0)) as f64),
                 ),
-                _ => Value::Num(
-                    list.iter()
-                        .rposition(|v| vm.strict_eq(*v, needle))
-                        .map_or(-1.0, |i| i as f64),
-                ),
+                _ => {
+                    // From `fromIndex` (counted from the end when negative) down.
+                    let end = if args.len() < 2 {
+                        n as f64
+                    } else {
+                        let x = vm.to_number(args[1], site)?;
+                        let x = if x.is_nan() { 0.0 } else { x.trunc() };
+                        if x < 0.0 {
+                            n as f64 + x + 1.0
+                        } else {
+                            (x + 1.0).min(n as f64)
+                        }
+                    };
+                    let end = end.max(0.0) as usize;
+                    Value::Num(
+                        list[..end]
+                            .iter()
+                            .rposition(|v| vm.strict_eq(*v, needle))
+                            .map_or(-1.0, |i| i as f64),
+                    )
+                }
             }
         }
         Method::Join | Method::ToString => {
@@ -468,6 +484,31 @@ pub(super) fn method(
                 None => Vec::new(),
             };
             vm.array(removed, site)?
+        }
+        Method::ToSpliced => {
+            // `splice` on a copy, answering the copy.
+            let start = relative_index(vm, arg(args, 0), n, 0, site)?;
+            let count = match args.len() {
+                0 => 0,
+                1 => n - start,
+                _ => {
+                    let c = vm.to_number(args[1], site)?;
+                    if c.is_nan() {
+                        0
+                    } else {
+                        c.trunc().clamp(0.0, (n - start) as f64) as usize
+                    }
+                }
+            };
+            let added = args.get(2..).unwrap_or(&[]);
+            charge_items(vm, n - count + added.len(), site)?;
+            vm.step(n as u64 >> 4, site)?;
+            let list = items(vm, o);
+            let mut out = Vec::with_capacity(n - count + added.len());
+            out.extend_from_slice(&list[..start]);
+            out.extend_from_slice(added);
+            out.extend_from_slice(&list[start + count..]);
+            vm.array(out, site)?
         }
         Method::Reverse => {
             guard(vm, o, (n >= 2).then_some(Write::Index(0)), site)?;

@@ -73,6 +73,7 @@ methods! {
     Splice = "splice",
     ToReversed = "toReversed",
     ToSorted = "toSorted",
+    ToSpliced = "toSpliced",
     Unshift = "unshift",
     Values = "values",
     With = "with",

@@ -590,6 +590,7 @@ pub(crate) const ARRAY_METHODS: &[&str] = &[
     "splice",
     "toReversed",
     "toSorted",
+    "toSpliced",
     "unshift",
     "values",
     "toString",
