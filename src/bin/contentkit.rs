@@ -76,6 +76,26 @@ enum Command {
         /// Where to listen.
         #[arg(long, default_value = "127.0.0.1:8787")]
         addr: String,
+        /// Drive an integration served at this URL (its `POST /v1`) instead of PATH's.
+        #[arg(long)]
+        proxy: Option<String>,
+    },
+    /// Replay every scenario (`*.scenario.json`) under PATH and compare each output
+    /// with the recorded one; exit 1 on any change.
+    #[cfg(feature = "server")]
+    Test {
+        /// A scenario file or a folder searched recursively; default: the current folder.
+        path: Option<PathBuf>,
+        /// Go through the changed scenarios: accept, reject or skip each.
+        #[arg(long)]
+        review: bool,
+        /// Accept every change.
+        #[arg(long)]
+        accept: bool,
+        /// Replay against an integration served at this URL instead of the component
+        /// files beside each scenario.
+        #[arg(long)]
+        proxy: Option<String>,
     },
 }
 
@@ -86,6 +106,10 @@ enum Format {
     /// A standalone HTML preview.
     Html,
 }
+
+#[cfg(feature = "server")]
+#[path = "cli/scenarios.rs"]
+mod scenarios;
 
 /// A failure already formatted for the terminal.
 struct Failure(String);
@@ -290,12 +314,19 @@ fn fmt_file(path: &Path) -> Result<(), Failure> {
 }
 
 #[cfg(feature = "server")]
-fn serve(path: Option<PathBuf>, addr: &str) -> Result<(), Failure> {
-    use contentkit::playground::{self, ComponentFiles};
+fn serve(path: Option<PathBuf>, addr: &str, proxy: Option<String>) -> Result<(), Failure> {
+    use contentkit::playground::{self, Backend, ComponentFiles};
     use std::sync::Arc;
-    let files = match &path {
-        None => ComponentFiles::built_in(),
-        Some(p) => ComponentFiles::load(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?,
+    let files = match (&path, &proxy) {
+        (None, None) => ComponentFiles::built_in(),
+        (None, Some(_)) => ComponentFiles::empty(),
+        (Some(p), _) => {
+            ComponentFiles::load(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?
+        }
+    };
+    let backend = match proxy {
+        None => Backend::Local,
+        Some(url) => Backend::Proxy(url),
     };
     let files = Arc::new(files);
     let runtime = tokio::runtime::Runtime::new().map_err(|e| Failure(e.to_string()))?;
@@ -308,7 +339,7 @@ fn serve(path: Option<PathBuf>, addr: &str) -> Result<(), Failure> {
             playground::spawn_watcher(files.clone(), std::time::Duration::from_millis(500));
         }
         eprintln!("contentkit playground on http://{local}/ (runtime: POST http://{local}/v1); Ctrl-C stops it");
-        let app = playground::router(files);
+        let app = playground::router_with(files, backend);
         contentkit::runtime::server::serve(listener, app, contentkit::runtime::server::shutdown_signal())
             .await
             .map_err(|e| Failure(e.to_string()))
@@ -361,7 +392,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Fmt { file } => fmt_file(&file),
         #[cfg(feature = "server")]
-        Command::Serve { path, addr } => serve(path, &addr),
+        Command::Serve { path, addr, proxy } => serve(path, &addr, proxy),
+        #[cfg(feature = "server")]
+        Command::Test {
+            path,
+            review,
+            accept,
+            proxy,
+        } => scenarios::run(&scenarios::TestArgs {
+            path: path.unwrap_or_else(|| PathBuf::from(".")),
+            review,
+            accept,
+            proxy,
+        }),
     }
 }
 
