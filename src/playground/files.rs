@@ -36,6 +36,10 @@ pub const BUILT_IN_EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../examples/components/embed.ckx"),
     ),
     (
+        "settings.ckx",
+        include_str!("../../examples/components/settings.ckx"),
+    ),
+    (
         "hello.ckx",
         include_str!("../../fixtures/reference/hello.ckx"),
     ),

@@ -12,6 +12,7 @@
 //! | --- | --- |
 //! | `GET /` | the page |
 //! | `GET /playground/editor.js` | the editor (CodeMirror 6, bundled from `web/`) |
+//! | `GET /playground/frames/echo.html` | a web frame that shows the state it is sent |
 //! | `GET /playground/files` | the files, their errors and components |
 //! | `PUT /playground/files/{name}` | a page edit: saved to disk, recompiled |
 //! | `PUT /playground/scenarios/{name}` | a recorded scenario, saved beside the files |
@@ -50,6 +51,8 @@ const SCRIPT: &str = include_str!("playground.js");
 const STYLE: &str = include_str!("playground.css");
 /// CodeMirror 6 and its TypeScript/JSX mode, bundled by `web/build.mjs` (see `web/`).
 const EDITOR: &str = include_str!("editor.bundle.js");
+/// A web frame speaking GitBook's protocol, for the examples and for trying it out.
+const ECHO_FRAME: &str = include_str!("frames/echo.html");
 
 /// Where the page's `POST /v1` requests go.
 #[derive(Debug, Clone)]
@@ -81,6 +84,7 @@ pub fn router_with(files: Arc<ComponentFiles>, backend: Backend) -> Router {
     let page = Router::new()
         .route("/", get(page))
         .route("/playground/editor.js", get(editor))
+        .route("/playground/frames/echo.html", get(echo_frame))
         .route("/playground/files", get(list_files))
         .route("/playground/files/{name}", put(update_file))
         .route("/playground/scenarios/{name}", put(save_scenario))
@@ -153,6 +157,10 @@ async fn editor() -> Response {
         EDITOR,
     )
         .into_response()
+}
+
+async fn echo_frame() -> Html<&'static str> {
+    Html(ECHO_FRAME)
 }
 
 async fn list_files(State(state): State<PageState>) -> Json<Value> {
