@@ -146,7 +146,8 @@ function writeUrl() {
   if (compact(s.context) !== JSON.stringify(CONTEXT_PRESETS.document)) params.set("context", compact(s.context));
   if (compact(s.environment) !== JSON.stringify(DEFAULT_ENVIRONMENT)) params.set("environment", compact(s.environment));
   if (theme() !== "light") params.set("theme", theme());
-  history.replaceState(null, "", "#" + params.toString());
+  app.writtenHash = "#" + params.toString();
+  history.replaceState(null, "", app.writtenHash);
 }
 
 function readUrl() {
@@ -326,7 +327,15 @@ function openRoot() {
     $("#ck-complete").textContent = "";
     app.stack = [];
     const id = componentId();
-    if (!id) return paint();
+    if (!id) {
+      if (!app.proxy && app.files.length === 0) {
+        showError(
+          "No component files in " + (app.folder || "this folder") +
+            " yet: add one (.tsx, .ts, .jsx, .js or .ckx) and it appears here."
+        );
+      }
+      return paint();
+    }
     let props;
     try {
       props = currentProps();
@@ -794,10 +803,8 @@ function frameData(frame) {
 function watchFrame(frame) {
   if (frame.dataset.ckWatched) return;
   frame.dataset.ckWatched = "1";
-  // A frame that reloads must say it is ready again.
-  frame.addEventListener("load", () => {
-    if (frame.contentWindow) app.frames.set(frame.contentWindow, { ready: false, sent: null });
-  });
+  // Its `@webframe.ready` may come before its load event: only a new frame starts
+  // unready (one that reloads says it is ready again, which resends its state).
   if (frame.contentWindow && !app.frames.has(frame.contentWindow)) {
     app.frames.set(frame.contentWindow, { ready: false, sent: null });
   }
@@ -1094,12 +1101,6 @@ function showSource() {
     const id = componentId();
     if (app.proxy) {
       status.textContent = id ? "rendered by the integration at " + app.proxy : "type a component id";
-    } else if (app.files.length === 0) {
-      status.textContent = "";
-      showError(
-        "No component files in " + (app.folder || "this folder") +
-          " yet: add one (.tsx, .ts, .jsx, .js or .ckx) and it appears here."
-      );
     } else if (id) {
       status.textContent = "no file declares " + JSON.stringify(id);
     }
@@ -1345,6 +1346,18 @@ function setup() {
       }
     } catch (_) {}
   }, 1000);
+
+  // A link to another view of this page (only the fragment changes) opens that view.
+  window.addEventListener("hashchange", () => {
+    const id = readUrl();
+    if (!id || (id === componentId() && location.hash === app.writtenHash)) return;
+    $("#ck-component").value = id;
+    app.dirty = false;
+    showSettings();
+    showSource();
+    showDiagnostics();
+    openRoot();
+  });
 
   const fromUrl = readUrl();
   if (fromUrl) $("#ck-component").value = fromUrl;

@@ -181,6 +181,45 @@ impl Browser {
         );
     }
 
+    /// Shows the page as a screen of `width` x `height` CSS pixels would (a phone's,
+    /// a desktop's), through the DevTools protocol: a window cannot be made that narrow.
+    pub fn emulate_screen(&self, width: u32, height: u32, mobile: bool) {
+        self.call(
+            reqwest::Method::POST,
+            "/goog/cdp/execute",
+            json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile
+            }}),
+        );
+    }
+
+    /// Sends the next commands to the frame `element` (an `iframe`).
+    pub fn enter_frame(&self, element: &str) {
+        self.call(
+            reqwest::Method::POST,
+            "/frame",
+            json!({"id": {ELEMENT_KEY: element}}),
+        );
+    }
+
+    /// Sends the next commands to the top page again.
+    pub fn leave_frames(&self) {
+        self.call(reqwest::Method::POST, "/frame", json!({"id": null}));
+    }
+
+    /// Presses a key (a WebDriver key code such as `"\u{E00C}"` for Escape) in
+    /// whatever has the focus.
+    pub fn press_key(&self, key: &str) {
+        self.call(
+            reqwest::Method::POST,
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}
+            ]}]}),
+        );
+        self.call(reqwest::Method::DELETE, "/actions", Value::Null);
+    }
+
     /// A PNG of the viewport.
     pub fn screenshot(&self) -> Vec<u8> {
         let v = self.call(reqwest::Method::GET, "/screenshot", Value::Null);
