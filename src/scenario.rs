@@ -460,6 +460,46 @@ mod tests {
         assert!(e.to_string().starts_with("not a scenario: line 1:1"), "{e}");
     }
 
+    fn integration(source: &str) -> crate::component::Integration {
+        let mut integration = crate::component::Integration::new();
+        for c in crate::component::file::compile(source, "t.ckx").unwrap() {
+            integration.add(c);
+        }
+        integration
+    }
+
+    #[test]
+    fn update_props_renders_again_with_the_new_props() {
+        let integration = integration(
+            "createComponent({ componentId: 'c', render: ({ props }) => <block><text>{props.title ?? 'none'}</text></block> })",
+        );
+        let scenario = Scenario::from_json(
+            r#"{"component": "c", "steps": [{"dispatch": {"action": "@editor.node.updateProps", "props": {"title": "B"}}}]}"#,
+        )
+        .unwrap();
+        let replayed = replay(&scenario, &integration).unwrap();
+        let after = replayed.steps[0].as_ref().unwrap();
+        assert_eq!(after["props"], json!({"title": "B"}));
+        assert_eq!(after["element"]["children"][0]["children"][0], "B");
+    }
+
+    #[test]
+    fn a_failing_step_says_which() {
+        let integration = integration(
+            "createComponent({ componentId: 'c', render: () => <block><button label='Go' onPress={{ action: 'go' }} /></block> })",
+        );
+        let scenario =
+            Scenario::from_json(r#"{"component": "c", "steps": [{"press": "Stop"}]}"#).unwrap();
+        let e = replay(&scenario, &integration).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"step 1 (press "Stop"): status 400: no button labelled "Stop" in the view"#
+        );
+        let scenario = Scenario::from_json(r#"{"component": "nope"}"#).unwrap();
+        let e = replay(&scenario, &integration).unwrap_err();
+        assert_eq!(e.to_string(), "step 0 (open nope): status 404: Component nope not found");
+    }
+
     #[test]
     fn scenarios_round_trip_through_json() {
         let text = r#"{"component":"c","props":{"a":1},"steps":[{"set":{"key":"k","value":[1]}},{"toggle":{"key":"t","value":"x"}},{"press":"Go"},{"dispatch":{"action":"a"},"label":"A","output":{"type":"complete"}},{"closeModal":{"v":1}}]}"#;
