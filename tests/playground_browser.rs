@@ -682,3 +682,40 @@ fn hostile_strings_run_no_script() {
     assert_eq!(ran, json!(null), "a payload ran");
     std::fs::write(artifacts().join("playground-xss.png"), b.screenshot()).unwrap();
 }
+
+/// The screenshots under `snapshots/playground-*.png`: desktop light and dark, a phone.
+#[test]
+fn screenshots_at_desktop_and_phone_widths() {
+    let Some(b) = started() else { return };
+    let base = serve(ComponentFiles::built_in());
+
+    b.emulate_screen(1440, 900, false);
+    b.goto(&format!("{base}/#component=embed"));
+    b.wait_for(
+        "the handshake",
+        "!!document.querySelector('#ck-preview iframe[data-ck-resized]')",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    shoot(&b, "playground-desktop.png");
+
+    b.goto(&format!("{base}/#component=settings&theme=dark"));
+    b.wait_for("the dark settings", "!!document.querySelector('#ck-preview .contentkit-theme-dark .contentkit-stepper')");
+    b.click(&b.find("#ck-preview .contentkit-stepper-footer button[data-ck-step=notify]"));
+    b.wait_for(
+        "the second step",
+        "document.querySelector('#ck-preview [aria-current=step]').textContent.includes('Notifications')",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    shoot(&b, "playground-desktop-dark.png");
+
+    b.emulate_screen(390, 844, true);
+    b.goto(&format!("{base}/#component=colour-picker"));
+    b.wait_for("the picker", &preview_has("Chosen: none yet"));
+    click_action(&b, "@ui.modal.open");
+    b.wait_for(
+        "the modal",
+        "!document.querySelector('#ck-modal-layer').hidden",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    shoot(&b, "playground-phone.png");
+}

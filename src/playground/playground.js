@@ -165,7 +165,7 @@ function readUrl() {
   if (params.has("props")) s.props = pretty(params.get("props"));
   if (params.has("context")) s.context = pretty(params.get("context"));
   if (params.has("environment")) s.environment = pretty(params.get("environment"));
-  if (params.get("theme") === "dark") setTheme("dark");
+  setTheme(params.get("theme") === "dark" ? "dark" : "light");
   return id;
 }
 
@@ -1095,6 +1095,7 @@ function currentFile() {
 function showSource() {
   const file = currentFile();
   const status = $("#ck-save-status");
+  $("#ck-source").hidden = !file;
   if (!file) {
     app.editors.source.setValue("");
     $("#ck-file-name").textContent = "";
