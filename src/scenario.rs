@@ -169,9 +169,8 @@ pub struct Change {
 impl Scenario {
     /// Reads a scenario from its JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            ScenarioError::Format(format!("line {}:{}: {e}", e.line(), e.column()))
-        })?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| ScenarioError::Format(format!("line {}:{}: {e}", e.line(), e.column())))?;
         Scenario::from_value(&value)
     }
 
@@ -198,10 +197,7 @@ impl Scenario {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    steps.push(
-                        step_from_value(item)
-                            .map_err(|m| bad(format!("steps[{i}]: {m}")))?,
-                    );
+                    steps.push(step_from_value(item).map_err(|m| bad(format!("steps[{i}]: {m}")))?);
                 }
             }
             Some(_) => return Err(bad("\"steps\" must be an array".into())),
@@ -255,7 +251,11 @@ impl Scenario {
         if self.output.as_ref() != Some(&replayed.output) {
             changes.push(Change {
                 step: 0,
-                what: format!("open {} with props {}", self.component, Value::Object(self.props.clone())),
+                what: format!(
+                    "open {} with props {}",
+                    self.component,
+                    Value::Object(self.props.clone())
+                ),
                 recorded: self.output.clone(),
                 replayed: replayed.output.clone(),
             });
@@ -348,8 +348,12 @@ pub fn replay<T: Transport>(scenario: &Scenario, transport: T) -> Result<Replaye
 fn top_output<T: Transport>(client: &Client<T>) -> Result<Value, String> {
     if let Some(view) = client.view() {
         let value = RenderOutput::Element(view.output.clone()).to_value();
-        RenderOutput::from_value(&value)
-            .map_err(|e| format!("{} rendered an output ContentKit rejects:\n{e}", view.component_id))?;
+        RenderOutput::from_value(&value).map_err(|e| {
+            format!(
+                "{} rendered an output ContentKit rejects:\n{e}",
+                view.component_id
+            )
+        })?;
         return Ok(value);
     }
     match client.completed() {
@@ -369,7 +373,9 @@ fn optional_object(root: &Object, key: &str) -> Result<Option<Object>, ScenarioE
     match root.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(o)) => Ok(Some(o.clone())),
-        Some(_) => Err(ScenarioError::Format(format!("\"{key}\" must be an object"))),
+        Some(_) => Err(ScenarioError::Format(format!(
+            "\"{key}\" must be an object"
+        ))),
     }
 }
 
@@ -409,7 +415,9 @@ fn step_from_value(value: &Value) -> Result<Step, String> {
             object(v, "closeModal")?
         })
     } else {
-        return Err("a step is one of \"set\", \"toggle\", \"press\", \"dispatch\", \"closeModal\"".into());
+        return Err(
+            "a step is one of \"set\", \"toggle\", \"press\", \"dispatch\", \"closeModal\"".into(),
+        );
     };
     Ok(Step {
         kind,
@@ -453,9 +461,16 @@ mod tests {
     #[test]
     fn malformed_scenarios_say_where() {
         let e = Scenario::from_json(r#"{"component": "x", "steps": [{"jump": 1}]}"#).unwrap_err();
-        assert!(e.to_string().starts_with("not a scenario: steps[0]: a step is one of"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("not a scenario: steps[0]: a step is one of"),
+            "{e}"
+        );
         let e = Scenario::from_json("{\"component\": 1}").unwrap_err();
-        assert_eq!(e.to_string(), "not a scenario: \"component\" must be a string");
+        assert_eq!(
+            e.to_string(),
+            "not a scenario: \"component\" must be a string"
+        );
         let e = Scenario::from_json("{").unwrap_err();
         assert!(e.to_string().starts_with("not a scenario: line 1:1"), "{e}");
     }
@@ -497,7 +512,10 @@ mod tests {
         );
         let scenario = Scenario::from_json(r#"{"component": "nope"}"#).unwrap();
         let e = replay(&scenario, &integration).unwrap_err();
-        assert_eq!(e.to_string(), "step 0 (open nope): status 404: Component nope not found");
+        assert_eq!(
+            e.to_string(),
+            "step 0 (open nope): status 404: Component nope not found"
+        );
     }
 
     #[test]

@@ -56,7 +56,9 @@ fn serve(files: ComponentFiles) -> String {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(format!("http://{}", listener.local_addr().unwrap()))
                 .unwrap();
-            axum::serve(listener, playground::router(files)).await.unwrap();
+            axum::serve(listener, playground::router(files))
+                .await
+                .unwrap();
         });
     });
     rx.recv().unwrap()
@@ -220,7 +222,10 @@ fn what_a_new_user_hit_first_works() {
     let before = renders(&b);
     b.click(&b.find("#ck-preview .contentkit-switch"));
     wait_render(&b, &before, "the frame to come back");
-    b.wait_for("the frame", "!!document.querySelector('#ck-preview iframe')");
+    b.wait_for(
+        "the frame",
+        "!!document.querySelector('#ck-preview iframe')",
+    );
 
     // A markdown link opens a new tab; the playground stays where it is.
     let here = b.execute("return location.href;", vec![]);
@@ -303,7 +308,10 @@ fn what_a_new_user_hit_first_works() {
     );
     shoot(&b, "playground-confirm.png");
     b.press_key("\u{E00C}");
-    b.wait_for("Esc to decline", "document.querySelector('#ck-confirm').hidden");
+    b.wait_for(
+        "Esc to decline",
+        "document.querySelector('#ck-confirm').hidden",
+    );
     assert_eq!(
         b.execute(
             "return document.querySelector('#ck-preview').textContent.includes('To do (1)');",
@@ -318,7 +326,10 @@ fn what_a_new_user_hit_first_works() {
         vec![],
     );
     let w = |i: usize| widths[i].as_f64().unwrap();
-    assert!((w(0) - w(2)).abs() < 1.0, "the row fills the column: {widths}");
+    assert!(
+        (w(0) - w(2)).abs() < 1.0,
+        "the row fills the column: {widths}"
+    );
     assert!(w(1) > w(0) * 0.6, "the growing box fills the row: {widths}");
 
     // Dark mode reaches the dialogs too.
@@ -361,7 +372,10 @@ fn editing_shows_compile_errors_inline_and_saves_to_disk() {
     let base = serve(ComponentFiles::load(dir.path()).unwrap());
     b.goto(&base);
     choose(&b, "hello");
-    b.wait_for("the editor", "!!document.querySelector('#ck-source .cm-content')");
+    b.wait_for(
+        "the editor",
+        "!!document.querySelector('#ck-source .cm-content')",
+    );
 
     // Typing a typo into the editor: the error appears at its line:col, inline.
     b.execute(
@@ -502,7 +516,11 @@ fn the_context_is_chosen_in_the_page_and_kept_in_the_link() {
 /// fetch handler that answers it.
 fn integration_with_a_url_select() -> Integration {
     let render = |input: &Input<'_>| -> Result<Element, ComponentError> {
-        let chosen = input.state.get("fruit").and_then(Value::as_str).unwrap_or("nothing");
+        let chosen = input
+            .state
+            .get("fruit")
+            .and_then(Value::as_str)
+            .unwrap_or("nothing");
         let tree = json!({"type": "block", "children": [
             {"type": "input", "label": "Fruit", "element": {
                 "type": "select", "state": "fruit", "placeholder": "a fruit",
@@ -526,7 +544,10 @@ fn integration_with_a_url_select() -> Integration {
                 .filter(|f| f.to_lowercase().contains(&query))
                 .map(|f| json!({"id": f.to_lowercase(), "label": f}))
                 .collect();
-            assert!(url.starts_with("https://integration.example/options?kind=fruit"), "{url}");
+            assert!(
+                url.starts_with("https://integration.example/options?kind=fruit"),
+                "{url}"
+            );
             Ok(FetchResponse::json(200, &Value::Array(options)))
         })
 }
@@ -625,7 +646,11 @@ fn a_recorded_session_replays_as_a_scenario() {
     assert_eq!(scenario.steps.len(), 3, "{scenario:?}");
     let files = ComponentFiles::load(dir.path()).unwrap();
     let replayed = contentkit::scenario::replay(&scenario, &*files.current()).unwrap();
-    assert_eq!(scenario.changes(&replayed), vec![], "the page and the replay agree");
+    assert_eq!(
+        scenario.changes(&replayed),
+        vec![],
+        "the page and the replay agree"
+    );
 
     // The command replays it; a change in the component fails it.
     let cli = env!("CARGO_BIN_EXE_contentkit");
@@ -634,7 +659,11 @@ fn a_recorded_session_replays_as_a_scenario() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stdout));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
     let todo = dir.path().join("todo.ckx");
     let text = std::fs::read_to_string(&todo).unwrap();
     std::fs::write(&todo, text.replace("To do (", "Left (")).unwrap();
@@ -699,7 +728,10 @@ fn screenshots_at_desktop_and_phone_widths() {
     shoot(&b, "playground-desktop.png");
 
     b.goto(&format!("{base}/#component=settings&theme=dark"));
-    b.wait_for("the dark settings", "!!document.querySelector('#ck-preview .contentkit-theme-dark .contentkit-stepper')");
+    b.wait_for(
+        "the dark settings",
+        "!!document.querySelector('#ck-preview .contentkit-theme-dark .contentkit-stepper')",
+    );
     b.click(&b.find("#ck-preview .contentkit-stepper-footer button[data-ck-step=notify]"));
     b.wait_for(
         "the second step",

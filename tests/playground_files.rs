@@ -78,7 +78,9 @@ fn edits_that_cannot_be_saved_say_so() {
     let files = ComponentFiles::load(&path).unwrap();
     // The folder goes away: the edit still compiles, and says it is not saved.
     drop(dir);
-    let update = files.update("hello.ckx", HELLO.replace("One", "Two")).unwrap();
+    let update = files
+        .update("hello.ckx", HELLO.replace("One", "Two"))
+        .unwrap();
     assert!(!update.saved);
     assert!(update.save_error.unwrap().starts_with("cannot save "));
     assert_eq!(label(&files), "Two");
@@ -86,7 +88,10 @@ fn edits_that_cannot_be_saved_say_so() {
     // Built-in examples live in memory: not saved, and no error.
     let built_in = ComponentFiles::built_in();
     let update = built_in
-        .update("hello.ckx", include_str!("../fixtures/reference/hello.ckx").to_owned())
+        .update(
+            "hello.ckx",
+            include_str!("../fixtures/reference/hello.ckx").to_owned(),
+        )
         .unwrap();
     assert_eq!((update.saved, update.save_error), (false, None));
     assert!(built_in.update("nope.ckx", String::new()).is_none());
@@ -115,7 +120,10 @@ fn a_folder_picks_up_new_and_removed_files_of_every_component_extension() {
         .iter()
         .map(|f| f["name"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(names, ["c_ckx.ckx", "c_js.js", "c_jsx.jsx", "c_ts.ts", "c_tsx.tsx"]);
+    assert_eq!(
+        names,
+        ["c_ckx.ckx", "c_js.js", "c_jsx.jsx", "c_ts.ts", "c_tsx.tsx"]
+    );
     assert!(files.current().get("c_tsx").is_some());
 
     std::fs::remove_file(dir.path().join("c_js.js")).unwrap();
@@ -133,7 +141,11 @@ fn bare_markup_files_render_as_a_component_named_after_the_file() {
     )
     .unwrap();
     let files = ComponentFiles::load(dir.path()).unwrap();
-    assert!(files.listing()["files"][0]["error"].is_null(), "{}", files.listing());
+    assert!(
+        files.listing()["files"][0]["error"].is_null(),
+        "{}",
+        files.listing()
+    );
     let mut props = serde_json::Map::new();
     props.insert("name".into(), "Ada".into());
     let out = files
@@ -147,7 +159,10 @@ fn bare_markup_files_render_as_a_component_named_after_the_file() {
     // Broken markup reports the loader's own error, located.
     std::fs::write(dir.path().join("card.ckx"), "<block><buton/></block>").unwrap();
     let files = ComponentFiles::load(dir.path()).unwrap();
-    let error = files.listing()["files"][0]["error"].as_str().unwrap().to_owned();
+    let error = files.listing()["files"][0]["error"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(error.starts_with("card.ckx:1:"), "{error}");
 }
 

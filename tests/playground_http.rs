@@ -46,7 +46,10 @@ fn unknown_pages_are_404_and_the_runtime_stays_post_only() {
     let get = |path: &str| reqwest::blocking::get(format!("{base}{path}")).unwrap();
     let missing = get("/nothing-here");
     assert_eq!(missing.status(), 404);
-    assert_eq!(missing.json::<Value>().unwrap(), json!({"error": "Not found"}));
+    assert_eq!(
+        missing.json::<Value>().unwrap(),
+        json!({"error": "Not found"})
+    );
     assert_eq!(get("/v1").status(), 405);
     assert_eq!(get("/").status(), 200);
     let editor = get("/playground/editor.js");

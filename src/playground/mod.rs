@@ -233,10 +233,9 @@ async fn save_scenario(
         return error(StatusCode::BAD_REQUEST, &e.to_string());
     }
     let path = folder.join(format!("{name}.scenario.json"));
-    let result = tokio::task::spawn_blocking(move || {
-        files::write_atomically(&path, &body).map(|()| path)
-    })
-    .await;
+    let result =
+        tokio::task::spawn_blocking(move || files::write_atomically(&path, &body).map(|()| path))
+            .await;
     match result {
         Ok(Ok(path)) => Json(json!({"saved": path.display().to_string()})).into_response(),
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),

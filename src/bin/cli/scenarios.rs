@@ -39,7 +39,11 @@ pub fn run(args: &TestArgs) -> Result<(), Failure> {
             }
             Err(Failure(message)) => {
                 failed += 1;
-                println!("FAILED  {}\n  {}", path.display(), message.replace('\n', "\n  "));
+                println!(
+                    "FAILED  {}\n  {}",
+                    path.display(),
+                    message.replace('\n', "\n  ")
+                );
             }
         }
     }
@@ -102,8 +106,8 @@ fn integration_beside(path: &Path) -> Result<std::sync::Arc<Integration>, Failur
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let files = ComponentFiles::load(folder)
-        .map_err(|e| Failure(format!("{}: {e}", folder.display())))?;
+    let files =
+        ComponentFiles::load(folder).map_err(|e| Failure(format!("{}: {e}", folder.display())))?;
     let listing = files.listing();
     for f in listing["files"].as_array().into_iter().flatten() {
         if let Some(error) = f["error"].as_str() {
@@ -212,7 +216,13 @@ fn as_replayed(s: &Scenario) -> Result<contentkit::scenario::Replayed, Failure> 
         steps: s
             .steps
             .iter()
-            .map(|st| if st.renders() { st.output.clone() } else { None })
+            .map(|st| {
+                if st.renders() {
+                    st.output.clone()
+                } else {
+                    None
+                }
+            })
             .collect(),
     })
 }

@@ -203,7 +203,7 @@ impl Renderer<'_> {
                     self.open("pre", &["contentkit-code-gutter"]);
                     self.attr("aria-hidden", "true");
                     if self.interactive {
-                        self.attr("data-ck-line-start", &start.to_string());
+                        self.attr("data-ck-line-start", start.to_string());
                     }
                     self.end_open();
                     let lines = text.split('\n').count().max(1) as i64;
