@@ -112,3 +112,109 @@ fn a_proxied_integration_that_does_not_answer_is_a_502_that_says_so() {
         "{body}"
     );
 }
+
+fn contentkit(args: &[&str], stdin: &str) -> (i32, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_contentkit"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// The examples and their scenarios, copied to a folder of their own.
+fn examples_with_scenarios() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/components");
+    for entry in std::fs::read_dir(examples).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_examples_scenarios_replay_against_a_runtime_served_elsewhere() {
+    let dir = examples_with_scenarios();
+    let files = Arc::new(ComponentFiles::load(dir.path()).unwrap());
+    let upstream = serve(contentkit::runtime::server::router_with(
+        files,
+        contentkit::runtime::server::ServerConfig::default(),
+    ));
+    let (code, out) = contentkit(
+        &["test", dir.path().to_str().unwrap(), "--proxy", &upstream],
+        "",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("4 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn review_accepts_or_rejects_each_change() {
+    let dir = examples_with_scenarios();
+    let todo = dir.path().join("todo.ckx");
+    let text = std::fs::read_to_string(&todo).unwrap();
+    std::fs::write(&todo, text.replace("To do (", "Left (")).unwrap();
+    let settings = dir.path().join("settings.ckx");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, text.replace("Exports as", "Writes")).unwrap();
+    let path = dir.path().to_str().unwrap();
+
+    let (code, out) = contentkit(&["test", path], "");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("2 passed, 2 failed"), "{out}");
+    // The diff is of the element tree, as markup.
+    assert!(
+        out.contains("-    <text style=\"bold\">To do (1)</text>"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+    <text style=\"bold\">Left (1)</text>"),
+        "{out}"
+    );
+
+    // Reject the first (settings), accept the second (todo).
+    let (code, out) = contentkit(&["test", path, "--review"], "r\na\n");
+    // The rejected one still fails: the code differs from what is recorded.
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("3 passed, 1 failed"), "{out}");
+    assert!(
+        out.contains("rejected ") && out.contains("accepted "),
+        "{out}"
+    );
+    let recorded = std::fs::read_to_string(dir.path().join("todo.scenario.json")).unwrap();
+    assert!(recorded.contains("Left (1)"));
+    let recorded = std::fs::read_to_string(dir.path().join("settings.scenario.json")).unwrap();
+    assert!(recorded.contains("Exports as YAML"));
+    assert!(!dir.path().join("settings.scenario.json.new").exists());
+
+    // The rejected change is still a change.
+    let (code, out) = contentkit(&["test", path], "");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("CHANGED") && out.contains("settings.scenario.json"),
+        "{out}"
+    );
+    let (code, _) = contentkit(&["test", path, "--accept"], "");
+    assert_eq!(code, 0);
+    let (code, out) = contentkit(&["test", path], "");
+    assert_eq!(code, 0, "{out}");
+
+    // A folder without scenarios is an error, not a pass.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, out) = contentkit(&["test", empty.path().to_str().unwrap()], "");
+    assert_eq!(code, 1);
+    assert!(out.contains("no scenarios"), "{out}");
+}

@@ -149,7 +149,7 @@ fn find(path: &Path, suffix: &str) -> Result<Vec<PathBuf>, Failure> {
 }
 
 /// Goes through the pending changes: accepts all with `accept_all`, else asks for each.
-/// Returns how many are still pending.
+/// Returns how many still fail: skipped, or rejected (the code still differs from them).
 fn review(path: &Path, accept_all: bool) -> Result<usize, Failure> {
     let pending = if path.is_file() {
         vec![pending_path(path)]
@@ -197,6 +197,7 @@ fn review(path: &Path, accept_all: bool) -> Result<usize, Failure> {
                 std::fs::remove_file(&new_path)
                     .map_err(|e| Failure(format!("{}: {e}", new_path.display())))?;
                 println!("rejected {}", old_path.display());
+                left += 1;
             }
             _ => left += 1,
         }
