@@ -46,6 +46,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::component::client::pressables;
 use crate::component::{default_context, Client, ComponentError, Transport};
 use crate::element::{Action, CustomAction, Object, RenderOutput};
 
@@ -317,7 +318,23 @@ pub fn replay<T: Transport>(scenario: &Scenario, transport: T) -> Result<Replaye
                 client.toggle(key, value.clone());
                 None
             }
-            StepKind::Press(label) => Some(client.press(label)),
+            StepKind::Press(label) => {
+                // As the testing harness does: a disabled button cannot be pressed.
+                let disabled = client.element().is_some_and(|e| {
+                    pressables(e)
+                        .iter()
+                        .find(|p| p.label == label.as_str())
+                        .is_some_and(|p| p.disabled)
+                });
+                if disabled {
+                    return Err(fail(
+                        n,
+                        what,
+                        format!("the button labelled {label:?} is disabled"),
+                    ));
+                }
+                Some(client.press(label))
+            }
             StepKind::Dispatch(action) => {
                 let mut fields = action.clone();
                 let name = match fields.shift_remove("action") {
@@ -509,6 +526,16 @@ mod tests {
         assert_eq!(
             e.to_string(),
             r#"step 1 (press "Stop"): status 400: no button labelled "Stop" in the view"#
+        );
+        let integration = super::tests::integration(
+            "createComponent({ componentId: 'd', render: () => <block><button label='Go' disabled onPress={{ action: 'go' }} /></block> })",
+        );
+        let scenario =
+            Scenario::from_json(r#"{"component": "d", "steps": [{"press": "Go"}]}"#).unwrap();
+        let e = replay(&scenario, &integration).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"step 1 (press "Go"): the button labelled "Go" is disabled"#
         );
         let scenario = Scenario::from_json(r#"{"component": "nope"}"#).unwrap();
         let e = replay(&scenario, &integration).unwrap_err();

@@ -137,7 +137,9 @@ fn find(path: &Path, suffix: &str) -> Result<Vec<PathBuf>, Failure> {
         for entry in entries.flatten() {
             let p = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if p.is_dir() && !name.starts_with('.') && name != "node_modules" && name != "target" {
+            // Links to folders are not followed: a link to a parent would never end.
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir && !name.starts_with('.') && name != "node_modules" && name != "target" {
                 folders.push(p);
             } else if name.ends_with(suffix) {
                 out.push(p);
