@@ -1171,12 +1171,21 @@ async function saveSource() {
   const file = currentFile();
   if (!file || !app.dirty) return;
   const text = app.editors.source.value;
-  const res = await fetch("/playground/files/" + encodeURIComponent(file.name), {
-    method: "PUT",
-    headers: { "Content-Type": "text/plain" },
-    body: text,
-  });
-  const body = await res.json();
+  let body;
+  try {
+    const res = await fetch("/playground/files/" + encodeURIComponent(file.name), {
+      method: "PUT",
+      headers: { "Content-Type": "text/plain" },
+      body: text,
+    });
+    body = await res.json();
+  } catch (e) {
+    // The edit stays in the editor, and the page says it is not saved.
+    const status = $("#ck-save-status");
+    status.textContent = "unsaved: the playground's server did not answer (" + e.message + ")";
+    status.className = "pg-save-status pg-unsaved";
+    return;
+  }
   if (app.editors.source.value === text) app.dirty = false;
   await loadFiles();
   if (body.saveError) app.log("unsaved", body.saveError);
@@ -1347,6 +1356,11 @@ function setup() {
       }
     } catch (_) {}
   }, 1000);
+
+  // Leaving with an edit not yet saved asks first.
+  window.addEventListener("beforeunload", (e) => {
+    if (app.dirty) e.preventDefault();
+  });
 
   // A link to another view of this page (only the fragment changes) opens that view.
   window.addEventListener("hashchange", () => {
