@@ -13,6 +13,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use common::serve::{serve_app, serve_watched as serve};
 use common::webdriver::{browser, Browser};
 use contentkit::component::{Component, ComponentError, Input, Integration};
 use contentkit::element::Element;
@@ -20,49 +21,6 @@ use contentkit::playground::{self, Backend, ComponentFiles};
 use contentkit::runtime::server::{self, ServerConfig};
 use contentkit::runtime::FetchResponse;
 use serde_json::{json, Value};
-
-/// Serves `app` on a loopback port from a background runtime; returns its URL.
-fn serve_app(app: axum::Router) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(format!("http://{}", listener.local_addr().unwrap()))
-                .unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    rx.recv().unwrap()
-}
-
-/// Serves the playground on `files`, watched on disk as `contentkit serve` does.
-fn serve(files: ComponentFiles) -> String {
-    let files = Arc::new(files);
-    let watched = files.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            playground::spawn_watcher(watched, std::time::Duration::from_millis(200));
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(format!("http://{}", listener.local_addr().unwrap()))
-                .unwrap();
-            axum::serve(listener, playground::router(files))
-                .await
-                .unwrap();
-        });
-    });
-    rx.recv().unwrap()
-}
 
 fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/artifacts");

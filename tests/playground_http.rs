@@ -2,28 +2,13 @@
 //! failing component tells the page, what an unreachable proxied integration says.
 #![cfg(feature = "server")]
 
+mod common;
+
 use std::sync::Arc;
 
+use common::serve::serve_app as serve;
 use contentkit::playground::{self, Backend, ComponentFiles};
 use serde_json::{json, Value};
-
-fn serve(app: axum::Router) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(format!("http://{}", listener.local_addr().unwrap()))
-                .unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    rx.recv().unwrap()
-}
 
 fn render(base: &str, component: &str) -> reqwest::blocking::Response {
     let event = json!({"eventId": "e", "type": "ui_render", "installationId": "i", "componentId": component, "props": {},
