@@ -71,7 +71,8 @@ enum Command {
     /// Serve the playground (and the runtime's `POST /v1`) on the components in PATH.
     #[cfg(feature = "server")]
     Serve {
-        /// A `.ckx` file or a folder of them; default: the built-in examples.
+        /// A component file (`.tsx`, `.ts`, `.jsx`, `.js`, `.ckx`) or a folder of them;
+        /// default: the built-in examples.
         path: Option<PathBuf>,
         /// Where to listen.
         #[arg(long, default_value = "127.0.0.1:8787")]
