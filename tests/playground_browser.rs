@@ -709,3 +709,54 @@ fn screenshots_at_desktop_and_phone_widths() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     shoot(&b, "playground-phone.png");
 }
+
+#[test]
+fn a_modal_closed_with_esc_hands_back_its_return_value() {
+    let Some(b) = started() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ask.tsx"),
+        r#"export const ask = createComponent({
+    componentId: 'ask',
+    initialState: { answer: 'none' },
+    action: {
+        '@ui.modal.close': ({ state }, action) => ({ state: { answer: action.returnValue.name ?? 'nothing' } }),
+    },
+    render: ({ state }) => (
+        <block>
+            <text>{`Answer: ${state.answer}`}</text>
+            <button label="Ask" onPress={{ action: '@ui.modal.open', componentId: 'name', props: {} }} />
+        </block>
+    ),
+});
+
+export const name = createComponent({
+    componentId: 'name',
+    render: () => (
+        <modal title="Your name" returnValue={{ name: { $state: 'name' } }}>
+            <textinput state="name" placeholder="Name" />
+        </modal>
+    ),
+});
+"#,
+    )
+    .unwrap();
+    let base = serve(ComponentFiles::load(dir.path()).unwrap());
+    b.goto(&format!("{base}/#component=ask"));
+    b.wait_for("the block", &preview_has("Answer: none"));
+    click_action(&b, "@ui.modal.open");
+    b.wait_for(
+        "the modal's field, focused",
+        "document.activeElement && document.activeElement.dataset.ckState === 'name'",
+    );
+    let field = b.find("#ck-modal-layer [data-ck-state=name]");
+    b.type_text(&field, "Ada");
+    b.press_key("\u{E00C}");
+    b.wait_for(
+        "the return value, bindings resolved",
+        &format!(
+            "document.querySelector('#ck-modal-layer').hidden && {}",
+            preview_has("Answer: Ada")
+        ),
+    );
+}

@@ -507,9 +507,14 @@ async function paint() {
 function focusModal() {
   const dialog = $("#ck-modal-layer .contentkit-modal");
   if (!dialog) return;
-  const first = dialog.querySelector(
-    ".contentkit-modal-body :is(input, select, textarea, button):not([disabled]), .contentkit-modal-footer button:not([disabled]), .contentkit-modal-close"
-  );
+  // The first field of its body, else its submit button, else its close button.
+  const first = [
+    ".contentkit-modal-body :is(input, select, textarea, button, [tabindex='0']):not([disabled])",
+    ".contentkit-modal-footer button:not([disabled])",
+    ".contentkit-modal-close",
+  ]
+    .map((selector) => dialog.querySelector(selector))
+    .find(Boolean);
   (first || dialog).focus();
 }
 
