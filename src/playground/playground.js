@@ -856,6 +856,8 @@ window.addEventListener("message", (event) => {
 });
 
 function resizeFrame(frame, size) {
+  // Frames often report the size they already have: only a change is applied and logged.
+  if (frame.dataset.ckResized === JSON.stringify(size)) return;
   const num = (v) => (typeof v === "number" && isFinite(v) && v > 0 ? v : null);
   const style = frame.style;
   if (num(size.aspectRatio)) style.aspectRatio = String(size.aspectRatio);
