@@ -8,6 +8,7 @@
 //! - [`playground`]: the interactive playground (feature `server`).
 //! - [`testing`]: snapshot tests of components for their authors (feature `testing`).
 //! - [`runtime`]: the integration runtime: events, environment, webhooks.
+//! - [`scenario`]: recorded sessions with a component, replayed as tests (`contentkit test`).
 
 #[cfg(feature = "api")]
 pub mod api;
@@ -20,6 +21,7 @@ pub mod markup;
 pub mod playground;
 pub mod render;
 pub mod runtime;
+pub mod scenario;
 #[cfg(feature = "testing")]
 pub mod testing;
 

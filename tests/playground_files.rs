@@ -38,6 +38,7 @@ fn edits_on_disk_recompile_and_broken_files_keep_their_last_good_build() {
     // component keeps rendering as it last compiled.
     let error = files
         .update("hello.ckx", HELLO.replace("<button", "<buton"))
+        .and_then(|u| u.error)
         .expect("a compile error");
     assert!(
         error.starts_with("hello.ckx:3:25: error: unknown element <buton>"),
@@ -47,11 +48,122 @@ fn edits_on_disk_recompile_and_broken_files_keep_their_last_good_build() {
     assert!(files.listing()["files"][0]["error"].is_string());
 
     // Fixed again.
-    assert_eq!(
-        files.update("hello.ckx", HELLO.replace("One", "Three")),
-        None
-    );
+    let update = files
+        .update("hello.ckx", HELLO.replace("One", "Three"))
+        .unwrap();
+    assert_eq!(update.error, None);
+    assert!(update.saved);
     assert_eq!(label(&files), "Three");
+    // The edit is on disk, and no temporary file is left beside it.
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        HELLO.replace("One", "Three")
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["hello.ckx"]);
+    // Our own write is not taken for a change on disk.
+    let v = files.version();
+    files.reload_changed();
+    assert_eq!(files.version(), v);
+}
+
+#[test]
+fn edits_that_cannot_be_saved_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hello.ckx");
+    std::fs::write(&path, HELLO).unwrap();
+    let files = ComponentFiles::load(&path).unwrap();
+    // The folder goes away: the edit still compiles, and says it is not saved.
+    drop(dir);
+    let update = files
+        .update("hello.ckx", HELLO.replace("One", "Two"))
+        .unwrap();
+    assert!(!update.saved);
+    assert!(update.save_error.unwrap().starts_with("cannot save "));
+    assert_eq!(label(&files), "Two");
+    assert!(files.listing()["files"][0]["unsaved"].is_string());
+    // Built-in examples live in memory: not saved, and no error.
+    let built_in = ComponentFiles::built_in();
+    let update = built_in
+        .update(
+            "hello.ckx",
+            include_str!("../fixtures/reference/hello.ckx").to_owned(),
+        )
+        .unwrap();
+    assert_eq!((update.saved, update.save_error), (false, None));
+    assert!(built_in.update("nope.ckx", String::new()).is_none());
+}
+
+#[test]
+fn a_folder_picks_up_new_and_removed_files_of_every_component_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = ComponentFiles::load(dir.path()).unwrap();
+    assert_eq!(files.listing()["files"], serde_json::json!([]));
+    assert!(files.listing()["folder"].is_string());
+
+    for ext in contentkit::playground::COMPONENT_EXTENSIONS {
+        let id = format!("c_{ext}");
+        std::fs::write(
+            dir.path().join(format!("{id}.{ext}")),
+            HELLO.replace("'hello'", &format!("'{id}'")),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("notes.txt"), "not a component").unwrap();
+    files.reload_changed();
+    let names: Vec<String> = files.listing()["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["c_ckx.ckx", "c_js.js", "c_jsx.jsx", "c_ts.ts", "c_tsx.tsx"]
+    );
+    assert!(files.current().get("c_tsx").is_some());
+
+    std::fs::remove_file(dir.path().join("c_js.js")).unwrap();
+    files.reload_changed();
+    assert_eq!(files.listing()["files"].as_array().unwrap().len(), 4);
+    assert!(files.current().get("c_js").is_none());
+}
+
+#[test]
+fn bare_markup_files_render_as_a_component_named_after_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("card.ckx"),
+        "<block><text>{`Hello ${props.name ?? 'you'}`}</text></block>\n",
+    )
+    .unwrap();
+    let files = ComponentFiles::load(dir.path()).unwrap();
+    assert!(
+        files.listing()["files"][0]["error"].is_null(),
+        "{}",
+        files.listing()
+    );
+    let mut props = serde_json::Map::new();
+    props.insert("name".into(), "Ada".into());
+    let out = files
+        .current()
+        .render(&RenderRequest::new("card", props))
+        .unwrap();
+    assert_eq!(
+        out.output.to_value()["element"]["children"][0]["children"][0],
+        "Hello Ada"
+    );
+    // Broken markup reports the loader's own error, located.
+    std::fs::write(dir.path().join("card.ckx"), "<block><buton/></block>").unwrap();
+    let files = ComponentFiles::load(dir.path()).unwrap();
+    let error = files.listing()["files"][0]["error"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(error.starts_with("card.ckx:1:"), "{error}");
 }
 
 #[test]

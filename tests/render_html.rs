@@ -928,3 +928,35 @@ proptest! {
         assert_safe(&render_document(&out, &interactive()));
     }
 }
+
+#[test]
+fn editable_code_blocks_number_their_lines_in_a_gutter() {
+    let tree = |line_numbers: Value| {
+        Element::from_root_value(&json!({"type": "block", "children": [
+            {"type": "codeblock", "content": "a", "state": "code", "lineNumbers": line_numbers}
+        ]}))
+        .unwrap()
+    };
+    let mut state = Object::new();
+    state.insert("code".into(), json!("one\ntwo\nthree"));
+    let options = HtmlOptions {
+        state: Some(&state),
+        ..interactive()
+    };
+    let html = render_element(&tree(json!(true)), &options);
+    assert_safe(&html);
+    assert!(
+        html.contains(
+            r#"<pre class="contentkit-code-gutter" aria-hidden="true" data-ck-line-start="1">1
+2
+3</pre>"#
+        ),
+        "{html}"
+    );
+    // Numbering from 10, as `lineNumbers: 10` asks.
+    let html = render_element(&tree(json!(10)), &options);
+    assert!(html.contains(">10\n11\n12</pre>"), "{html}");
+    // Without line numbers, no gutter.
+    let html = render_element(&tree(json!(false)), &options);
+    assert!(!html.contains("contentkit-code-gutter"), "{html}");
+}

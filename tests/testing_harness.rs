@@ -206,8 +206,10 @@ fn embed_feeds_the_typed_code_to_the_web_frame() {
     );
     assert!(!html.contains(r#"console.log"#), "{html}");
     h.assert_html_snapshot("embed_after_typing");
-    // The switch's action hides the frame; the typed code goes with the state.
-    h.dispatch(&Action::custom("toggle")).unwrap();
+    // The switch writes `shown` and its action renders again: the frame goes, the
+    // typed code goes with the state.
+    h.type_into("shown", false);
+    h.dispatch(&Action::custom("show")).unwrap();
     assert_eq!(state(&h, "shown"), false);
     assert_eq!(state(&h, "code"), code);
     assert!(!h.html().unwrap().contains("<iframe"));

@@ -73,7 +73,8 @@ enum Command {
     /// Serve the playground (and the runtime's `POST /v1`) on the components in PATH.
     #[cfg(feature = "server")]
     Serve {
-        /// A `.ckx` file or a folder of them; default: the built-in examples.
+        /// A component file (`.tsx`, `.ts`, `.jsx`, `.js`, `.ckx`) or a folder of them;
+        /// default: the built-in examples.
         path: Option<PathBuf>,
         /// Where to listen.
         #[arg(long, default_value = "127.0.0.1:8787")]
@@ -81,6 +82,26 @@ enum Command {
         /// The most connections open at once; default: below the descriptor limit.
         #[arg(long)]
         max_connections: Option<usize>,
+        /// Drive an integration served at this URL (its `POST /v1`) instead of PATH's.
+        #[arg(long)]
+        proxy: Option<String>,
+    },
+    /// Replay every scenario (`*.scenario.json`) under PATH and compare each output
+    /// with the recorded one; exit 1 on any change.
+    #[cfg(feature = "server")]
+    Test {
+        /// A scenario file or a folder searched recursively; default: the current folder.
+        path: Option<PathBuf>,
+        /// Go through the changed scenarios: accept, reject or skip each.
+        #[arg(long)]
+        review: bool,
+        /// Accept every change.
+        #[arg(long)]
+        accept: bool,
+        /// Replay against an integration served at this URL instead of the component
+        /// files beside each scenario.
+        #[arg(long)]
+        proxy: Option<String>,
     },
 }
 
@@ -91,6 +112,10 @@ enum Format {
     /// A standalone HTML preview.
     Html,
 }
+
+#[cfg(feature = "server")]
+#[path = "cli/scenarios.rs"]
+mod scenarios;
 
 /// A failure already formatted for the terminal.
 struct Failure(String);
@@ -295,13 +320,25 @@ fn fmt_file(path: &Path) -> Result<(), Failure> {
 }
 
 #[cfg(feature = "server")]
-fn serve(path: Option<PathBuf>, addr: &str, max_connections: Option<usize>) -> Result<(), Failure> {
-    use contentkit::playground::{self, ComponentFiles};
+fn serve(
+    path: Option<PathBuf>,
+    addr: &str,
+    proxy: Option<String>,
+    max_connections: Option<usize>,
+) -> Result<(), Failure> {
+    use contentkit::playground::{self, Backend, ComponentFiles};
     use contentkit::runtime::server::{self, ConnectionLimits};
     use std::sync::Arc;
-    let files = match &path {
-        None => ComponentFiles::built_in(),
-        Some(p) => ComponentFiles::load(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?,
+    let files = match (&path, &proxy) {
+        (None, None) => ComponentFiles::built_in(),
+        (None, Some(_)) => ComponentFiles::empty(),
+        (Some(p), _) => {
+            ComponentFiles::load(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?
+        }
+    };
+    let backend = match proxy {
+        None => Backend::Local,
+        Some(url) => Backend::Proxy(url),
     };
     let files = Arc::new(files);
     let limits = ConnectionLimits {
@@ -318,7 +355,7 @@ fn serve(path: Option<PathBuf>, addr: &str, max_connections: Option<usize>) -> R
             playground::spawn_watcher(files.clone(), std::time::Duration::from_millis(500));
         }
         eprintln!("contentkit playground on http://{local}/ (runtime: POST http://{local}/v1); Ctrl-C stops it");
-        let app = playground::router(files);
+        let app = playground::router_with(files, backend);
         server::serve_with(listener, app, server::shutdown_signal(), limits)
             .await
             .map_err(|e| Failure(e.to_string()))
@@ -374,8 +411,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve {
             path,
             addr,
+            proxy,
             max_connections,
-        } => serve(path, &addr, max_connections),
+        } => serve(path, &addr, proxy, max_connections),
+        #[cfg(feature = "server")]
+        Command::Test {
+            path,
+            review,
+            accept,
+            proxy,
+        } => scenarios::run(&scenarios::TestArgs {
+            path: path.unwrap_or_else(|| PathBuf::from(".")),
+            review,
+            accept,
+            proxy,
+        }),
     }
 }
 

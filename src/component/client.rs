@@ -7,6 +7,7 @@
 //! `@ui.modal.open` renders a component on top, `@ui.modal.close` (or a `complete`
 //! output) pops it and hands the return value to the component underneath as a
 //! `@ui.modal.close` action. `@ui.url.open` is recorded, nothing is sent.
+//! `@editor.node.updateProps` renders the view again with the new props.
 
 use serde_json::{Map, Value};
 
@@ -223,7 +224,12 @@ impl<T: Transport> Client<T> {
                     state.insert(k.clone(), v.clone());
                 }
                 let id = view.component_id.clone();
-                let props = view.output.props.clone();
+                // `@editor.node.updateProps`: the editor stores the block's new props and
+                // renders it again with them (the action goes along).
+                let props = match (name, resolved.get("props")) {
+                    (action_names::UPDATE_PROPS, Some(Value::Object(props))) => props.clone(),
+                    _ => view.output.props.clone(),
+                };
                 match self.request(&id, props, Some(state), Some(resolved))? {
                     RenderOutput::Element(output) => {
                         self.stack.pop();

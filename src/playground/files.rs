@@ -1,5 +1,10 @@
 //! The component files a playground shows: their text, their compiled components, and
 //! the integration built from all of them.
+//!
+//! A folder is watched as a whole: files that appear, change or disappear on disk are
+//! picked up by [`ComponentFiles::reload_changed`]. Edits made in the page are written
+//! back to disk atomically (a temporary file beside the original, then a rename), so
+//! nothing typed in the page is lost and a crash never leaves half a file.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,7 +13,8 @@ use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
-use crate::component::{file as component_file, Integration};
+use crate::component::{file as component_file, Component, ComponentError, Integration};
+use crate::markup::{Scope, Template};
 use crate::runtime::server::IntegrationSource;
 
 /// The examples bundled in the binary: `(file name, text)`.
@@ -30,10 +36,60 @@ pub const BUILT_IN_EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../examples/components/embed.ckx"),
     ),
     (
+        "settings.ckx",
+        include_str!("../../examples/components/settings.ckx"),
+    ),
+    (
         "hello.ckx",
         include_str!("../../fixtures/reference/hello.ckx"),
     ),
 ];
+
+/// The extensions of the files a folder's listing shows: component files written as
+/// TypeScript or JavaScript (with JSX), and the `.ckx` dialect.
+pub const COMPONENT_EXTENSIONS: &[&str] = &["tsx", "ts", "jsx", "js", "ckx"];
+
+/// Whether `path` names a component file by its extension.
+pub fn is_component_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| COMPONENT_EXTENSIONS.contains(&e))
+}
+
+/// Compiles one file's text into its components: the one place the playground calls
+/// the component loader. A file that declares no component but holds one root element
+/// (bare markup) becomes a component named after the file, rendering that markup with
+/// its props, state and context.
+pub fn compile_source(text: &str, name: &str) -> Result<Vec<Component>, String> {
+    match component_file::compile(text, name) {
+        Ok(components) => Ok(components),
+        Err(diagnostics) if !text.contains("createComponent") => {
+            match Template::compile(text, name) {
+                Ok(template) => Ok(vec![bare_markup_component(name, template)]),
+                // The component loader's diagnostics are the ones that apply when the
+                // markup fails too: they name what a component file lacks.
+                Err(_) => Err(diagnostics.to_string()),
+            }
+        }
+        Err(diagnostics) => Err(diagnostics.to_string()),
+    }
+}
+
+/// A component rendering bare markup; its id is the file's name without extension.
+fn bare_markup_component(name: &str, template: Template) -> Component {
+    let id = Path::new(name)
+        .file_stem()
+        .map_or_else(|| name.to_owned(), |s| s.to_string_lossy().into_owned());
+    Component::new(id, move |input: &crate::component::Input<'_>| {
+        let scope = Scope::new()
+            .props(input.props_json)
+            .state(input.state_json)
+            .context(input.context);
+        template
+            .render_element(&scope)
+            .map_err(|e| ComponentError::Internal(e.to_string()))
+    })
+}
 
 /// One component file.
 #[derive(Debug, Clone)]
@@ -50,11 +106,27 @@ pub struct SourceFile {
     pub error: Option<String>,
     /// The ids of the components it declares (from its last good compile).
     pub components: Vec<String>,
+    /// Why the last edit from the page could not be written to disk, if it could not.
+    pub unsaved: Option<String>,
+}
+
+/// What a page edit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// The compile errors, if the new text does not compile.
+    pub error: Option<String>,
+    /// Whether the text is on disk now (`false` for built-in examples, which live in
+    /// memory only, and when writing failed).
+    pub saved: bool,
+    /// Why it could not be written, when it could not.
+    pub save_error: Option<String>,
 }
 
 /// Every file, and the integration built from those that compile.
 #[derive(Debug)]
 pub struct ComponentFiles {
+    /// The folder watched for new files, when a folder was given.
+    folder: Option<PathBuf>,
     files: RwLock<Vec<SourceFile>>,
     integration: RwLock<Arc<Integration>>,
     version: AtomicU64,
@@ -64,6 +136,7 @@ impl ComponentFiles {
     /// The built-in examples.
     pub fn built_in() -> Self {
         Self::from_files(
+            None,
             BUILT_IN_EXAMPLES
                 .iter()
                 .map(|(name, text)| new_file(name, None, text.to_string(), None))
@@ -71,41 +144,39 @@ impl ComponentFiles {
         )
     }
 
-    /// The `.ckx` files at `path` (a file, or a folder read non-recursively).
-    pub fn load(path: &Path) -> std::io::Result<Self> {
-        let mut paths = Vec::new();
-        if path.is_dir() {
-            for entry in std::fs::read_dir(path)? {
-                let p = entry?.path();
-                if p.extension().is_some_and(|e| e == "ckx") {
-                    paths.push(p);
-                }
-            }
-            paths.sort();
-        } else {
-            paths.push(path.to_owned());
-        }
-        let mut files = Vec::new();
-        for p in paths {
-            let text = std::fs::read_to_string(&p)?;
-            let modified = std::fs::metadata(&p).and_then(|m| m.modified()).ok();
-            let name = p.file_name().map_or_else(
-                || p.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            files.push(new_file(&name, Some(p), text, modified));
-        }
-        Ok(Self::from_files(files))
+    /// No files (a playground driving an integration served elsewhere).
+    pub fn empty() -> Self {
+        Self::from_files(None, Vec::new())
     }
 
-    fn from_files(files: Vec<SourceFile>) -> Self {
+    /// The component files at `path`: a file, or a folder read non-recursively (files
+    /// with one of [`COMPONENT_EXTENSIONS`]), watched for files that appear later.
+    pub fn load(path: &Path) -> std::io::Result<Self> {
+        if path.is_dir() {
+            let files = read_folder(path)?
+                .into_iter()
+                .map(|p| read_file(&p))
+                .collect::<std::io::Result<Vec<_>>>()?;
+            Ok(Self::from_files(Some(path.to_owned()), files))
+        } else {
+            Ok(Self::from_files(None, vec![read_file(path)?]))
+        }
+    }
+
+    fn from_files(folder: Option<PathBuf>, files: Vec<SourceFile>) -> Self {
         let this = ComponentFiles {
+            folder,
             files: RwLock::new(files),
             integration: RwLock::new(Arc::new(Integration::new())),
             version: AtomicU64::new(0),
         };
         this.rebuild();
         this
+    }
+
+    /// The folder watched for new files, when a folder was loaded.
+    pub fn folder(&self) -> Option<&Path> {
+        self.folder.as_deref()
     }
 
     /// Bumped on every change, so the page knows to re-render.
@@ -118,42 +189,90 @@ impl ComponentFiles {
         self.read_files().iter().any(|f| f.name == name)
     }
 
-    /// The files as the page lists them.
+    /// The files as the page lists them, with where they come from.
     pub fn listing(&self) -> Value {
         let files: Vec<Value> = self
             .read_files()
             .iter()
-            .map(|f| json!({"name": f.name, "text": f.text, "error": f.error, "components": f.components}))
+            .map(|f| {
+                json!({
+                    "name": f.name,
+                    "text": f.text,
+                    "error": f.error,
+                    "components": f.components,
+                    "onDisk": f.path.is_some(),
+                    "unsaved": f.unsaved,
+                })
+            })
             .collect();
-        json!({"files": files, "version": self.version()})
+        let folder = self.folder.as_ref().map(|f| f.display().to_string());
+        json!({"files": files, "version": self.version(), "folder": folder})
     }
 
-    /// Replaces a file's text (in memory) and recompiles; the compile errors, if any.
-    pub fn update(&self, name: &str, text: String) -> Option<String> {
-        {
+    /// Replaces a file's text and recompiles; a file on disk is written atomically
+    /// first. `None` when no file has that name.
+    pub fn update(&self, name: &str, text: String) -> Option<Update> {
+        let (saved, save_error) = {
             let mut files = self.write_files();
             let file = files.iter_mut().find(|f| f.name == name)?;
+            let outcome = match &file.path {
+                Some(path) => match write_atomically(path, &text) {
+                    Ok(()) => {
+                        // The watcher must not take our own write for a change on disk.
+                        file.modified = modified_time(path);
+                        (true, None)
+                    }
+                    Err(e) => (false, Some(format!("cannot save {}: {e}", path.display()))),
+                },
+                None => (false, None),
+            };
             file.text = text;
-        }
+            file.unsaved.clone_from(&outcome.1);
+            outcome
+        };
         self.rebuild();
-        self.read_files()
+        let error = self
+            .read_files()
             .iter()
             .find(|f| f.name == name)
-            .and_then(|f| f.error.clone())
+            .and_then(|f| f.error.clone());
+        Some(Update {
+            error,
+            saved,
+            save_error,
+        })
     }
 
-    /// Re-reads the files whose modification time moved, and recompiles when any did.
+    /// Re-reads the files whose modification time moved, picks up files that appeared
+    /// in the folder and drops those that went; recompiles when anything changed.
     pub fn reload_changed(&self) {
         let mut changed = false;
         {
             let mut files = self.write_files();
+            if let Some(folder) = &self.folder {
+                if let Ok(paths) = read_folder(folder) {
+                    let before = files.len();
+                    files.retain(|f| f.path.as_ref().is_none_or(|p| paths.contains(p)));
+                    changed |= files.len() != before;
+                    for p in paths {
+                        if files.iter().all(|f| f.path.as_ref() != Some(&p)) {
+                            if let Ok(file) = read_file(&p) {
+                                files.push(file);
+                                changed = true;
+                            }
+                        }
+                    }
+                    files.sort_by(|a, b| a.name.cmp(&b.name));
+                }
+            }
             for file in files.iter_mut() {
                 let Some(path) = &file.path else { continue };
-                let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+                let modified = modified_time(path);
                 if modified != file.modified {
                     if let Ok(text) = std::fs::read_to_string(path) {
                         file.text = text;
                         file.modified = modified;
+                        file.unsaved = None;
                         changed = true;
                     }
                 }
@@ -172,7 +291,7 @@ impl ComponentFiles {
         {
             let mut files = self.write_files();
             for file in files.iter_mut() {
-                match component_file::compile(&file.text, &file.name) {
+                match compile_source(&file.text, &file.name) {
                     Ok(components) => {
                         file.error = None;
                         file.components = components.iter().map(|c| c.id().to_owned()).collect();
@@ -180,8 +299,8 @@ impl ComponentFiles {
                             integration.add(c);
                         }
                     }
-                    Err(diagnostics) => {
-                        file.error = Some(diagnostics.to_string());
+                    Err(message) => {
+                        file.error = Some(message);
                         previous.push((file.name.clone(), file.components.clone()));
                     }
                 }
@@ -225,6 +344,55 @@ impl IntegrationSource for ComponentFiles {
     }
 }
 
+/// The component files directly in `folder`, sorted by name.
+fn read_folder(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(folder)? {
+        let p = entry?.path();
+        if is_component_path(&p) && p.is_file() {
+            paths.push(p);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+fn read_file(path: &Path) -> std::io::Result<SourceFile> {
+    let text = std::fs::read_to_string(path)?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(new_file(
+        &name,
+        Some(path.to_owned()),
+        text,
+        modified_time(path),
+    ))
+}
+
+fn modified_time(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it over `path`: a
+/// reader sees the old text or the new, never a part.
+pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir
+        .unwrap_or_else(|| Path::new("."))
+        .join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
 fn new_file(
     name: &str,
     path: Option<PathBuf>,
@@ -238,5 +406,6 @@ fn new_file(
         modified,
         error: None,
         components: Vec::new(),
+        unsaved: None,
     }
 }

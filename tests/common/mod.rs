@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod reference;
+#[cfg(feature = "server")]
+pub mod serve;
 pub mod strategy;
 pub mod webdriver;
 

@@ -181,6 +181,45 @@ impl Browser {
         );
     }
 
+    /// Shows the page as a screen of `width` x `height` CSS pixels would (a phone's,
+    /// a desktop's), through the DevTools protocol: a window cannot be made that narrow.
+    pub fn emulate_screen(&self, width: u32, height: u32, mobile: bool) {
+        self.call(
+            reqwest::Method::POST,
+            "/goog/cdp/execute",
+            json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile
+            }}),
+        );
+    }
+
+    /// Sends the next commands to the frame `element` (an `iframe`).
+    pub fn enter_frame(&self, element: &str) {
+        self.call(
+            reqwest::Method::POST,
+            "/frame",
+            json!({"id": {ELEMENT_KEY: element}}),
+        );
+    }
+
+    /// Sends the next commands to the top page again.
+    pub fn leave_frames(&self) {
+        self.call(reqwest::Method::POST, "/frame", json!({"id": null}));
+    }
+
+    /// Presses a key (a WebDriver key code such as `"\u{E00C}"` for Escape) in
+    /// whatever has the focus.
+    pub fn press_key(&self, key: &str) {
+        self.call(
+            reqwest::Method::POST,
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}
+            ]}]}),
+        );
+        self.call(reqwest::Method::DELETE, "/actions", Value::Null);
+    }
+
     /// A PNG of the viewport.
     pub fn screenshot(&self) -> Vec<u8> {
         let v = self.call(reqwest::Method::GET, "/screenshot", Value::Null);
@@ -189,9 +228,9 @@ impl Browser {
             .expect("base64 PNG")
     }
 
-    /// Polls a JavaScript condition until it holds; panics with the page's text after 10 s.
+    /// Polls a JavaScript condition until it holds; panics with the page's text after 20 s (CI machines are shared and slow).
     pub fn wait_for(&self, what: &str, condition: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if self.execute(&format!("return !!({condition});"), vec![]) == json!(true) {
                 return;

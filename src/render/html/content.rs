@@ -194,6 +194,27 @@ impl Renderer<'_> {
                     Some(v) => Shown::Value(v),
                     None => content,
                 };
+                let start = line_number_start(code.line_numbers.as_ref());
+                let text = value.to_string();
+                if let Some(start) = start {
+                    // Numbers in a gutter beside the field; the playground recounts
+                    // them as the text changes.
+                    self.tag("div", &["contentkit-code-editable"]);
+                    self.open("pre", &["contentkit-code-gutter"]);
+                    self.attr("aria-hidden", "true");
+                    if self.interactive {
+                        self.attr("data-ck-line-start", start.to_string());
+                    }
+                    self.end_open();
+                    let lines = text.split('\n').count().max(1) as i64;
+                    for n in start..start.saturating_add(lines) {
+                        if n != start {
+                            self.out.push('\n');
+                        }
+                        self.text_fmt(n);
+                    }
+                    self.close("pre");
+                }
                 let classes = &["contentkit-code", "contentkit-code-editor"];
                 self.open_with_language("textarea", classes, code.syntax.as_deref());
                 self.path_id("id", "ck-", "");
@@ -207,15 +228,14 @@ impl Renderer<'_> {
                 // A newline right after `<textarea>` is swallowed by parsers; keep the
                 // content's own first newline.
                 self.out.push('\n');
-                self.text_fmt(value);
+                self.text_str(&text);
                 self.close("textarea");
+                if start.is_some() {
+                    self.close("div");
+                }
             }
             None => {
-                let start = match code.line_numbers {
-                    Some(LineNumbers::Bool(true)) => Some(1),
-                    Some(LineNumbers::Start(n)) if n.0.is_finite() => Some(n.0.floor() as i64),
-                    _ => None,
-                };
+                let start = line_number_start(code.line_numbers.as_ref());
                 let classes: &[&str] = if start.is_some() {
                     &["contentkit-code", "contentkit-code-numbered"]
                 } else {
@@ -298,5 +318,14 @@ impl Renderer<'_> {
         self.children(&hint.children);
         self.close("div");
         self.close("div");
+    }
+}
+
+/// Where a code block's line numbers start, when it shows them.
+fn line_number_start(line_numbers: Option<&LineNumbers>) -> Option<i64> {
+    match line_numbers {
+        Some(LineNumbers::Bool(true)) => Some(1),
+        Some(LineNumbers::Start(n)) if n.0.is_finite() => Some(n.0.floor() as i64),
+        _ => None,
     }
 }

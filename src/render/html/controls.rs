@@ -223,6 +223,29 @@ impl Renderer<'_> {
 
     fn dynamic_select(&mut self, select: &Select) {
         self.open_element("span", &["contentkit-select-dynamic"]);
+        // Where a playground fetches the options from (through the integration's fetch
+        // handler), with the state key and the action of the select it stands for.
+        if let (true, SelectOptions::Url(source)) = (self.interactive, &select.options) {
+            match &source.url {
+                UrlOrString::String(url) => self.attr("data-ck-options-url", url),
+                UrlOrString::Url(url) => {
+                    self.out.push_str(" data-ck-options-url=\"");
+                    write_url(self.out, url, &self.state);
+                    self.out.push('"');
+                }
+            }
+            self.attr("data-ck-state", &select.state);
+            self.flag("data-ck-multiple", select.multiple == Some(true));
+            if let Some(placeholder) = &select.placeholder {
+                self.attr("data-ck-placeholder", placeholder);
+            }
+            if let Some(action) = &select.on_value_change {
+                self.action_attr("data-ck-action", action);
+            }
+            if let Some(value) = self.state.get(&select.state) {
+                self.json_attr("data-ck-value", value);
+            }
+        }
         self.end_open();
         self.open("select", &["contentkit-select"]);
         self.path_id("id", "ck-", "");

@@ -23,7 +23,17 @@ pub(super) fn write(out: &mut String, source: &str) {
         // An HTML block's text becomes a paragraph, so it reads as one.
         Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
         Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
-        Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+        // Links open in a new tab, as in GitBook: the page around the block stays.
+        Event::Start(Tag::Link {
+            ref dest_url,
+            ref title,
+            ..
+        }) => {
+            let url = safe_url(dest_url);
+            dropped.push(url.is_none());
+            url.map(|url| Event::InlineHtml(link_start(url, title).into()))
+        }
+        Event::Start(Tag::Image { ref dest_url, .. }) => {
             let safe = safe_url(dest_url).is_some();
             dropped.push(!safe);
             safe.then_some(event)
@@ -35,6 +45,20 @@ pub(super) fn write(out: &mut String, source: &str) {
         other => Some(other),
     });
     html::push_html(out, events);
+}
+
+/// The opening tag of a link to `url` that opens in a new tab.
+fn link_start(url: &str, title: &str) -> String {
+    let mut tag = String::from("<a href=\"");
+    tag.push_str(&html_escape::encode_double_quoted_attribute(url));
+    tag.push('"');
+    if !title.is_empty() {
+        tag.push_str(" title=\"");
+        tag.push_str(&html_escape::encode_double_quoted_attribute(title));
+        tag.push('"');
+    }
+    tag.push_str(" target=\"_blank\" rel=\"noopener noreferrer nofollow\">");
+    tag
 }
 
 #[cfg(test)]
@@ -67,7 +91,7 @@ mod tests {
     fn unsafe_links_keep_only_their_text() {
         assert_eq!(
             md("[a](javascript:alert(1)) [b](https://x.y) ![c](data:image/png;base64,AA) <javascript:alert(2)>"),
-            "<p>a <a href=\"https://x.y\">b</a> c javascript:alert(2)</p>\n"
+            "<p>a <a href=\"https://x.y\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">b</a> c javascript:alert(2)</p>\n"
         );
     }
 
@@ -75,7 +99,7 @@ mod tests {
     fn images_inside_links_are_checked_on_their_own() {
         assert_eq!(
             md("[![i](vbscript:x)](https://x.y)"),
-            "<p><a href=\"https://x.y\">i</a></p>\n"
+            "<p><a href=\"https://x.y\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">i</a></p>\n"
         );
     }
 }
