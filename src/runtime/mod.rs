@@ -80,6 +80,7 @@
 pub mod dispatch;
 pub mod environment;
 pub mod event;
+pub mod multipart;
 #[cfg(feature = "client")]
 pub mod http;
 #[cfg(feature = "server")]
