@@ -7,6 +7,7 @@
 //! - [`playground`]: the interactive playground (feature `server`).
 //! - [`testing`]: snapshot tests of components for their authors (feature `testing`).
 //! - [`runtime`]: the integration runtime: events, environment, webhooks.
+//! - [`worker`]: the integration as a WebAssembly worker on Cloudflare Workers and `workerd`.
 
 pub mod component;
 pub mod element;
@@ -18,5 +19,6 @@ pub mod render;
 pub mod runtime;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod worker;
 
 pub use error::Error;

@@ -80,9 +80,9 @@
 pub mod dispatch;
 pub mod environment;
 pub mod event;
-pub mod multipart;
 #[cfg(feature = "client")]
 pub mod http;
+pub mod multipart;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod webhook;

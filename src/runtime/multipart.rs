@@ -218,10 +218,12 @@ pub fn boundary(content_type: &str) -> Result<&str, MultipartError> {
         .map(|(_, value)| value.trim())
         .ok_or(MultipartError::MissingBoundary)?;
     let value = match value.strip_prefix('"') {
-        Some(rest) => rest.strip_suffix('"').ok_or(MultipartError::InvalidBoundary {
-            boundary: cut(value, 80),
-            reason: "the quoted value has no closing quote",
-        })?,
+        Some(rest) => rest
+            .strip_suffix('"')
+            .ok_or(MultipartError::InvalidBoundary {
+                boundary: cut(value, 80),
+                reason: "the quoted value has no closing quote",
+            })?,
         None => value,
     };
     check_boundary(value)?;
@@ -411,13 +413,12 @@ impl<'a, 'l> Parser<'a, 'l> {
                 offset: start,
                 reason: "has no Content-Disposition header",
             })?;
-        let (name, filename) = disposition_names(disposition).map_err(|reason| {
-            MultipartError::BadDisposition {
+        let (name, filename) =
+            disposition_names(disposition).map_err(|reason| MultipartError::BadDisposition {
                 part: number,
                 offset: start,
                 reason,
-            }
-        })?;
+            })?;
         let content_type = headers
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
