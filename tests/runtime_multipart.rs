@@ -60,8 +60,13 @@ fn the_first_of_each_runtime_field_counts_and_others_are_ignored() {
     form.field("other", b"ignored").unwrap();
     form.field("event", b"second").unwrap();
     form.field("fetch-body", b"").unwrap();
-    let request =
-        incoming_request("/v1", &form.content_type(), &form.finish(), &Limits::default()).unwrap();
+    let request = incoming_request(
+        "/v1",
+        &form.content_type(),
+        &form.finish(),
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(request.path, "/v1");
     assert_eq!(request.event.as_deref(), Some(&b"first"[..]));
     assert_eq!(request.environment, None);
@@ -101,7 +106,10 @@ fn content_types_are_checked_with_clear_errors() {
 fn malformed_bodies_say_what_and_where() {
     let cases: &[(&[u8], &str)] = &[
         (b"", "the body has no boundary line --XyZ"),
-        (b"--XyZ", "the body ends inside part 1 (byte 0) before its closing boundary --XyZ--"),
+        (
+            b"--XyZ",
+            "the body ends inside part 1 (byte 0) before its closing boundary --XyZ--",
+        ),
         (
             b"--XyZ\r\nContent-Disposition: form-data; name=\"event\"\r\n\r\n{}",
             "the body ends inside part 1 (byte 7) before its closing boundary --XyZ--",
@@ -157,7 +165,12 @@ fn malformed_bodies_say_what_and_where() {
     ];
     for (body, message) in cases {
         let error = parse_err(body);
-        assert_eq!(error.to_string(), *message, "{}", String::from_utf8_lossy(body));
+        assert_eq!(
+            error.to_string(),
+            *message,
+            "{}",
+            String::from_utf8_lossy(body)
+        );
         assert_eq!(error.status(), 400);
     }
 }
@@ -227,7 +240,10 @@ fn fields_strategy() -> impl Strategy<Value = Vec<(String, Vec<u8>)>> {
     let bytes = prop_oneof![
         vec(any::<u8>(), 0..200),
         // Line breaks and dashes, to come close to delimiters.
-        vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'-'), Just(b'a')], 0..60),
+        vec(
+            prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'-'), Just(b'a')],
+            0..60
+        ),
     ];
     vec(("[a-zA-Z0-9_ -]{0,12}", bytes), 0..8)
 }
