@@ -419,18 +419,6 @@ struct BuildArgs {
 fn build_worker(args: BuildArgs) -> Result<(), Failure> {
     use contentkit::worker::bundle::{worker_name, Bundle};
     use contentkit::worker::WorkerInit;
-    let candidates = engine_candidates(args.engine);
-    let Some(engine_path) = candidates.iter().find(|p| p.is_file()) else {
-        let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
-        return Err(Failure(format!(
-            "no worker engine found (looked at {}); build it in the contentkit repository with\n  \
-             cargo build -p contentkit-worker --target wasm32-unknown-unknown --profile worker\n\
-             and pass --engine target/wasm32-unknown-unknown/worker/{ENGINE_FILE}",
-            tried.join(", ")
-        )));
-    };
-    let engine = std::fs::read(engine_path)
-        .map_err(|e| Failure(format!("{}: cannot read: {e}", engine_path.display())))?;
     let mut init = WorkerInit {
         body_limit: args.body_limit,
         ..WorkerInit::default()
@@ -446,6 +434,20 @@ fn build_worker(args: BuildArgs) -> Result<(), Failure> {
         init.add_file(path, text)
             .map_err(|e| Failure(e.to_string()))?;
     }
+    // The files' own errors first: they need no engine to be found.
+    init.compile().map_err(|e| Failure(e.to_string()))?;
+    let candidates = engine_candidates(args.engine);
+    let Some(engine_path) = candidates.iter().find(|p| p.is_file()) else {
+        let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
+        return Err(Failure(format!(
+            "no worker engine found (looked at {}); build it in the contentkit repository with\n  \
+             cargo build -p contentkit-worker --target wasm32-unknown-unknown --profile worker\n\
+             and pass --engine target/wasm32-unknown-unknown/worker/{ENGINE_FILE}",
+            tried.join(", ")
+        )));
+    };
+    let engine = std::fs::read(engine_path)
+        .map_err(|e| Failure(format!("{}: cannot read: {e}", engine_path.display())))?;
     let count = init.files.len();
     let name = args.name.unwrap_or_else(|| {
         let folder = args

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod http_suite;
 pub mod reference;
 pub mod strategy;
 pub mod webdriver;
