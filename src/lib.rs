@@ -9,6 +9,7 @@
 //! - [`testing`]: snapshot tests of components for their authors (feature `testing`).
 //! - [`runtime`]: the integration runtime: events, environment, webhooks.
 //! - [`scenario`]: recorded sessions with a component, replayed as tests (`contentkit test`).
+//! - [`worker`]: the integration as a WebAssembly worker on Cloudflare Workers and `workerd`.
 
 #[cfg(feature = "api")]
 pub mod api;
@@ -24,5 +25,6 @@ pub mod runtime;
 pub mod scenario;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod worker;
 
 pub use error::Error;

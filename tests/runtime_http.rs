@@ -1,6 +1,8 @@
 //! The integration runtime over real HTTP on loopback: the axum server of
 //! `runtime::server`, driven by a real client (reqwest) and by
-//! `runtime::http::HttpTransport`.
+//! `runtime::http::HttpTransport`. The cases any host must pass are in
+//! `common::http_suite` (also run against the worker under workerd); the
+//! ones here need Rust handlers.
 #![cfg(feature = "server")]
 
 mod common;
@@ -9,26 +11,23 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use common::http_suite::{self, environment, fixture, render_event, Target};
 use contentkit::component::{Component, ComponentError, Input, Integration};
 use contentkit::element::{Block, Text};
 use contentkit::runtime::server::{router, serve, ServerConfig};
 use contentkit::runtime::{
     sign, verify_signature, Algorithm, Event, FetchResponse, WebhookReceiver,
 };
-use reqwest::blocking::multipart::{Form, Part};
-use reqwest::blocking::Client as HttpClient;
 use serde_json::{json, Value};
 
 /// The body limit of the test servers: small, so a 413 costs little.
 const BODY_LIMIT: usize = 64 * 1024;
 
 /// A runtime served on an ephemeral loopback port, for the rest of the process.
-struct Server {
-    base: String,
-    http: HttpClient,
-}
+type Server = Target;
 
 fn start(integration: Integration, config: ServerConfig) -> Server {
+    let body_limit = config.body_limit;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     listener
         .set_nonblocking(true)
@@ -46,119 +45,7 @@ fn start(integration: Integration, config: ServerConfig) -> Server {
             serve(listener, app, std::future::pending()).await
         })
     });
-    Server {
-        base: format!("http://{addr}"),
-        http: HttpClient::new(),
-    }
-}
-
-/// What came back: status, content type and body.
-struct Reply {
-    status: u16,
-    content_type: Option<String>,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn error(&self) -> String {
-        assert_eq!(self.content_type.as_deref(), Some("application/json"));
-        let body = self.json();
-        assert_eq!(body.as_object().map(|o| o.len()), Some(1), "{body}");
-        body["error"].as_str().expect("an error message").to_owned()
-    }
-}
-
-impl Server {
-    fn reply(&self, request: reqwest::blocking::RequestBuilder) -> Reply {
-        let response = request.send().expect("the server answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let content_type = headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.bytes().expect("a body").to_vec();
-        Reply {
-            status,
-            content_type,
-            headers,
-            body,
-        }
-    }
-
-    /// `POST path` with the given multipart fields.
-    fn post(&self, path: &str, fields: &[(&str, &[u8])]) -> Reply {
-        let form = fields.iter().fold(Form::new(), |form, (name, bytes)| {
-            form.part(name.to_string(), Part::bytes(bytes.to_vec()))
-        });
-        self.reply(
-            self.http
-                .post(format!("{}{path}", self.base))
-                .multipart(form),
-        )
-    }
-
-    /// `POST /v1` with an event and the realistic environment.
-    fn event(&self, event: &Value) -> Reply {
-        self.post(
-            "/v1",
-            &[
-                ("event", event.to_string().as_bytes()),
-                ("environment", &environment()),
-            ],
-        )
-    }
-
-    /// `POST /v1` with a raw body and content type.
-    fn raw(&self, content_type: &str, body: Vec<u8>) -> Reply {
-        self.reply(
-            self.http
-                .post(format!("{}/v1", self.base))
-                .header("content-type", content_type)
-                .body(body),
-        )
-    }
-
-    /// A good request still gets its recorded answer.
-    fn assert_still_serving(&self) {
-        let step = &common::reference_outputs()["hello"][0];
-        let reply = self.event(&step["request"]);
-        assert_eq!(reply.status, 200);
-        assert_eq!(reply.json(), step["output"]);
-    }
-}
-
-/// A realistic `environment` part (organization and space installations, secrets).
-fn environment() -> Vec<u8> {
-    std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/events/environment.json"
-    ))
-    .expect("fixtures/events/environment.json")
-}
-
-/// An event fixture of `fixtures/events/`.
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/fixtures/events/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).expect("fixture is JSON")
-}
-
-fn render_event(component: &str) -> Value {
-    json!({
-        "eventId": "evt_render",
-        "type": "ui_render",
-        "installationId": "inst_1",
-        "componentId": component,
-        "props": {},
-        "context": {"type": "document", "theme": "light", "spaceId": "space_1", "editable": true},
-    })
+    Target::new(format!("http://{addr}"), body_limit)
 }
 
 /// The reference components plus components that fail in each way.
@@ -186,112 +73,19 @@ fn integration() -> Integration {
 #[test]
 fn every_recorded_request_gets_its_recorded_output() {
     let server = start(integration(), ServerConfig::default());
-    let mut checked = 0;
-    for (component, steps) in common::reference_outputs().as_object().unwrap() {
-        for (i, step) in steps.as_array().unwrap().iter().enumerate() {
-            let reply = server.event(&step["request"]);
-            assert_eq!(
-                Value::from(reply.status),
-                step["status"],
-                "{component}[{i}]"
-            );
-            assert_eq!(reply.content_type.as_deref(), Some("application/json"));
-            assert!(reply.headers.get("cache-control").is_none());
-            // Compared as text so the order of keys counts too.
-            assert_eq!(
-                serde_json::to_string(&reply.json()).unwrap(),
-                serde_json::to_string(&step["output"]).unwrap(),
-                "{component}[{i}]"
-            );
-            checked += 1;
-        }
-    }
-    assert_eq!(checked, 9);
+    http_suite::every_recorded_request_gets_its_recorded_output(&server);
 }
 
 #[test]
 fn a_component_asking_for_caching_gets_cache_control() {
     let server = start(integration(), ServerConfig::default());
-    let reply = server.event(&render_event("cached"));
-    assert_eq!(reply.status, 200);
-    assert_eq!(reply.headers["cache-control"], "max-age=60");
+    http_suite::a_component_asking_for_caching_gets_cache_control(&server);
 }
 
 #[test]
 fn malformed_requests_are_400s_naming_what_is_wrong() {
     let server = start(integration(), ServerConfig::default());
-    let event = render_event("hello").to_string();
-    let env = environment();
-
-    let reply = server.post("/v2", &[("event", event.as_bytes()), ("environment", &env)]);
-    assert_eq!(
-        (reply.status, reply.error()),
-        (400, "Unsupported version v2".into())
-    );
-    server.assert_still_serving();
-
-    let reply = server.post("/v1", &[("environment", &env)]);
-    assert_eq!(
-        (reply.status, reply.error()),
-        (400, r#"Missing "event" field"#.into())
-    );
-    server.assert_still_serving();
-
-    let reply = server.post("/v1", &[("event", event.as_bytes())]);
-    assert_eq!(
-        (reply.status, reply.error()),
-        (400, r#"Missing "environment" field"#.into())
-    );
-    server.assert_still_serving();
-
-    let reply = server.post("/v1", &[("event", b"{\"type\": "), ("environment", &env)]);
-    assert_eq!(reply.status, 400);
-    assert!(
-        reply
-            .error()
-            .starts_with(r#"Invalid JSON in "event" field: "#),
-        "{}",
-        reply.error()
-    );
-    server.assert_still_serving();
-
-    let reply = server.post(
-        "/v1",
-        &[("event", event.as_bytes()), ("environment", b"not json")],
-    );
-    assert_eq!(reply.status, 400);
-    assert!(reply
-        .error()
-        .starts_with(r#"Invalid JSON in "environment" field: "#));
-    server.assert_still_serving();
-
-    // JSON, but not an environment: the field is named all the same.
-    let reply = server.post(
-        "/v1",
-        &[
-            ("event", event.as_bytes()),
-            ("environment", b"{\"apiEndpoint\": 1}"),
-        ],
-    );
-    assert_eq!(reply.status, 400);
-    assert!(reply
-        .error()
-        .starts_with(r#"Invalid "environment" field: "#));
-
-    // A known event type without its fields.
-    let reply = server.event(&json!({"type": "ui_render", "eventId": "e"}));
-    assert_eq!(reply.status, 400);
-    assert!(
-        reply
-            .error()
-            .starts_with(r#"Invalid "event" field: invalid `ui_render` event"#),
-        "{}",
-        reply.error()
-    );
-    let reply = server.event(&json!({"eventId": "e"}));
-    assert_eq!(reply.status, 400);
-    assert!(reply.error().starts_with(r#"Invalid "event" field: "#));
-    server.assert_still_serving();
+    http_suite::malformed_requests_are_400s_naming_what_is_wrong(&server);
 }
 
 #[test]
@@ -301,34 +95,13 @@ fn broken_bodies_are_json_errors_and_the_server_keeps_serving() {
         ..ServerConfig::default()
     };
     let server = start(integration(), config);
+    http_suite::broken_bodies_are_json_errors_and_the_server_keeps_serving(&server);
+}
 
-    // A body over the limit is answered 413 before it is read: tests/server_limits.rs
-    // (reqwest's blocking client reports an answer that comes before the whole body is
-    // sent as an error, so it cannot show it).
-    let event = render_event("hello").to_string();
-
-    // A multipart body cut off before its closing boundary.
-    let truncated = b"--XyZ\r\nContent-Disposition: form-data; name=\"event\"\r\n\r\n{}".to_vec();
-    let reply = server.raw("multipart/form-data; boundary=XyZ", truncated);
-    assert_eq!(reply.status, 400);
-    assert!(!reply.error().is_empty());
-    server.assert_still_serving();
-
-    // Not multipart at all.
-    let reply = server.raw("application/json", event.clone().into_bytes());
-    assert_eq!(reply.status, 400);
-    assert!(!reply.error().is_empty());
-    server.assert_still_serving();
-
-    // Routes and methods that do not exist.
-    let reply = server.post("/v1/extra", &[]);
-    assert_eq!((reply.status, reply.error()), (404, "Not found".into()));
-    let reply = server.reply(server.http.get(format!("{}/v1", server.base)));
-    assert_eq!(
-        (reply.status, reply.error()),
-        (405, "Method not allowed".into())
-    );
-    server.assert_still_serving();
+#[test]
+fn unhandled_requests_get_the_reference_statuses() {
+    let server = start(integration(), ServerConfig::default());
+    http_suite::unhandled_requests_get_the_reference_statuses(&server);
 }
 
 #[test]
@@ -341,12 +114,6 @@ fn failures_map_to_the_reference_statuses() {
             Err(ComponentError::exposed(409, "Sync already running"))
         });
     let server = start(integration, ServerConfig::default());
-
-    let reply = server.event(&render_event("nope"));
-    assert_eq!(
-        (reply.status, reply.error()),
-        (404, "Component nope not found".into())
-    );
 
     let reply = server.event(&render_event("fail"));
     assert_eq!(
@@ -376,43 +143,6 @@ fn failures_map_to_the_reference_statuses() {
         (409, "Sync already running".into())
     );
 
-    // Events nobody handles, with the official runtime's statuses.
-    let reply = server.event(&fixture("page_feedback.json"));
-    assert_eq!(
-        (reply.status, reply.error()),
-        (
-            406,
-            r#"Integration does not handle "page_feedback" events"#.into()
-        )
-    );
-    let reply = server.event(&fixture("unknown/space_view.json"));
-    assert_eq!(
-        (reply.status, reply.error()),
-        (
-            406,
-            r#"Integration does not handle "space_view" events"#.into()
-        )
-    );
-    let reply = server.event(&fixture("task.json"));
-    assert_eq!(reply.status, 406);
-    let reply = server.event(&fixture("fetch.json"));
-    assert_eq!(
-        (reply.status, reply.error()),
-        (400, "Integration does not handle HTTP requests".into())
-    );
-    let reply = server.event(&fixture("fetch_published_script.json"));
-    assert_eq!(
-        (reply.status, reply.error()),
-        (
-            400,
-            "Integration does not handle fetch_published_script".into()
-        )
-    );
-    let reply = server.event(&fixture("content_compute_document.json"));
-    assert_eq!(
-        (reply.status, reply.error()),
-        (404, "Content source generate-changelog not found".into())
-    );
     server.assert_still_serving();
 }
 
@@ -668,15 +398,7 @@ fn webhooks_are_verified_before_they_are_routed() {
 #[test]
 fn without_a_receiver_there_is_no_webhook_route() {
     let server = start(integration(), ServerConfig::default());
-    let reply = server.reply(
-        server
-            .http
-            .post(format!("{}/webhooks", server.base))
-            .body("{}"),
-    );
-    // `/webhooks` is then an ordinary `/{version}` path, and not multipart.
-    assert_eq!(reply.status, 400);
-    assert!(!reply.error().is_empty());
+    http_suite::without_a_receiver_there_is_no_webhook_route(&server);
 }
 
 #[cfg(feature = "client")]

@@ -70,6 +70,31 @@ enum Command {
         /// A `.json` tree or a markup file.
         file: PathBuf,
     },
+    /// Build DIR's component files into a worker bundle for workerd and Cloudflare Workers.
+    Build {
+        /// A folder of component files (read recursively, relative paths kept).
+        dir: PathBuf,
+        /// Build a WebAssembly worker (the only target there is).
+        #[arg(long, required = true)]
+        worker: bool,
+        /// The folder to write the bundle into.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Where `config.capnp` makes workerd listen.
+        #[arg(long, default_value = contentkit::worker::bundle::DEFAULT_ADDR)]
+        addr: String,
+        /// The worker's name in wrangler.toml; default: from DIR's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The largest request body answered, in bytes.
+        #[arg(long, default_value_t = contentkit::worker::sources::DEFAULT_BODY_LIMIT)]
+        body_limit: usize,
+        /// The engine wasm; default: $CONTENTKIT_WORKER_ENGINE, then
+        /// contentkit_worker.wasm beside this program, then the one cargo built
+        /// in this program's target folder.
+        #[arg(long)]
+        engine: Option<PathBuf>,
+    },
     /// Serve the playground (and the runtime's `POST /v1`) on the components in PATH.
     #[cfg(feature = "server")]
     Serve {
@@ -362,6 +387,143 @@ fn serve(
     })
 }
 
+/// The engine's file name, as cargo names the `contentkit-worker` cdylib.
+const ENGINE_FILE: &str = "contentkit_worker.wasm";
+
+/// Where the engine wasm is looked for, in order; see `Command::Build::engine`.
+fn engine_candidates(flag: Option<PathBuf>) -> Vec<PathBuf> {
+    if let Some(path) = flag {
+        return vec![path];
+    }
+    let mut candidates = Vec::new();
+    if let Some(path) = std::env::var_os("CONTENTKIT_WORKER_ENGINE") {
+        return vec![PathBuf::from(path)];
+    }
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_owned))
+    {
+        // A release archive ships the engine beside the program.
+        candidates.push(dir.join(ENGINE_FILE));
+        // A program cargo built in this repository: target/{debug,release}/contentkit,
+        // and the engine in target/wasm32-unknown-unknown/worker/.
+        if let Some(target) = dir.parent() {
+            candidates.push(
+                target
+                    .join("wasm32-unknown-unknown/worker")
+                    .join(ENGINE_FILE),
+            );
+        }
+    }
+    candidates
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to it, sorted.
+fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, Failure> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(folder) = pending.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| Failure(format!("{}: cannot read: {e}", folder.display())))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| Failure(format!("{}: cannot read: {e}", folder.display())))?
+                .path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name.starts_with('.') || name == "node_modules" {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else if contentkit::worker::WorkerInit::is_component_file(name) {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push((relative, read(&path)?));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+struct BuildArgs {
+    dir: PathBuf,
+    out: PathBuf,
+    addr: String,
+    name: Option<String>,
+    body_limit: usize,
+    engine: Option<PathBuf>,
+}
+
+fn build_worker(args: BuildArgs) -> Result<(), Failure> {
+    use contentkit::worker::bundle::{worker_name, Bundle};
+    use contentkit::worker::WorkerInit;
+    let mut init = WorkerInit {
+        body_limit: args.body_limit,
+        ..WorkerInit::default()
+    };
+    let files = read_folder(&args.dir)?;
+    if files.is_empty() {
+        eprintln!(
+            "warning: {} holds no component files; the worker serves no components",
+            args.dir.display()
+        );
+    }
+    for (path, text) in files {
+        init.add_file(path, text)
+            .map_err(|e| Failure(e.to_string()))?;
+    }
+    // The files' own errors first: they need no engine to be found.
+    init.compile().map_err(|e| Failure(e.to_string()))?;
+    let candidates = engine_candidates(args.engine);
+    let Some(engine_path) = candidates.iter().find(|p| p.is_file()) else {
+        let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
+        return Err(Failure(format!(
+            "no worker engine found (looked at {}); build it in the contentkit repository with\n  \
+             cargo build -p contentkit-worker --target wasm32-unknown-unknown --profile worker\n\
+             and pass --engine target/wasm32-unknown-unknown/worker/{ENGINE_FILE}",
+            tried.join(", ")
+        )));
+    };
+    let engine = std::fs::read(engine_path)
+        .map_err(|e| Failure(format!("{}: cannot read: {e}", engine_path.display())))?;
+    let count = init.files.len();
+    let name = args.name.unwrap_or_else(|| {
+        let folder = args
+            .dir
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        worker_name(&folder)
+    });
+    let bundle = Bundle::new(engine, init).name(name).addr(&args.addr);
+    let written = bundle
+        .write_to(&args.out)
+        .map_err(|e| Failure(e.to_string()))?;
+    for path in &written {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        eprintln!("wrote {} ({size} bytes)", path.display());
+    }
+    eprintln!(
+        "{count} component file(s), engine {}; run it with\n  workerd serve {}  (listens on {})",
+        engine_path.display(),
+        args.out
+            .join(contentkit::worker::bundle::CAPNP_FILE)
+            .display(),
+        args.addr
+    );
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Render {
@@ -407,6 +569,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Fmt { file } => fmt_file(&file),
+        Command::Build {
+            dir,
+            worker: _,
+            out,
+            addr,
+            name,
+            body_limit,
+            engine,
+        } => build_worker(BuildArgs {
+            dir,
+            out,
+            addr,
+            name,
+            body_limit,
+            engine,
+        }),
         #[cfg(feature = "server")]
         Command::Serve {
             path,

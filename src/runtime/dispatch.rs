@@ -475,6 +475,9 @@ fn dispatch(
                 .environment
                 .as_deref()
                 .ok_or_else(|| bad(r#"Missing "environment" field"#.into()))?;
+            // Checked as on the typed path, so a bad environment is a 400 here too;
+            // the program reads the raw bytes itself.
+            parse_environment(Some(environment))?;
             return Ok(script_response(program, &raw_event, environment));
         }
     }

@@ -82,6 +82,7 @@ pub mod environment;
 pub mod event;
 #[cfg(feature = "client")]
 pub mod http;
+pub mod multipart;
 #[cfg(feature = "api")]
 pub mod oauth;
 pub mod peek;

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod http_suite;
 pub mod reference;
 #[cfg(feature = "server")]
 pub mod serve;

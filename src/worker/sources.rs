@@ -1,0 +1,278 @@
+//! What a worker engine starts from: its settings and the integration's
+//! component files, as a folder of relative paths.
+//!
+//! The files travel as they are on disk, with their paths, so that a component
+//! module imports another by a relative path: the engine receives the whole
+//! folder, not a flattened list of components. Each file whose extension is in
+//! [`COMPONENT_EXTENSIONS`] is loaded as a module with the others as its imports;
+//! a file another one imports is part of that one's program, not an entry of its
+//! own, so a component is served once however many files import it.
+//!
+//! ```
+//! use contentkit::worker::WorkerInit;
+//!
+//! let mut init = WorkerInit::default();
+//! init.add_file("ui/hello.ckx", r#"createComponent({
+//!     componentId: 'hello',
+//!     render: () => <block><text>Hello</text></block>,
+//! })"#)?;
+//! let bytes = init.to_vec();
+//! let back = WorkerInit::from_slice(&bytes)?;
+//! assert_eq!(back, init);
+//! let components = back.compile()?;
+//! assert_eq!(components[0].id(), "hello");
+//!
+//! assert!(init.add_file("../secret.ckx", "").is_err());
+//! # Ok::<(), contentkit::worker::InitError>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::component::{file, Component};
+use crate::lang::program::Program;
+
+/// Extensions of the files compiled as component entry points.
+pub const COMPONENT_EXTENSIONS: &[&str] = file::EXTENSIONS;
+
+/// The default body limit: 2 MiB, as the native server's.
+pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The longest file path kept.
+const MAX_PATH_LEN: usize = 1024;
+
+/// One file of the integration's folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// Its path relative to the folder, `/`-separated.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// What the engine is started with (the `contentkit.init` custom section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct WorkerInit {
+    /// The largest request body answered, in bytes.
+    pub body_limit: usize,
+    /// The integration's files, in path order.
+    pub files: Vec<SourceFile>,
+}
+
+impl Default for WorkerInit {
+    fn default() -> Self {
+        WorkerInit {
+            body_limit: DEFAULT_BODY_LIMIT,
+            files: Vec::new(),
+        }
+    }
+}
+
+/// Why an engine cannot start.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum InitError {
+    /// The init data is not the JSON this version reads.
+    #[error("the worker's init data is not valid: {0}")]
+    Malformed(String),
+    /// A file path is not a plain relative path.
+    #[error("{path:?}: {reason}")]
+    BadPath {
+        /// The path.
+        path: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Component files do not compile; the diagnostics, `file:line:col` each.
+    #[error("{0}")]
+    Compile(String),
+    /// Two files declare the same component.
+    #[error("component \"{id}\" is declared in both {first} and {second}")]
+    DuplicateComponent {
+        /// The component id.
+        id: String,
+        /// The first file.
+        first: String,
+        /// The other file.
+        second: String,
+    },
+}
+
+impl WorkerInit {
+    /// Reads init data, checking every path.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, InitError> {
+        let init: WorkerInit =
+            serde_json::from_slice(bytes).map_err(|e| InitError::Malformed(e.to_string()))?;
+        let mut seen = std::collections::BTreeSet::new();
+        for file in &init.files {
+            check_path(&file.path)?;
+            if !seen.insert(file.path.as_str()) {
+                return Err(InitError::BadPath {
+                    path: file.path.clone(),
+                    reason: "appears twice",
+                });
+            }
+        }
+        Ok(init)
+    }
+
+    /// The init data as JSON bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        // Strings and numbers only: serialization cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// Adds a file at a relative, `/`-separated path, keeping the files in
+    /// path order.
+    pub fn add_file(
+        &mut self,
+        path: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Result<(), InitError> {
+        let path = path.into();
+        check_path(&path)?;
+        match self.files.binary_search_by(|f| f.path.as_str().cmp(&path)) {
+            Ok(_) => Err(InitError::BadPath {
+                path,
+                reason: "appears twice",
+            }),
+            Err(at) => {
+                self.files.insert(
+                    at,
+                    SourceFile {
+                        path,
+                        text: text.into(),
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether `path` is compiled as a component file.
+    pub fn is_component_file(path: &str) -> bool {
+        path.rsplit_once('.')
+            .is_some_and(|(_, ext)| COMPONENT_EXTENSIONS.contains(&ext))
+    }
+
+    /// Compiles every component file; all diagnostics of all files at once.
+    pub fn compile(&self) -> Result<Vec<Component>, InitError> {
+        let sources: HashMap<String, String> = self
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.text.clone()))
+            .collect();
+        let mut programs = Vec::new();
+        let mut diagnostics = Vec::new();
+        for source in self
+            .files
+            .iter()
+            .filter(|f| Self::is_component_file(&f.path))
+        {
+            match Program::load(&source.path, &source.text, &sources) {
+                Ok(program) => programs.push((source.path.as_str(), Arc::new(program))),
+                Err(d) => diagnostics.push(d.to_string()),
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(InitError::Compile(diagnostics.join("\n")));
+        }
+        // Files that some program imports are served through it.
+        let imported: HashSet<&str> = programs
+            .iter()
+            .flat_map(|(_, p)| p.files().iter().skip(1).map(|f| f.name()))
+            .collect();
+        let mut components: Vec<(Component, &str)> = Vec::new();
+        for (path, program) in &programs {
+            if imported.contains(path) {
+                continue;
+            }
+            for component in file::components(program.clone()) {
+                if let Some((_, first)) = components.iter().find(|(c, _)| c.id() == component.id())
+                {
+                    return Err(InitError::DuplicateComponent {
+                        id: component.id().to_owned(),
+                        first: (*first).to_owned(),
+                        second: (*path).to_owned(),
+                    });
+                }
+                components.push((component, path));
+            }
+        }
+        Ok(components.into_iter().map(|(c, _)| c).collect())
+    }
+}
+
+/// A plain relative path: `/`-separated names, none empty, `.` or `..`.
+fn check_path(path: &str) -> Result<(), InitError> {
+    let bad = |reason| InitError::BadPath {
+        path: path.chars().take(200).collect(),
+        reason,
+    };
+    if path.is_empty() || path.len() > MAX_PATH_LEN {
+        return Err(bad("a file path must have 1 to 1024 bytes"));
+    }
+    if path.contains(['\\', '\0']) {
+        return Err(bad(
+            "a file path is /-separated and holds no backslash or NUL",
+        ));
+    }
+    if path
+        .split('/')
+        .any(|name| name.is_empty() || name == "." || name == "..")
+    {
+        return Err(bad(
+            "a file path is relative to the folder, without empty, . or .. names",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WorkerInit;
+
+    /// An integration split into modules, as real ones are: the entry imports its
+    /// components from other files, and each component is served once.
+    #[test]
+    fn a_folder_of_modules_serves_each_component_once() {
+        let mut init = WorkerInit::default();
+        init.add_file(
+            "src/index.tsx",
+            "import { createIntegration } from '@gitbook/runtime';\n\
+             import { hello } from './components/hello';\n\
+             export default createIntegration({ components: [hello] });\n",
+        )
+        .unwrap();
+        init.add_file(
+            "src/components/hello.tsx",
+            "import { createComponent } from '@gitbook/runtime';\n\
+             import { greeting } from '../text';\n\
+             export const hello = createComponent({ componentId: 'hello', render: () => <block><text>{greeting}</text></block> });\n",
+        )
+        .unwrap();
+        init.add_file("src/text.ts", "export const greeting = 'Hi';\n")
+            .unwrap();
+        let components = init.compile().unwrap();
+        let ids: Vec<&str> = components.iter().map(|c| c.id()).collect();
+        assert_eq!(ids, ["hello"]);
+    }
+
+    #[test]
+    fn the_same_component_in_two_entries_is_an_error() {
+        let mut init = WorkerInit::default();
+        let source =
+            "createComponent({ componentId: 'x', render: () => <block><text>x</text></block> })";
+        init.add_file("a.ckx", source).unwrap();
+        init.add_file("b.ckx", source).unwrap();
+        let e = init.compile().unwrap_err().to_string();
+        assert!(
+            e.contains("\"x\" is declared in both a.ckx and b.ckx"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,329 @@
+// The workerd side of scripts/worker-bench.sh: the contentkit worker and the
+// official runtime (@gitbook/runtime 0.23.3, bundled with esbuild) serving the
+// reference counter under the same workerd, measured the same way.
+//
+//   node worker/node/worker-bench.mjs BUNDLE_DIR WORK_DIR
+//
+// BUNDLE_DIR is `contentkit build --worker` of fixtures/reference/counter.ckx.
+// Each side runs behind the same harness module, which answers
+// `POST /bench?n=N` by passing N fresh `Request`s built from the posted bytes
+// through the worker's own `fetch` and reading each response body: the HTTP
+// hop is paid once per N operations, so what is timed is the runtime's
+// `ui_render`, multipart parse to response bytes, inside workerd's V8.
+//
+// - speed: both workerd processes run at once; rounds alternate which side
+//   goes first; ns/op per round, median and min–max over the rounds. The
+//   request bytes are the same for both sides, and the last response body of
+//   every round must be byte-identical between the sides and equal (as JSON)
+//   to the recorded output of the official runtime.
+// - cold start: `workerd serve` spawned, then a request retried every
+//   millisecond until it is answered 200; spawn-to-answer time, median and
+//   min–max of several starts, beside an empty worker's (workerd's own start).
+// - peak memory: each workerd's VmHWM (Linux) at the end of the speed runs.
+//
+// Prints a table, and exits non-zero when a check fails.
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const [bundleDir, workDir] = process.argv.slice(2).map((p) => resolve(p));
+if (!bundleDir || !workDir) {
+    console.error('usage: node worker-bench.mjs BUNDLE_DIR WORK_DIR');
+    process.exit(2);
+}
+const WORKERD = join(here, 'node_modules/.bin/workerd');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '15');
+const OPS = Number(process.env.BENCH_OPS ?? '2000');
+const STARTS = Number(process.env.BENCH_STARTS ?? '7');
+
+// ---- the request: the recorded counter `inc` step, as GitBook sends it --------
+
+const recorded = JSON.parse(readFileSync(join(repo, 'fixtures/reference/runtime-outputs.json'), 'utf8'));
+const step = recorded.counter[1];
+if (step.request.action?.action !== 'inc') {
+    throw new Error('runtime-outputs.json: counter[1] is no longer the `inc` step');
+}
+const environment = JSON.stringify(JSON.parse(readFileSync(join(repo, 'fixtures/events/environment.json'), 'utf8')));
+const BOUNDARY = 'contentkit-bench-boundary';
+const CONTENT_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
+const requestBody = Buffer.from(
+    [
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="event"\r\n\r\n${JSON.stringify(step.request)}\r\n`,
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="environment"\r\n\r\n${environment}\r\n`,
+        `--${BOUNDARY}--\r\n`,
+    ].join(''),
+    'utf8',
+);
+const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+
+// ---- the workers ---------------------------------------------------------------
+
+// The same harness in front of both: /bench runs the worker N times in-process.
+const HARNESS = `import worker from './integration.mjs';
+// The official runtime logs a line per request; both sides are silenced alike.
+console.log = console.info = console.debug = () => {};
+export default {
+    async fetch(request, env, ctx) {
+        const url = new URL(request.url);
+        if (url.pathname !== '/bench') {
+            return worker.fetch(request, env, ctx);
+        }
+        const n = Number(url.searchParams.get('n'));
+        const contentType = request.headers.get('content-type');
+        const body = new Uint8Array(await request.arrayBuffer());
+        let last = new Uint8Array(0);
+        for (let i = 0; i < n; i++) {
+            const response = await worker.fetch(
+                new Request('http://localhost/v1', { method: 'POST', headers: { 'content-type': contentType }, body }),
+                env,
+                ctx,
+            );
+            last = new Uint8Array(await response.arrayBuffer());
+            if (response.status !== 200) {
+                return new Response(last, { status: response.status });
+            }
+        }
+        return new Response(last, { headers: { 'content-type': 'application/json' } });
+    },
+};
+`;
+
+const EMPTY = `export default { fetch() { return new Response('{}', { headers: { 'content-type': 'application/json' } }); } };\n`;
+
+function capnp(addr, modules) {
+    const list = modules.map(([name, kind, file]) => `    (name = "${name}", ${kind} = embed "${file}"),`).join('\n');
+    return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "${addr}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [
+${list}
+  ],
+  compatibilityDate = "2025-01-01",
+);
+`;
+}
+
+async function freePort() {
+    return new Promise((ok, fail) => {
+        const server = createServer();
+        server.once('error', fail);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => ok(port));
+        });
+    });
+}
+
+async function referenceBundle(dir) {
+    const entry = join(dir, 'entry.mjs');
+    writeFileSync(
+        entry,
+        `import { createIntegration } from '@gitbook/runtime';
+import { counter } from ${JSON.stringify(join(repo, 'fixtures/reference/counter.tsx'))};
+export default createIntegration({ components: [counter] });
+`,
+    );
+    // What an integration's own build does: one ES module, JSX through the
+    // runtime's factory, MODE set for production (its /v1 check is on).
+    await build({
+        entryPoints: [entry],
+        outfile: join(dir, 'reference.mjs'),
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        conditions: ['workerd', 'worker', 'browser'],
+        jsx: 'automatic',
+        jsxImportSource: '@gitbook/runtime',
+        define: { MODE: '"production"' },
+        nodePaths: [join(here, 'node_modules')],
+        minify: true,
+        logLevel: 'warning',
+    });
+}
+
+async function prepare() {
+    mkdirSync(workDir, { recursive: true });
+    const sides = {};
+    const ck = join(workDir, 'contentkit');
+    mkdirSync(ck, { recursive: true });
+    copyFileSync(join(bundleDir, 'worker.mjs'), join(ck, 'integration.mjs'));
+    copyFileSync(join(bundleDir, 'contentkit.wasm'), join(ck, 'contentkit.wasm'));
+    writeFileSync(join(ck, 'harness.mjs'), HARNESS);
+    sides.contentkit = {
+        dir: ck,
+        modules: [
+            ['harness.mjs', 'esModule', 'harness.mjs'],
+            ['integration.mjs', 'esModule', 'integration.mjs'],
+            ['contentkit.wasm', 'wasm', 'contentkit.wasm'],
+        ],
+        sizes: { 'worker.mjs': statSync(join(ck, 'integration.mjs')).size, 'contentkit.wasm': statSync(join(ck, 'contentkit.wasm')).size },
+    };
+    const ref = join(workDir, 'reference');
+    mkdirSync(ref, { recursive: true });
+    await referenceBundle(ref);
+    writeFileSync(join(ref, 'harness.mjs'), HARNESS);
+    copyFileSync(join(ref, 'reference.mjs'), join(ref, 'integration.mjs'));
+    sides.reference = {
+        dir: ref,
+        modules: [
+            ['harness.mjs', 'esModule', 'harness.mjs'],
+            ['integration.mjs', 'esModule', 'integration.mjs'],
+        ],
+        sizes: { 'reference.mjs': statSync(join(ref, 'reference.mjs')).size },
+    };
+    const empty = join(workDir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(join(empty, 'worker.mjs'), EMPTY);
+    sides.empty = { dir: empty, modules: [['worker.mjs', 'esModule', 'worker.mjs']], sizes: {} };
+    return sides;
+}
+
+// ---- running workerd ---------------------------------------------------------------
+
+async function start(side) {
+    const port = await freePort();
+    const addr = `127.0.0.1:${port}`;
+    writeFileSync(join(side.dir, 'config.capnp'), capnp(addr, side.modules));
+    const began = process.hrtime.bigint();
+    const child = spawn(WORKERD, ['serve', 'config.capnp'], { cwd: side.dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    let exited = null;
+    child.once('exit', (code) => (exited = code));
+    const url = `http://${addr}/v1`;
+    for (;;) {
+        if (exited !== null) {
+            throw new Error(`workerd exited (${exited}) in ${side.dir}`);
+        }
+        try {
+            const response = await fetch(url, { method: 'POST', headers: { 'content-type': CONTENT_TYPE }, body: requestBody });
+            await response.arrayBuffer();
+            if (response.status !== 200) {
+                throw new Error(`${side.dir}: first request answered ${response.status}`);
+            }
+            break;
+        } catch (error) {
+            if (error.cause?.code !== 'ECONNREFUSED') {
+                throw error;
+            }
+            await new Promise((ok) => setTimeout(ok, 1));
+        }
+    }
+    const coldMs = Number(process.hrtime.bigint() - began) / 1e6;
+    return { child, addr, coldMs };
+}
+
+function stop(server) {
+    return new Promise((ok) => {
+        server.child.once('exit', ok);
+        server.child.kill('SIGTERM');
+    });
+}
+
+function peakRssMiB(pid) {
+    try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+        return kb / 1024;
+    } catch {
+        return NaN;
+    }
+}
+
+async function benchRound(server, n) {
+    const began = process.hrtime.bigint();
+    const response = await fetch(`http://${server.addr}/bench?n=${n}`, {
+        method: 'POST',
+        headers: { 'content-type': CONTENT_TYPE },
+        body: requestBody,
+    });
+    const body = Buffer.from(await response.arrayBuffer());
+    const ns = Number(process.hrtime.bigint() - began);
+    if (response.status !== 200) {
+        throw new Error(`bench answered ${response.status}: ${body}`);
+    }
+    return { nsPerOp: ns / n, body };
+}
+
+const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+
+// ---- the run ---------------------------------------------------------------------
+
+const sides = await prepare();
+let problems = 0;
+
+// Cold starts, interleaved: empty, contentkit, reference, then again.
+const cold = { empty: [], contentkit: [], reference: [] };
+for (let i = 0; i < STARTS; i++) {
+    for (const name of ['empty', 'contentkit', 'reference']) {
+        const server = await start(sides[name]);
+        cold[name].push(server.coldMs);
+        await stop(server);
+    }
+}
+
+// Speed: both running, rounds interleaved, the order alternating.
+const servers = { contentkit: await start(sides.contentkit), reference: await start(sides.reference) };
+for (const name of ['contentkit', 'reference']) {
+    await benchRound(servers[name], Math.max(1, OPS >> 2)); // warm-up: JIT, caches
+}
+const times = { contentkit: [], reference: [] };
+const expected = JSON.stringify(step.output);
+for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? ['contentkit', 'reference'] : ['reference', 'contentkit'];
+    const bodies = {};
+    for (const name of order) {
+        const { nsPerOp, body } = await benchRound(servers[name], OPS);
+        times[name].push(nsPerOp);
+        bodies[name] = body;
+    }
+    if (!bodies.contentkit.equals(bodies.reference)) {
+        problems += 1;
+        console.error(`round ${round}: the responses differ:\n contentkit ${bodies.contentkit}\n reference  ${bodies.reference}`);
+    }
+    if (!isDeepStrictEqual(JSON.parse(bodies.contentkit), step.output)) {
+        problems += 1;
+        console.error(`round ${round}: the response is not the recorded output:\n ${bodies.contentkit}\n ${expected}`);
+    }
+    if (round === 0) {
+        console.log(`request sha256 ${sha256(requestBody)} (${requestBody.length} bytes), response sha256 ${sha256(bodies.contentkit)} on both sides`);
+    }
+}
+const peaks = { contentkit: peakRssMiB(servers.contentkit.child.pid), reference: peakRssMiB(servers.reference.child.pid) };
+await stop(servers.contentkit);
+await stop(servers.reference);
+
+// ---- the report ------------------------------------------------------------------
+
+const fmt = (x, digits = 1) => x.toFixed(digits);
+const range = (s, digits) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+const ck = stats(times.contentkit);
+const ref = stats(times.reference);
+console.log('');
+console.log(`workerd ${process.env.WORKERD_VERSION ?? ''}; ${ROUNDS} rounds of ${OPS} ui_render requests per side, ${STARTS} cold starts per worker`);
+console.log('');
+console.log('| worker | ui_render µs/op, median (min–max) | peak RSS MiB | cold start ms, median (min–max) | files |');
+console.log('| --- | ---: | ---: | ---: | --- |');
+const files = (s) => Object.entries(s.sizes).map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KiB`).join(', ');
+console.log(`| contentkit | ${range({ median: ck.median / 1e3, min: ck.min / 1e3, max: ck.max / 1e3 }, 1)} | ${fmt(peaks.contentkit)} | ${range(stats(cold.contentkit), 1)} | ${files(sides.contentkit)} |`);
+console.log(`| @gitbook/runtime 0.23.3 | ${range({ median: ref.median / 1e3, min: ref.min / 1e3, max: ref.max / 1e3 }, 1)} | ${fmt(peaks.reference)} | ${range(stats(cold.reference), 1)} | ${files(sides.reference)} |`);
+console.log(`| empty worker (workerd's own start) | | | ${range(stats(cold.empty), 1)} | |`);
+console.log('');
+console.log(`speed-up (median reference / median contentkit): ${fmt(ref.median / ck.median, 2)}x`);
+const startCost = (name) => median(cold[name]) - median(cold.empty);
+console.log(`cold start beyond an empty worker: contentkit ${fmt(startCost('contentkit'))} ms, reference ${fmt(startCost('reference'))} ms`);
+process.exit(problems > 0 ? 1 : 0);
