@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use contentkit::component::{self, Integration, RenderRequest};
-use contentkit::element::{Element, Object, RenderOutput, Theme, ValidationErrors};
+use contentkit::element::{self, Element, Object, RenderOutput, Theme, ValidationErrors};
 use contentkit::markup::{self, Scope, Template};
 use contentkit::render::html::{self, HtmlOptions};
 use serde_json::Value;
@@ -279,10 +279,11 @@ fn print(rendered: &Rendered, format: Format, pretty: bool) -> Result<(), Failur
                 Rendered::Tree(e) => e.to_value(),
                 Rendered::Output(o) => o.to_value(),
             };
+            // Numbers as JavaScript prints them, so the output is what GitBook would get.
             let r = if pretty {
-                serde_json::to_string_pretty(&value)
+                element::to_json_string_pretty(&value)
             } else {
-                serde_json::to_string(&value)
+                element::to_json_string(&value)
             };
             r.map_err(|e| Failure(e.to_string()))?
         }

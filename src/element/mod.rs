@@ -62,7 +62,10 @@ pub use layout::{
     Align, Block, BlockControl, BoxElement, Card, CardHint, Configuration, ControlEntry, Divider,
     DividerSize, HStack, Modal, ModalSize, Step, Stepper, VStack,
 };
-pub use number::{js_number_value, normalize_numbers, JsNumber};
+pub use number::{
+    js_number_value, normalize_numbers, to_json_string, to_json_string_pretty, to_json_vec,
+    JsFormatter, JsNumber,
+};
 pub use output::{CompleteOutput, ElementOutput, RenderOutput};
 
 use decode::{Decode, Decoder};

@@ -647,7 +647,8 @@ fn handled_response() -> OutgoingResponse {
 }
 
 fn render_response(rendered: Rendered) -> Result<OutgoingResponse, ComponentError> {
-    let body = serde_json::to_vec(&rendered.output)
+    // Numbers as JavaScript prints them: the bytes the official runtime sends.
+    let body = crate::element::to_json_vec(&rendered.output)
         .map_err(|e| ComponentError::Internal(format!("serializing the render output: {e}")))?;
     let mut headers = vec![json_content_type()];
     if let Some(age) = rendered.cache_max_age {
