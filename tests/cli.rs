@@ -78,3 +78,193 @@ fn render_pretty_prints_an_element_tree() {
     assert_eq!(code, 0);
     assert!(stdout.starts_with("{\n  \"type\": \"block\""), "{stdout}");
 }
+
+/// Runs the command with `stdin` on its standard input.
+fn contentkit_with_stdin(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contentkit"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const COUNTER: &str = "fixtures/reference/counter.ckx";
+
+fn count_of(stdout: &str) -> serde_json::Value {
+    let out: serde_json::Value = serde_json::from_str(stdout).expect("JSON output");
+    out["state"]["count"].clone()
+}
+
+#[test]
+fn json_arguments_come_from_files_and_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("props.json");
+    std::fs::write(&props, r#"{"start": 4}"#).unwrap();
+    let props_arg = format!("@{}", props.display());
+
+    let (code, stdout, stderr) = contentkit(&["render", COUNTER, "--props", &props_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(count_of(&stdout), 4);
+
+    let (code, stdout, stderr) = contentkit_with_stdin(
+        &["render", COUNTER, "--props", &props_arg, "--action", "@-"],
+        r#"{"action": "inc"}"#,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(count_of(&stdout), 5);
+
+    // The same result with every argument inline.
+    let (code, inline, _) = contentkit(&[
+        "render",
+        COUNTER,
+        "--props",
+        r#"{"start": 4}"#,
+        "--action",
+        r#"{"action": "inc"}"#,
+    ]);
+    assert_eq!((code, inline), (0, stdout));
+}
+
+#[test]
+fn json_argument_errors_name_the_argument_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"start\":\n  4,,\n}").unwrap();
+    let (code, _, stderr) =
+        contentkit(&["render", COUNTER, "--props", &format!("@{}", bad.display())]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "--props: {}:2:5: invalid JSON: key must be a string",
+            bad.display()
+        )
+    );
+
+    let (code, _, stderr) = contentkit(&["render", COUNTER, "--state", "@/no/such/file.json"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("--state: /no/such/file.json: cannot read: "),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = contentkit(&["render", COUNTER, "--props", "[1]"]);
+    assert_eq!(
+        (code, stderr.trim_end()),
+        (1, "--props must be a JSON object, not array")
+    );
+
+    let (code, _, stderr) =
+        contentkit_with_stdin(&["render", COUNTER, "--props", "@-", "--state", "@-"], "{}");
+    assert_eq!(
+        (code, stderr.trim_end()),
+        (1, "--state: standard input is already read by --props")
+    );
+}
+
+#[test]
+fn an_action_without_its_name_is_refused() {
+    let (code, stdout, stderr) = contentkit(&["render", COUNTER, "--action", r#"{"id": 1}"#]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr.trim_end(),
+        r#"--action: action: missing required field "action""#
+    );
+    // A default action carries its own fields.
+    let (code, _, stderr) = contentkit(&[
+        "render",
+        COUNTER,
+        "--action",
+        r#"{"action": "@ui.url.open"}"#,
+    ]);
+    assert_eq!(
+        (code, stderr.trim_end()),
+        (1, r#"--action: action: missing required field "url""#)
+    );
+}
+
+#[test]
+fn an_invalid_context_is_refused_with_every_error() {
+    let (code, stdout, stderr) = contentkit(&[
+        "render",
+        COUNTER,
+        "--context",
+        r#"{"type": "document", "theme": "blue"}"#,
+    ]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr.trim_end(),
+        "--context: context.theme: unknown value \"blue\", expected one of light, dark\n\
+         --context: context: missing required field \"spaceId\"\n\
+         --context: context: missing required field \"editable\""
+    );
+    let (code, _, stderr) = contentkit(&[
+        "render",
+        COUNTER,
+        "--context",
+        r#"{"type": "configuration_space", "theme": "dark", "spaceId": "s"}"#,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn numbers_print_as_javascript_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("numbers.json");
+    std::fs::write(
+        &tree,
+        r#"{"type":"block","children":[
+            {"type":"image","source":{"url":"https://x.test"},"aspectRatio":1e21},
+            {"type":"image","source":{"url":"https://x.test"},"aspectRatio":1.7777555555555553},
+            {"type":"image","source":{"url":"https://x.test"},"aspectRatio":0.000001}]}"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) = contentkit(&["render", tree.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    // What JSON.stringify prints for these numbers.
+    for js in [":1e+21}", ":1.7777555555555553}", ":0.000001}"] {
+        assert!(stdout.contains(js), "{js} in {stdout}");
+    }
+}
+
+#[test]
+fn json_nested_past_the_parser_limit_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("deep.json");
+    let levels = 10_000;
+    std::fs::write(
+        &deep,
+        format!(
+            r#"{{"type":"block","children":{}{}}}"#,
+            "[".repeat(levels),
+            "]".repeat(levels)
+        ),
+    )
+    .unwrap();
+    let (code, stdout, _) = contentkit(&["check", deep.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout.trim_end(),
+        format!(
+            "{}:1:154: invalid JSON: nested more than 127 levels deep (arrays and objects)",
+            deep.display()
+        )
+    );
+}

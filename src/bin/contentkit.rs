@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use contentkit::component::{self, Integration, RenderRequest};
-use contentkit::element::{self, Element, Object, RenderOutput, Theme, ValidationErrors};
+use contentkit::element::{
+    self, Action, Element, Object, RenderContext, RenderOutput, Theme, ValidationErrors,
+};
 use contentkit::markup::{self, Scope, Template};
 use contentkit::render::html::{self, HtmlOptions};
 use serde_json::Value;
@@ -46,16 +48,18 @@ enum Command {
         /// The component to render, in a component file that declares several.
         #[arg(long)]
         component: Option<String>,
-        /// Props (JSON object).
+        /// Props (a JSON object; `@FILE` reads it from a file, `@-` from standard input).
         #[arg(long)]
         props: Option<String>,
-        /// State (JSON object).
+        /// State (a JSON object; `@FILE` or `@-` as for --props).
         #[arg(long)]
         state: Option<String>,
-        /// An action to handle before rendering (JSON object), for component files.
+        /// An action to handle before rendering, for component files: a JSON object with
+        /// an `action` key (`@FILE` or `@-` as for --props).
         #[arg(long)]
         action: Option<String>,
-        /// The render context (JSON); default: a light-theme, editable document.
+        /// The render context (a ContentKit context object; `@FILE` or `@-` as for
+        /// --props); default: a light-theme, editable document.
         #[arg(long)]
         context: Option<String>,
     },
@@ -153,23 +157,118 @@ fn read(path: &Path) -> Result<String, Failure> {
 fn parse_json(path: &Path, text: &str) -> Result<Value, Failure> {
     serde_json::from_str(text).map_err(|e| {
         Failure(format!(
-            "{}:{}:{}: invalid JSON: {e}",
+            "{}:{}:{}: invalid JSON: {}",
             path.display(),
             e.line(),
-            e.column()
+            e.column(),
+            json_error_message(&e)
         ))
     })
 }
 
-fn arg_object(name: &str, text: Option<&str>) -> Result<Option<Object>, Failure> {
-    match text {
-        None => Ok(None),
-        Some(t) => match serde_json::from_str::<Value>(t) {
-            Ok(Value::Object(o)) => Ok(Some(o)),
-            Ok(_) => Err(Failure(format!("--{name} must be a JSON object"))),
-            Err(e) => Err(Failure(format!("--{name}: invalid JSON: {e}"))),
-        },
+/// serde_json's message without the position it appends (we print it first), with
+/// its nesting limit said plainly.
+fn json_error_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let message = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
+    if message == "recursion limit exceeded" {
+        // serde_json's parser stops there rather than exhaust the stack.
+        format!("nested more than {JSON_NESTING_LIMIT} levels deep (arrays and objects)")
+    } else {
+        message.to_owned()
     }
+}
+
+/// How many levels of arrays and objects serde_json's parser reads (its recursion
+/// limit, 128, is reached on entering the 128th).
+const JSON_NESTING_LIMIT: usize = 127;
+
+/// Where the JSON arguments come from: `@-` may be read once only.
+#[derive(Default)]
+struct ArgSource {
+    stdin_taken_by: Option<&'static str>,
+}
+
+impl ArgSource {
+    /// The JSON of argument `--name`: the text itself, a file's for `@FILE`, standard
+    /// input's for `@-`. Errors name the argument and, for files, the file and position.
+    fn json(&mut self, name: &'static str, arg: &str) -> Result<Value, Failure> {
+        let (origin, text) = match arg.strip_prefix('@') {
+            None => (String::new(), arg.to_owned()),
+            Some("-") => {
+                if let Some(first) = self.stdin_taken_by.replace(name) {
+                    return Err(Failure(format!(
+                        "--{name}: standard input is already read by --{first}"
+                    )));
+                }
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                    .map_err(|e| Failure(format!("--{name}: cannot read standard input: {e}")))?;
+                ("<stdin>:".to_owned(), text)
+            }
+            Some(file) => {
+                let text = std::fs::read_to_string(file)
+                    .map_err(|e| Failure(format!("--{name}: {file}: cannot read: {e}")))?;
+                (format!("{file}:"), text)
+            }
+        };
+        serde_json::from_str(&text).map_err(|e| {
+            Failure(format!(
+                "--{name}: {origin}{}:{}: invalid JSON: {}",
+                e.line(),
+                e.column(),
+                json_error_message(&e)
+            ))
+        })
+    }
+
+    /// A JSON object argument (`--props`, `--state`).
+    fn object(&mut self, name: &'static str, arg: Option<&str>) -> Result<Option<Object>, Failure> {
+        match arg.map(|a| self.json(name, a)).transpose()? {
+            None => Ok(None),
+            Some(Value::Object(o)) => Ok(Some(o)),
+            Some(other) => Err(Failure(format!(
+                "--{name} must be a JSON object, not {}",
+                contentkit::element::decode::json_type_name(&other)
+            ))),
+        }
+    }
+
+    /// `--action`: an object with an `action` key, checked as ContentKit checks actions.
+    fn action(&mut self, arg: Option<&str>) -> Result<Option<Object>, Failure> {
+        let Some(action) = self.object("action", arg)? else {
+            return Ok(None);
+        };
+        let value = Value::Object(action);
+        Action::from_value(&value).map_err(|e| argument_errors("action", &e))?;
+        let Value::Object(action) = value else {
+            unreachable!("built as an object above")
+        };
+        Ok(Some(action))
+    }
+
+    /// `--context`: a ContentKit context (`document`, `configuration_space`, …).
+    fn context(&mut self, arg: Option<&str>) -> Result<Option<Value>, Failure> {
+        let Some(context) = arg.map(|a| self.json("context", a)).transpose()? else {
+            return Ok(None);
+        };
+        RenderContext::from_value(&context).map_err(|e| argument_errors("context", &e))?;
+        Ok(Some(context))
+    }
+}
+
+/// Every error of an argument's value, one a line, prefixed by the argument.
+fn argument_errors(name: &str, errors: &ValidationErrors) -> Failure {
+    Failure(
+        errors
+            .to_string()
+            .lines()
+            .map(|line| format!("--{name}: {line}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// A component file declares components; anything else with markup is bare markup.
@@ -537,19 +636,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             action,
             context,
         } => {
-            let context = match context {
-                None => None,
-                Some(t) => Some(
-                    serde_json::from_str(&t)
-                        .map_err(|e| Failure(format!("--context: invalid JSON: {e}")))?,
-                ),
-            };
+            let mut source = ArgSource::default();
             let args = RenderArgs {
                 component: component.as_deref(),
-                props: arg_object("props", props.as_deref())?,
-                state: arg_object("state", state.as_deref())?,
-                action: arg_object("action", action.as_deref())?,
-                context,
+                props: source.object("props", props.as_deref())?,
+                state: source.object("state", state.as_deref())?,
+                action: source.action(action.as_deref())?,
+                context: source.context(context.as_deref())?,
             };
             let rendered = render_file(&file, args)?;
             print(&rendered, format, pretty)

@@ -110,6 +110,20 @@ impl Action {
         Action::ModalClose { return_value }
     }
 
+    /// Reads an action strictly (a default action carries its fields and no others);
+    /// paths start at `action`.
+    ///
+    /// ```
+    /// use contentkit::element::Action;
+    /// let err = Action::from_value(&serde_json::json!({"id": 3})).unwrap_err();
+    /// assert_eq!(err.to_string(), r#"action: missing required field "action""#);
+    /// ```
+    pub fn from_value(v: &Value) -> Result<Self, super::ValidationErrors> {
+        let mut d = Decoder::new("action");
+        let action = Action::decode(v, &mut d);
+        d.finish(action)
+    }
+
     /// The action's name.
     pub fn name(&self) -> &str {
         match self {
