@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs one cargo-fuzz target for SECONDS seconds on a corpus seeded from fixtures/,
+# then prints how many inputs it ran.
+#
+#   scripts/fuzz.sh TARGET [SECONDS]     # targets: fuzz/fuzz_targets/*.rs; default 60 s
+#
+# Stable Rust runs cargo-fuzz with RUSTC_BOOTSTRAP=1. AddressSanitizer is used when the
+# toolchain has its runtime, else the target runs without a sanitizer (`-s none`).
+# Inputs that fail land in fuzz/artifacts/TARGET/; each becomes a regression test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=${1:?usage: scripts/fuzz.sh TARGET [SECONDS]}
+seconds=${2:-60}
+if [ ! -f "fuzz/fuzz_targets/$target.rs" ]; then
+  echo "no fuzz target $target; there are: $(cd fuzz/fuzz_targets && ls ./*.rs | sed 's|^\./||; s|\.rs$||' | tr '\n' ' ')" >&2
+  exit 2
+fi
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "== installing cargo-fuzz"
+  cargo install cargo-fuzz --locked
+fi
+export RUSTC_BOOTSTRAP=1
+
+# Seeds: the fixtures each target reads (copied, so the corpus can grow freely).
+corpus="fuzz/corpus/$target"
+mkdir -p "$corpus"
+case "$target" in
+  component)
+    for f in fixtures/differential/*.tsx examples/components/*.ckx fixtures/components/*.ckx; do
+      if [ -f "$f" ]; then cp "$f" "$corpus/seed-$(basename "$f")"; fi
+    done
+    ;;
+  webhook)
+    # `[secret length][secret][header]\n[body]`: each event fixture as a body, with a
+    # header of each shape the parser meets.
+    i=0
+    for f in fixtures/events/*.json; do
+      for header in 'sha256=00ff' 'sha1=zz' 'SHA256=' 'md5=1' ' ' 'sha256'; do
+        { printf '\006secret%s\n' "$header"; cat "$f"; } > "$corpus/seed-$i"
+        i=$((i + 1))
+      done
+    done
+    ;;
+  markup)
+    for f in fixtures/markup/*.ckx fixtures/markup/errors/*.ckx fixtures/reference/*.ckx; do
+      cp "$f" "$corpus/seed-$(basename "$f")"
+    done
+    ;;
+esac
+
+sanitizer=()
+if ! cargo fuzz build "$target" >/dev/null 2>&1; then
+  echo "== AddressSanitizer unavailable here: running without a sanitizer"
+  sanitizer=(-s none)
+  cargo fuzz build "${sanitizer[@]}" "$target"
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# libFuzzer's progress lines are many; show the start, the end and any failure.
+set +e
+cargo fuzz run "${sanitizer[@]}" "$target" "$corpus" -- \
+  -max_total_time="$seconds" -print_final_stats=1 2>&1 | tee "$log" |
+  grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|==[0-9]+==|SUMMARY|thread|Failing input|Test unit written|artifact_prefix)'
+status=${PIPESTATUS[0]}
+set -e
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+echo "$target: ${runs:-unknown} executions in ${seconds} s (exit ${status})"
+exit "$status"
