@@ -1951,11 +1951,21 @@ impl Lower<'_> {
                             site,
                         },
                         None => {
-                            self.error(
-                                DiagnosticKind::UnknownFunction,
-                                callee.span,
-                                format!("`new {}` is not supported", g.name),
-                            );
+                            let message = format!("`new {}` is not supported", g.name);
+                            if g.name == "Promise" {
+                                // Promises come from async functions: nothing here
+                                // settles a promise later (no timers, no callbacks).
+                                let d = Diagnostic::new(
+                                    &self.file,
+                                    DiagnosticKind::UnknownFunction,
+                                    callee.span,
+                                    message,
+                                )
+                                .with_help("use an async function, Promise.resolve(value) or Promise.reject(error)");
+                                self.push_diag(d);
+                            } else {
+                                self.error(DiagnosticKind::UnknownFunction, callee.span, message);
+                            }
                             ir::Expr::Const(Value::Undefined)
                         }
                     };
