@@ -56,7 +56,7 @@ pub(crate) fn call_native(
         EncodeUriComponent | DecodeUriComponent | EncodeUri | DecodeUri => {
             url::call_uri(vm, n, args, site)
         }
-        StringFn | StringFromCharCode | StringFromCodePoint | Btoa | Atob => {
+        StringFn | StringFromCharCode | StringFromCodePoint | StringRaw | Btoa | Atob => {
             string::call(vm, n, args, site)
         }
         BooleanFn => Ok(Value::Bool(crate::lang::eval::ops::truthy(

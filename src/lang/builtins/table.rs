@@ -114,6 +114,7 @@ natives! {
     // ---- String
     StringFromCharCode = "String.fromCharCode",
     StringFromCodePoint = "String.fromCodePoint",
+    StringRaw = "String.raw",
     // ---- Date
     DateNow = "Date.now",
     DateUtc = "Date.UTC",
@@ -346,6 +347,7 @@ pub(crate) const GLOBALS: &[GlobalDef] = &[
         statics: &[
             ("fromCharCode", Static::Fn(Native::StringFromCharCode)),
             ("fromCodePoint", Static::Fn(Native::StringFromCodePoint)),
+            ("raw", Static::Fn(Native::StringRaw)),
         ],
         ..def("String")
     },

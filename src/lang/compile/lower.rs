@@ -2163,21 +2163,22 @@ impl Lower<'_> {
     fn tagged_template(
         &mut self,
         tag: &Expr,
-        cooked: &[String],
+        cooked: &[Option<String>],
         raw: &[String],
         exprs: &[Expr],
         span: Span,
     ) -> ir::Expr {
         let site = self.site(span);
-        let ids = |l: &mut Self, xs: &[String]| -> Vec<crate::lang::value::StrId> {
-            xs.iter()
-                .map(|s| match l.string_value(s) {
-                    Value::Str(id) => id,
-                    _ => crate::lang::value::StrId(0),
-                })
-                .collect()
+        let id = |l: &mut Self, s: &str| match l.string_value(s) {
+            Value::Str(id) => id,
+            _ => crate::lang::value::StrId(0),
         };
-        let strings = ir::Expr::TemplateStrings(ids(self, cooked), ids(self, raw));
+        let cooked = cooked
+            .iter()
+            .map(|c| c.as_deref().map(|s| id(self, s)))
+            .collect();
+        let raw = raw.iter().map(|s| id(self, s)).collect();
+        let strings = ir::Expr::TemplateStrings(cooked, raw);
         let mut args = vec![ir::Item::Value(strings)];
         args.extend(exprs.iter().map(|x| ir::Item::Value(self.expr(x))));
         if let ExprKind::Member {

@@ -1617,17 +1617,27 @@ impl<'f> Builder<'f> {
     }
 
     /// A tagged template's parts: its chunks cooked and as written, and its
-    /// substitutions.
-    fn template_parts(&mut self, pair: Pair<'_, Rule>) -> (Vec<String>, Vec<String>, Vec<Expr>) {
-        let mut cooked = vec![String::new()];
+    /// substitutions. A malformed escape is no error in a tagged template: its chunk's
+    /// cooked string is `undefined`, its raw text stays.
+    #[allow(clippy::type_complexity)]
+    fn template_parts(
+        &mut self,
+        pair: Pair<'_, Rule>,
+    ) -> (Vec<Option<String>>, Vec<String>, Vec<Expr>) {
+        let mut cooked = vec![Some(String::new())];
         let mut raw = vec![String::new()];
         let mut exprs = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::template_chunk => {
-                    let c = self.cook(p.as_str(), p.as_span().start(), true);
                     if let Some(last) = cooked.last_mut() {
-                        last.push_str(&c);
+                        *last = match (last.take(), cook(p.as_str(), true)) {
+                            (Some(mut s), Ok(c)) => {
+                                s.push_str(&c);
+                                Some(s)
+                            }
+                            _ => None,
+                        };
                     }
                     if let Some(last) = raw.last_mut() {
                         // Raw text has its line breaks normalized, as JavaScript does.
@@ -1636,7 +1646,7 @@ impl<'f> Builder<'f> {
                 }
                 Rule::template_subst => {
                     exprs.push(self.expr(first(p)));
-                    cooked.push(String::new());
+                    cooked.push(Some(String::new()));
                     raw.push(String::new());
                 }
                 _ => {}
