@@ -112,7 +112,7 @@ fn descriptor(vm: &mut Vm<'_>, v: Value, site: Site) -> R<Descriptor> {
             site,
         ));
     };
-    let mut field = |vm: &mut Vm<'_>, name: &str| -> R<Option<Value>> {
+    let field = |vm: &mut Vm<'_>, name: &str| -> R<Option<Value>> {
         let key = vm.intern(name, site)?;
         if vm.has_property(o, key) {
             Ok(Some(vm.get(v, key, site)?))

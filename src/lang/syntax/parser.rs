@@ -1619,7 +1619,6 @@ impl<'f> Builder<'f> {
     /// A tagged template's parts: its chunks cooked and as written, and its
     /// substitutions. A malformed escape is no error in a tagged template: its chunk's
     /// cooked string is `undefined`, its raw text stays.
-    #[allow(clippy::type_complexity)]
     fn template_parts(
         &mut self,
         pair: Pair<'_, Rule>,
