@@ -137,7 +137,7 @@ impl<'v> JsonView for View<'v> {
     fn for_each_member(&self, f: &mut dyn FnMut(&[u8], Self)) {
         let Value::Obj(o) = self.v else { return };
         let heap = &self.vm.heap;
-        for &(k, v) in heap.obj(o).props.entries() {
+        for &(k, v) in heap.obj(o).props.enumerable_entries() {
             let view = View { vm: self.vm, v };
             match k.as_index() {
                 Some(n) => {

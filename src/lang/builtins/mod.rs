@@ -7,6 +7,7 @@
 
 mod array;
 pub(crate) mod date;
+mod descriptor;
 pub(crate) mod json;
 mod math;
 mod methods;
@@ -56,7 +57,7 @@ pub(crate) fn call_native(
         EncodeUriComponent | DecodeUriComponent | EncodeUri | DecodeUri => {
             url::call_uri(vm, n, args, site)
         }
-        StringFn | StringFromCharCode | StringFromCodePoint | Btoa | Atob => {
+        StringFn | StringFromCharCode | StringFromCodePoint | StringRaw | Btoa | Atob => {
             string::call(vm, n, args, site)
         }
         BooleanFn => Ok(Value::Bool(crate::lang::eval::ops::truthy(
@@ -68,6 +69,10 @@ pub(crate) fn call_native(
         | ObjectFreeze | ObjectIs | ObjectIsFrozen | ObjectHasOwn | StructuredClone => {
             object::call(vm, n, args, site)
         }
+        ObjectDefineProperty
+        | ObjectDefineProperties
+        | ObjectCreate
+        | ObjectGetOwnPropertyDescriptor => descriptor::call(vm, n, args, site),
         JsonParse | JsonStringify => json::call(vm, n, args, site),
         DateNow | DateUtc | DateParse => date::call(vm, n, args, site),
         PromiseAll | PromiseAllSettled | PromiseRace | PromiseResolve | PromiseReject => {

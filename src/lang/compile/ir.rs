@@ -365,8 +365,9 @@ pub(crate) enum Expr {
     },
     /// `object.#name`.
     GetPrivate(Box<Expr>, Atom, Site),
-    /// The strings argument of a tagged template: cooked strings with `raw`.
-    TemplateStrings(Vec<StrId>, Vec<StrId>),
+    /// The strings argument of a tagged template: cooked strings (`None` for
+    /// `undefined`, a chunk with a malformed escape) with `raw`.
+    TemplateStrings(Vec<Option<StrId>>, Vec<StrId>),
     /// An object literal with accessors: members in order, each an ordinary member
     /// or a getter/setter definition.
     ObjectWithAccessors(Vec<ObjectPart>),

@@ -132,8 +132,40 @@ pub struct Props {
     /// Whether the object these are the properties of is frozen (`Object.freeze`):
     /// writes, additions and deletions then throw, for every kind of object.
     frozen: bool,
+    /// Whether some property has attributes other than [`Attrs::PLAIN`] (listed in
+    /// [`Extra::attrs`]). Plain objects never pay for them.
+    special: bool,
     /// What few objects have: an object to inherit from, private fields.
     extra: Option<Box<Extra>>,
+}
+
+/// The attributes of a property (`Object.defineProperty`'s `writable`, `enumerable`
+/// and `configurable`). Properties made by assignment, literals and JSON have all
+/// three ([`Attrs::PLAIN`]); only the others are recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attrs {
+    /// Writes may change the value (meaningless for an accessor).
+    pub writable: bool,
+    /// `Object.keys`, `for…in`, spread, `Object.assign` and JSON see the property.
+    pub enumerable: bool,
+    /// The property may be deleted and its attributes changed.
+    pub configurable: bool,
+}
+
+impl Attrs {
+    /// A property as assignment makes it.
+    pub const PLAIN: Attrs = Attrs {
+        writable: true,
+        enumerable: true,
+        configurable: true,
+    };
+    /// A method of a class (on its prototype or, static, on the class): not
+    /// enumerable, as in JavaScript.
+    pub const METHOD: Attrs = Attrs {
+        writable: true,
+        enumerable: false,
+        configurable: true,
+    };
 }
 
 /// What few objects have, kept out of line so that the others stay small.
@@ -146,6 +178,8 @@ pub struct Extra {
     /// Private fields (`#name`), kept apart from the properties: no enumeration,
     /// no JSON, no spread sees them.
     pub private: Vec<(Atom, Value)>,
+    /// The attributes of the properties that are not [`Attrs::PLAIN`].
+    pub attrs: Vec<(Atom, Attrs)>,
 }
 
 impl Props {
@@ -162,6 +196,7 @@ impl Props {
             ints: 0,
             accessors: false,
             frozen: false,
+            special: false,
             extra: None,
         }
     }
@@ -202,6 +237,52 @@ impl Props {
             Some(slot) => slot.1 = value,
             None => e.private.push((key, value)),
         }
+    }
+
+    /// Whether some property has attributes other than [`Attrs::PLAIN`].
+    pub fn has_attrs(&self) -> bool {
+        self.special
+    }
+
+    /// The attributes of own property `key` (of a property the object has).
+    pub fn attrs(&self, key: Atom) -> Attrs {
+        if !self.special {
+            return Attrs::PLAIN;
+        }
+        self.extra
+            .as_ref()
+            .and_then(|e| e.attrs.iter().find(|(k, _)| *k == key))
+            .map_or(Attrs::PLAIN, |(_, a)| *a)
+    }
+
+    /// Whether own property `key` is enumerable.
+    pub fn is_enumerable(&self, key: Atom) -> bool {
+        self.attrs(key).enumerable
+    }
+
+    /// Sets the attributes of own property `key`.
+    pub(crate) fn set_attrs(&mut self, key: Atom, attrs: Attrs) {
+        if attrs == Attrs::PLAIN && !self.special {
+            return;
+        }
+        let e = self.extra.get_or_insert_with(Default::default);
+        let at = e.attrs.iter().position(|(k, _)| *k == key);
+        match (at, attrs == Attrs::PLAIN) {
+            (Some(i), true) => {
+                e.attrs.swap_remove(i);
+            }
+            (Some(i), false) => e.attrs[i].1 = attrs,
+            (None, true) => {}
+            (None, false) => e.attrs.push((key, attrs)),
+        }
+        self.special = !e.attrs.is_empty();
+    }
+
+    /// The enumerable properties, in order.
+    pub fn enumerable_entries(&self) -> impl Iterator<Item = &(Atom, Value)> {
+        self.entries
+            .iter()
+            .filter(move |(k, _)| !self.special || self.is_enumerable(*k))
     }
 
     /// Whether the object is frozen.
@@ -294,6 +375,9 @@ impl Props {
         if key.as_index().is_some() {
             self.ints -= 1;
         }
+        if self.special {
+            self.set_attrs(key, Attrs::PLAIN);
+        }
         self.reindex();
         true
     }
@@ -325,10 +409,9 @@ impl Props {
     pub(crate) fn bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<(Atom, Value)>()
             + self.index.as_ref().map_or(0, |i| i.capacity() * 16)
-            + self
-                .extra
-                .as_ref()
-                .map_or(0, |e| 16 + e.private.capacity() * 24)
+            + self.extra.as_ref().map_or(0, |e| {
+                40 + e.private.capacity() * 24 + e.attrs.capacity() * 8
+            })
     }
 }
 
