@@ -580,10 +580,25 @@ pub(super) fn method(
     Ok(Some(v))
 }
 
+/// `s.normalize(form)` without Unicode's data (feature `intl` off): ASCII text is its
+/// own normal form in every form; other text is an error that says why.
+#[cfg(not(feature = "intl"))]
+fn normalize(vm: &mut Vm<'_>, s: StrId, _form: &str, site: Site) -> R<Vec<u8>> {
+    let bytes = vm.heap.str_bytes(s);
+    if bytes.is_ascii() {
+        return Ok(bytes.to_vec());
+    }
+    Err(vm.type_error(
+        "normalize() of non-ASCII text needs Unicode's data, left out of this build (feature `intl`)",
+        site,
+    ))
+}
+
 /// `s.normalize(form)` for a valid form: each run of text between lone surrogates
 /// normalized with ICU4X (the surrogates stay, as V8 keeps them). Decomposition can
 /// grow a run (`NFKD` makes up to 18 characters of one), so the output is checked
 /// against the memory budget run by run.
+#[cfg(feature = "intl")]
 fn normalize(vm: &mut Vm<'_>, s: StrId, form: &str, site: Site) -> R<Vec<u8>> {
     use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
     let bytes = vm.heap.str_bytes(s).to_vec();
@@ -842,8 +857,33 @@ pub(super) fn expand_template(
     }
 }
 
+/// Orders strings as `localeCompare` does, without ICU's data (feature `intl` off):
+/// ASCII as the root collation orders it (spaces and punctuation, then digits, then
+/// letters regardless of case; then lowercase before uppercase), anything else by
+/// UTF-16 code units.
+#[cfg(not(feature = "intl"))]
+pub(crate) fn collate(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
+    fn primary(c: u16) -> (u8, u16) {
+        match c {
+            0x30..=0x39 => (1, c),
+            0x41..=0x5a => (2, c + 0x20),
+            0x61..=0x7a => (2, c),
+            0..=0x7f => (0, c),
+            _ => (3, c),
+        }
+    }
+    let key = |s: &[u16]| s.iter().map(|&c| primary(c)).collect::<Vec<_>>();
+    // Lowercase first at the tertiary level.
+    let tertiary = |s: &[u16]| s.iter().map(|&c| u8::from((0x41..=0x5a).contains(&c))).collect::<Vec<_>>();
+    key(a)
+        .cmp(&key(b))
+        .then_with(|| tertiary(a).cmp(&tertiary(b)))
+        .then_with(|| a.cmp(b))
+}
+
 /// Orders strings as `localeCompare` does: ICU's root collation (CLDR's, which the
 /// default locale uses), through ICU4X with the same data.
+#[cfg(feature = "intl")]
 pub(crate) fn collate(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
     use icu_collator::CollatorBorrowed;
     static COLLATOR: std::sync::OnceLock<Option<CollatorBorrowed<'static>>> =
