@@ -639,6 +639,8 @@ pub enum MarkupFailure {
 
 /// Renders a program made by [`Program::markup`], writing the element as JSON:
 /// checked against `shape` (a root element, any element) or, with `None`, plain.
+// A failure carries its located diagnostics to a person; it is not on the hot path.
+#[allow(clippy::result_large_err)]
 pub fn render_markup(
     program: &Program,
     scope: &MarkupScope<'_>,
@@ -661,7 +663,7 @@ fn markup_inner(
         return Err(vm.type_error("not a markup program", 0));
     };
     let depth = vm.limits.max_value_depth;
-    let mut parse = |vm: &mut Vm<'_>, text: Option<&[u8]>, default_empty: bool| -> R<Value> {
+    let parse = |vm: &mut Vm<'_>, text: Option<&[u8]>, default_empty: bool| -> R<Value> {
         match text {
             Some(t) => match crate::lang::value::json::parse(&mut vm.heap, t, depth) {
                 Ok(v) => Ok(v),

@@ -23,7 +23,7 @@ pub(crate) mod url;
 
 use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Vm, R};
-use crate::lang::value::{Atom, Func, HostKind, ObjId, ObjKind, Value};
+use crate::lang::value::{Atom, HostKind, ObjId, ObjKind, Value};
 
 pub(crate) use methods::{Method, METHOD_NAMES};
 use table::Native;
@@ -100,20 +100,6 @@ pub(crate) fn call_native(
         }
         Method => Err(vm.type_error("a bound method was called without its receiver", site)),
     }
-}
-
-/// `new c(args)` for a constructor value.
-pub(crate) fn construct(vm: &mut Vm<'_>, c: Value, args: &[Value], site: Site) -> R<Value> {
-    if let Value::Obj(o) = c {
-        if let ObjKind::Function(Func::Native { id, .. }) = vm.heap.obj(o).kind {
-            return construct_native(vm, id, args, site);
-        }
-    }
-    let what = vm.describe(c);
-    Err(vm.type_error(
-        format!("{what} is not a constructor (classes are not supported: write a function returning an object)"),
-        site,
-    ))
 }
 
 /// `new Native(args)`.

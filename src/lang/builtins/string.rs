@@ -151,7 +151,7 @@ fn base64_encode(bytes: &[u8]) -> String {
 
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let clean: Vec<u8> = s.bytes().filter(|b| !b" \t\n\x0c\r".contains(b)).collect();
-    let trimmed: &[u8] = if clean.len() % 4 == 0 {
+    let trimmed: &[u8] = if clean.len().is_multiple_of(4) {
         let pad = clean.iter().rev().take_while(|&&b| b == b'=').count();
         if pad > 2 {
             return None;
@@ -874,7 +874,11 @@ pub(crate) fn collate(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
     }
     let key = |s: &[u16]| s.iter().map(|&c| primary(c)).collect::<Vec<_>>();
     // Lowercase first at the tertiary level.
-    let tertiary = |s: &[u16]| s.iter().map(|&c| u8::from((0x41..=0x5a).contains(&c))).collect::<Vec<_>>();
+    let tertiary = |s: &[u16]| {
+        s.iter()
+            .map(|&c| u8::from((0x41..=0x5a).contains(&c)))
+            .collect::<Vec<_>>()
+    };
     key(a)
         .cmp(&key(b))
         .then_with(|| tertiary(a).cmp(&tertiary(b)))

@@ -2454,13 +2454,11 @@ impl Lower<'_> {
         if !name.is_intrinsic() {
             return self.component_call(el, span);
         }
-        let kind = if self.check_elements {
+        if self.check_elements {
             // An unknown tag is reported; its attributes and children are still
             // compiled so that their own mistakes are reported in the same pass.
-            elements::check(&self.file, &mut self.errors, el, place, self.require_root)
-        } else {
-            None
-        };
+            elements::check(&self.file, &mut self.errors, el, place, self.require_root);
+        }
         let tag = match self.string_value(&name.name) {
             Value::Str(s) => s,
             _ => crate::lang::value::StrId(0),
@@ -2500,13 +2498,11 @@ impl Lower<'_> {
         let site = self.site(name.span);
         self.b.origins.push(Origin {
             site,
-            kind,
             attrs: attr_sites.into_boxed_slice(),
         });
         let origin = self.b.origins.len() as u32;
         let _ = span;
         ir::Expr::Element(Box::new(ir::ElementNode {
-            kind,
             tag,
             attrs,
             children,

@@ -12,7 +12,6 @@ impl Vm<'_> {
         match e {
             Expr::Const(v) => Ok(*v),
             Expr::Load(place) => Ok(self.load(*place)),
-            Expr::Global(..) => Ok(Value::Undefined),
             Expr::Member {
                 object,
                 key,

@@ -57,11 +57,6 @@ impl StrTable {
         });
         self.metas.len() - 1
     }
-
-    /// The bytes in use (buffer capacities), for the memory budget.
-    fn capacity(&self) -> usize {
-        self.bufs.iter().map(Vec::capacity).sum::<usize>() + self.metas.capacity() * 16
-    }
 }
 
 /// Interned property names.
