@@ -89,7 +89,7 @@ impl Vm<'_> {
         let p = self.p;
         let fc: &ir::FuncCode = &p.functions[code as usize];
         self.step(1, site)?;
-        if self.depth >= self.limits.max_call_depth {
+        if self.depth >= self.limits.max_call_depth || self.stack_used() > super::MAX_STACK_BYTES {
             return Err(Fault::Limit(Limit::CallDepth, site));
         }
         self.depth += 1;
