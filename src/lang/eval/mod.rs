@@ -53,12 +53,6 @@ impl Default for Limits {
     }
 }
 
-/// The most bytes of the thread's stack one evaluation may use. Calls nest at most
-/// [`Limits::max_call_depth`] deep, but a frame's size depends on the build (a debug
-/// build's are many times a release build's): this bound keeps a run inside a 2 MiB
-/// thread, the smallest it is given, whatever the build.
-pub(crate) const MAX_STACK_BYTES: usize = 1 << 20;
-
 /// Which limit stopped a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Limit {
@@ -138,8 +132,6 @@ pub(crate) struct Vm<'p> {
     pub registry: Option<crate::lang::program::Registry>,
     /// The label of the loop about to start (`outer: for …`), taken by the loop.
     loop_label: u32,
-    /// The stack's address when the run began, to measure how much it uses.
-    stack_base: usize,
     /// The arrays being joined into strings, outermost first: one met again inside
     /// itself is joined as `""`, as V8 does, instead of recursing.
     pub(crate) joining: Vec<crate::lang::value::ObjId>,
@@ -150,9 +142,7 @@ pub(crate) struct Vm<'p> {
 impl<'p> Vm<'p> {
     /// A fresh evaluation of `p`.
     pub(crate) fn new(p: &'p Program, limits: Limits, host: HostState) -> Vm<'p> {
-        let here = 0u8;
         Vm {
-            stack_base: std::ptr::addr_of!(here) as usize,
             p,
             heap: Heap::from_base(&p.base, limits.max_memory),
             stack: Vec::with_capacity(256),
@@ -173,9 +163,7 @@ impl<'p> Vm<'p> {
 
     /// A heap that is the program's own while it loads (module code runs here).
     pub(crate) fn for_loading(p: &'p Program, heap: Heap, limits: Limits) -> Vm<'p> {
-        let here = 0u8;
         Vm {
-            stack_base: std::ptr::addr_of!(here) as usize,
             p,
             heap,
             stack: Vec::with_capacity(256),
@@ -192,14 +180,6 @@ impl<'p> Vm<'p> {
             joining: Vec::new(),
             new_target: Value::Undefined,
         }
-    }
-
-    /// Bytes of the thread's stack used since the run began (stacks grow down on
-    /// every target this builds for; the distance is taken either way).
-    #[inline]
-    pub(crate) fn stack_used(&self) -> usize {
-        let here = 0u8;
-        (std::ptr::addr_of!(here) as usize).abs_diff(self.stack_base)
     }
 
     /// Counts `n` steps.
