@@ -156,7 +156,10 @@ fn run() -> Result<(), String> {
                 let ns = start.elapsed().as_nanos() as u64;
                 say(&mut out, serde_json::json!({ "ns": ns }))?;
             }
-            ["rss"] => say(&mut out, serde_json::json!({ "peak_rss_kib": peak_rss_kib() }))?,
+            ["rss"] => say(
+                &mut out,
+                serde_json::json!({ "peak_rss_kib": peak_rss_kib() }),
+            )?,
             [] => {}
             _ => return Err(format!("unknown command {line:?}")),
         }

@@ -6,6 +6,9 @@
 //   BENCH_SCALE=0.1 …        a tenth of the iterations (quick runs)
 //   BENCH_REPS=9 …           repetitions (default 5, at least 5 for the README)
 //   BENCH_ONLY=list_1000 …   one workload (repeatable: comma-separated)
+//   … --write DIR            only write each workload's body and expected answer
+//                            into DIR and print the peers' command lines (to
+//                            profile one side alone)
 //
 // The workloads: the reference counter (fixtures/reference/counter.tsx, its
 // recorded `inc` step) and a list of N rows, toggle one
@@ -28,7 +31,7 @@
 // process's peak RSS. Exits 1 when a side fails a check or the two disagree.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     options: {
         rust: { type: 'string', default: join(REPO, 'target/release/examples/bench_peer') },
         json: { type: 'string' },
+        write: { type: 'string' },
     },
 });
 
@@ -199,16 +203,30 @@ const median = (xs) => {
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** Writes a workload's request body and expected answer into `dir`; the peers' arguments. */
+function prepare(w, dir) {
+    const body = join(dir, `${w.name}.body`);
+    const expected = join(dir, `${w.name}.expected.json`);
+    writeFileSync(body, multipartBody([['event', JSON.stringify(w.event)], ['environment', environment]]));
+    writeFileSync(expected, JSON.stringify(w.expected));
+    return ['--component', join(REPO, w.component), '--body', body, '--boundary', BOUNDARY, '--expected', expected];
+}
+
+if (args.write) {
+    mkdirSync(args.write, { recursive: true });
+    for (const w of workloads) {
+        const common = prepare(w, resolve(args.write)).join(' ');
+        console.log(`${w.name}:\n  ${args.rust} ${common}\n  node ${join(HERE, 'peer.mjs')} ${common}`);
+    }
+    process.exit(0);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'contentkit-compare-'));
 const results = [];
 let problems = 0;
 try {
     for (const w of workloads) {
-        const body = join(work, `${w.name}.body`);
-        const expected = join(work, `${w.name}.expected.json`);
-        writeFileSync(body, multipartBody([['event', JSON.stringify(w.event)], ['environment', environment]]));
-        writeFileSync(expected, JSON.stringify(w.expected));
-        const common = ['--component', join(REPO, w.component), '--body', body, '--boundary', BOUNDARY, '--expected', expected];
+        const common = prepare(w, work);
         const peers = {
             node: new Peer('node', process.execPath, [join(HERE, 'peer.mjs'), ...common]),
             contentkit: new Peer('contentkit', args.rust, common),

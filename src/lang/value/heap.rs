@@ -71,6 +71,18 @@ struct AtomTable {
     map: FxHashMap<Box<[u8]>, u32>,
 }
 
+/// The key of an array index name (`"0"`, `"17"`), when `name` is one below 2^31.
+fn index_atom(name: &[u8]) -> Option<Atom> {
+    // Only digits can name an index: the common name skips the number parse.
+    if !name.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(name)
+        .ok()
+        .and_then(crate::lang::number::array_index)
+        .and_then(Atom::index)
+}
+
 /// A captured-variable environment: the variables of one scope that closures see.
 #[derive(Debug, Clone)]
 pub(crate) struct Env {
@@ -281,13 +293,8 @@ impl Heap {
 
     /// The key for a property name given as WTF-8 bytes (array indices included).
     pub fn intern(&mut self, name: &[u8]) -> Result<Atom, MemoryExceeded> {
-        if let Some(i) = std::str::from_utf8(name)
-            .ok()
-            .and_then(crate::lang::number::array_index)
-        {
-            if let Some(a) = Atom::index(i) {
-                return Ok(a);
-            }
+        if let Some(a) = index_atom(name) {
+            return Ok(a);
         }
         if let Some(&i) = self.base.atoms.map.get(name) {
             return Ok(Atom(i));
@@ -320,11 +327,13 @@ impl Heap {
 
     /// The key of a name already interned (no allocation), if it is.
     pub fn lookup_atom(&self, name: &[u8]) -> Option<Atom> {
-        if let Some(i) = std::str::from_utf8(name)
-            .ok()
-            .and_then(crate::lang::number::array_index)
-        {
-            return Atom::index(i);
+        if name.first().is_some_and(u8::is_ascii_digit) {
+            if let Some(i) = std::str::from_utf8(name)
+                .ok()
+                .and_then(crate::lang::number::array_index)
+            {
+                return Atom::index(i);
+            }
         }
         self.base
             .atoms
