@@ -26,8 +26,9 @@ use crate::lang::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::lang::eval::{error_class, Fault, Limit, Limits, Vm, R};
 use crate::lang::host::{HostOp, HostState};
 use crate::lang::program::Program;
+use crate::lang::value::string::{push_json_plain, push_json_string};
 use crate::lang::value::{Atom, Func, ObjKind, Object, Props, Value};
-use crate::render::json::{JsonView, Kind};
+use crate::render::json::{JsonView, Kind, MemberKey};
 
 /// The response to one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,7 +135,7 @@ impl<'v> JsonView for View<'v> {
             },
         }
     }
-    fn for_each_member(&self, f: &mut dyn FnMut(&[u8], Self)) {
+    fn for_each_member(&self, f: &mut dyn FnMut(MemberKey<'_>, Self)) {
         let Value::Obj(o) = self.v else { return };
         let heap = &self.vm.heap;
         for &(k, v) in heap.obj(o).props.entries() {
@@ -142,13 +143,34 @@ impl<'v> JsonView for View<'v> {
             match k.as_index() {
                 Some(n) => {
                     let mut buf = itoa::Buffer::new();
-                    f(buf.format(n).as_bytes(), view);
+                    let key = MemberKey {
+                        bytes: buf.format(n).as_bytes(),
+                        plain: true,
+                    };
+                    f(key, view);
                 }
-                None => f(
-                    heap.atom_name(k).map_or(&b""[..], |s| heap.str_bytes(s)),
-                    view,
-                ),
+                None => {
+                    let key = match heap.atom_name(k) {
+                        Some(s) => MemberKey {
+                            bytes: heap.str_bytes(s),
+                            plain: heap.str_is_json_plain(s),
+                        },
+                        None => MemberKey {
+                            bytes: b"",
+                            plain: true,
+                        },
+                    };
+                    f(key, view);
+                }
             }
+        }
+    }
+    fn write_string(&self, out: &mut Vec<u8>) {
+        match self.v {
+            Value::Str(s) if self.vm.heap.str_is_json_plain(s) => {
+                push_json_plain(out, self.vm.heap.str_bytes(s));
+            }
+            _ => push_json_string(out, &self.string()),
         }
     }
     fn get(self, key: &str) -> Option<Self> {
@@ -260,7 +282,7 @@ fn describe_thrown(vm: &mut Vm<'_>, v: Value, site: Site) -> String {
 /// The JSON error body of the official runtime.
 pub fn error_body(message: &str) -> Vec<u8> {
     let mut out = b"{\"error\":".to_vec();
-    crate::lang::value::string::push_json_string(&mut out, message.as_bytes());
+    push_json_string(&mut out, message.as_bytes());
     out.push(b'}');
     out
 }

@@ -19,6 +19,8 @@ struct StrMeta {
     len: u32,
     /// Whether every byte is ASCII (UTF-16 indices are byte indices then).
     ascii: bool,
+    /// Whether the bytes go into a JSON string as they are (no escape needed).
+    plain: bool,
 }
 
 /// Strings: WTF-8 bytes in append-only buffers.
@@ -54,6 +56,7 @@ impl StrTable {
             start,
             len: bytes.len() as u32,
             ascii: bytes.is_ascii(),
+            plain: super::string::is_json_plain(bytes),
         });
         self.metas.len() - 1
     }
@@ -215,6 +218,11 @@ impl Heap {
         self.meta(s).ascii
     }
 
+    /// Whether a string goes into JSON text as it is, between quotes (no escapes).
+    pub fn str_is_json_plain(&self, s: StrId) -> bool {
+        self.meta(s).plain
+    }
+
     /// A string's bytes as `str` when it holds no lone surrogate (the usual case),
     /// else a copy with each lone surrogate replaced by U+FFFD.
     pub fn str_lossy(&self, s: StrId) -> std::borrow::Cow<'_, str> {
@@ -245,6 +253,8 @@ impl Heap {
         let n = self.base_strs();
         let local_a = (a.0 as usize) >= n;
         let ascii = ma.ascii && mb.ascii;
+        // Joining adds no byte: plain and plain make plain.
+        let plain = ma.plain && mb.plain;
         if local_a {
             let buf = ma.buf as usize;
             let at_end = self.strs.bufs[buf].len() == (ma.start + ma.len) as usize;
@@ -260,6 +270,7 @@ impl Heap {
                     start: ma.start,
                     len: total as u32,
                     ascii,
+                    plain,
                 });
                 return Ok(StrId((n + self.strs.metas.len() - 1) as u32));
             }
@@ -276,6 +287,7 @@ impl Heap {
                 start: 0,
                 len: total as u32,
                 ascii,
+                plain,
             });
             return Ok(StrId((n + self.strs.metas.len() - 1) as u32));
         }
