@@ -477,8 +477,12 @@ fn dispatch(
                 .ok_or_else(|| bad(r#"Missing "environment" field"#.into()))?;
             // Checked as on the typed path, so a bad environment is a 400 here too;
             // the program reads the raw bytes itself.
-            parse_environment(Some(environment))?;
-            return Ok(script_response(program, &raw_event, environment));
+            check_environment(environment)?;
+            if let Some(response) = script_response(program, &raw_event, environment, id) {
+                return Ok(response);
+            }
+            // Parsed, it is no `ui_render` of that component after all: the general
+            // path reads it.
         }
     }
     let value: Value = serde_json::from_slice(&raw_event)
@@ -536,19 +540,22 @@ fn script_response(
     program: &crate::lang::program::Program,
     event: &[u8],
     environment: &[u8],
-) -> OutgoingResponse {
-    use crate::lang::run::{ui_render, Outcome};
+    component_id: &str,
+) -> Option<OutgoingResponse> {
+    use crate::lang::run::{ui_render_of, Outcome};
     let host = crate::lang::host::HostState::new(
         crate::component::file::now_ms(),
         event.len() as u64 ^ 0x9e37_79b9,
     );
-    match ui_render(
+    let outcome = ui_render_of(
         program,
         event,
         environment,
         crate::lang::eval::Limits::default(),
         host,
-    ) {
+        component_id,
+    )?;
+    Some(match outcome {
         Outcome::Done(r) => {
             for d in &r.diagnostics {
                 tracing::error!("{d}");
@@ -570,7 +577,7 @@ fn script_response(
             );
             OutgoingResponse::error(500, "Internal server error")
         }
-    }
+    })
 }
 
 /// The render request of a `ui_render` event, numbers normalized the way component code
@@ -594,6 +601,25 @@ fn render_request(ui: UiRenderEvent) -> RenderRequest {
 }
 
 /// The environment part, typed; both its absence and a wrong shape are 400s.
+/// [`parse_environment`] for a request that only needs the check: an installation
+/// sends the same environment with every request, so each thread remembers the last
+/// bytes that passed (up to 64 KiB of them) and checks only different ones.
+fn check_environment(raw: &[u8]) -> Result<(), ComponentError> {
+    use std::cell::RefCell;
+    const REMEMBERED: usize = 64 * 1024;
+    thread_local! {
+        static LAST_VALID: RefCell<Option<Box<[u8]>>> = const { RefCell::new(None) };
+    }
+    if LAST_VALID.with(|last| last.borrow().as_deref() == Some(raw)) {
+        return Ok(());
+    }
+    parse_environment(Some(raw))?;
+    if raw.len() <= REMEMBERED {
+        LAST_VALID.with(|last| *last.borrow_mut() = Some(raw.into()));
+    }
+    Ok(())
+}
+
 fn parse_environment(raw: Option<&[u8]>) -> Result<IntegrationEnvironment, ComponentError> {
     let raw =
         raw.ok_or_else(|| ComponentError::BadRequest(r#"Missing "environment" field"#.into()))?;

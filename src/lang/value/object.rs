@@ -201,6 +201,47 @@ impl Props {
         }
     }
 
+    /// The properties `entries` make when set in order (`{k1: v1, k2: v2, …}`): a
+    /// repeated key keeps its first position and its last value, index keys sort
+    /// first. Names without repeats (JSON objects, nearly always) are taken as they
+    /// are, without a copy.
+    pub(crate) fn from_entries(entries: Vec<(Atom, Value)>) -> Props {
+        let names_only = entries.iter().all(|(k, _)| k.as_index().is_none());
+        if names_only {
+            if entries.len() <= INDEX_FROM {
+                let unique = entries
+                    .iter()
+                    .enumerate()
+                    .all(|(i, (k, _))| entries[..i].iter().all(|(other, _)| other != k));
+                if unique {
+                    return Props {
+                        entries,
+                        ..Props::default()
+                    };
+                }
+            } else {
+                let mut index =
+                    FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
+                let unique = entries
+                    .iter()
+                    .enumerate()
+                    .all(|(i, (k, _))| index.insert(*k, i as u32).is_none());
+                if unique {
+                    return Props {
+                        entries,
+                        index: Some(Box::new(index)),
+                        ..Props::default()
+                    };
+                }
+            }
+        }
+        let mut props = Props::with_capacity(entries.len());
+        for (k, v) in entries {
+            props.set(k, v);
+        }
+        props
+    }
+
     /// Whether some property is an accessor.
     pub fn has_accessors(&self) -> bool {
         self.accessors
@@ -636,5 +677,36 @@ mod tests {
         assert!(p.remove(Atom(150)));
         assert_eq!(p.get(Atom(151)), Some(Value::Num(51.0)));
         assert_eq!(p.get(Atom(150)), None);
+    }
+
+    #[test]
+    fn entries_make_what_setting_them_in_order_makes() {
+        let n = |x: u32| Value::Num(f64::from(x));
+        let cases: Vec<Vec<(Atom, Value)>> = vec![
+            vec![],
+            vec![(Atom(5), n(1)), (Atom(6), n(2))],
+            // A repeat: first position, last value.
+            vec![(Atom(5), n(1)), (Atom(6), n(2)), (Atom(5), n(3))],
+            // Index keys sort first.
+            vec![
+                (Atom(5), n(1)),
+                (Atom::index(3).unwrap(), n(2)),
+                (Atom::index(1).unwrap(), n(3)),
+            ],
+            // Large, with and without a repeat.
+            (0..20).map(|i| (Atom(100 + i), n(i))).collect(),
+            (0..20).map(|i| (Atom(100 + i % 7), n(i))).collect(),
+        ];
+        for entries in cases {
+            let mut expected = Props::new();
+            for (k, v) in &entries {
+                expected.set(*k, *v);
+            }
+            let made = Props::from_entries(entries.clone());
+            assert_eq!(made.entries(), expected.entries(), "{entries:?}");
+            for (k, _) in &entries {
+                assert_eq!(made.get(*k), expected.get(*k));
+            }
+        }
     }
 }
