@@ -340,7 +340,13 @@ pub fn ui_render(
     vm.host.environment_json = environment.to_vec();
     match render(&mut vm, event, None) {
         Ok(Some(response)) => Outcome::Done(response),
-        Ok(None) => unreachable!("only a routed render declines an event"),
+        // Only a run expecting a component answers `None`.
+        Ok(None) => Outcome::Done(Response {
+            status: 400,
+            body: error_body("Invalid \"event\" field"),
+            cache_control: None,
+            diagnostics: Vec::new(),
+        }),
         Err(f) => failure(&mut vm, f),
     }
 }
