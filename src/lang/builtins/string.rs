@@ -8,8 +8,8 @@ use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Fault, Limit, Vm, R};
 use crate::lang::number::is_js_whitespace;
 use crate::lang::value::string::{
-    code_points, push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len,
-    utf16_slice, utf16_unit_at, utf16_units,
+    push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len, utf16_slice,
+    utf16_unit_at, utf16_units,
 };
 use crate::lang::value::{Atom, StrId, Value};
 
@@ -600,6 +600,7 @@ fn normalize(vm: &mut Vm<'_>, s: StrId, _form: &str, site: Site) -> R<Vec<u8>> {
 /// against the memory budget run by run.
 #[cfg(feature = "intl")]
 fn normalize(vm: &mut Vm<'_>, s: StrId, form: &str, site: Site) -> R<Vec<u8>> {
+    use crate::lang::value::string::code_points;
     use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
     let bytes = vm.heap.str_bytes(s).to_vec();
     let limit = vm.limits.max_memory;
