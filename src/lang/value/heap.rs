@@ -45,6 +45,17 @@ impl StrTable {
     }
 
     fn push(&mut self, bytes: &[u8]) -> usize {
+        let plain = super::string::is_json_plain(bytes);
+        // Only a string with a surrogate byte can hold two halves of a pair apart.
+        let joined = if plain {
+            None
+        } else {
+            super::string::with_pairs_joined(bytes)
+        };
+        let (bytes, plain) = match &joined {
+            Some(j) => (j.as_slice(), super::string::is_json_plain(j)),
+            None => (bytes, plain),
+        };
         if self.bufs.is_empty() {
             self.bufs.push(Vec::with_capacity(4096));
         }
@@ -56,7 +67,7 @@ impl StrTable {
             start,
             len: bytes.len() as u32,
             ascii: bytes.is_ascii(),
-            plain: super::string::is_json_plain(bytes),
+            plain,
         });
         self.metas.len() - 1
     }
@@ -244,6 +255,16 @@ impl Heap {
         let total = ma.len as usize + mb.len as usize;
         if total > u32::MAX as usize / 2 {
             return Err(MemoryExceeded);
+        }
+        if !ma.plain
+            && !mb.plain
+            && super::string::pairs_across(self.str_bytes(a), self.str_bytes(b))
+        {
+            // Half a pair meets its other half: the joined pair is a new string.
+            let mut bytes = Vec::with_capacity(total);
+            bytes.extend_from_slice(self.str_bytes(a));
+            bytes.extend_from_slice(self.str_bytes(b));
+            return self.alloc_str(&bytes);
         }
         let n = self.base_strs();
         let local_a = (a.0 as usize) >= n;

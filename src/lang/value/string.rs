@@ -91,6 +91,58 @@ pub(crate) fn push_utf16(out: &mut Vec<u8>, units: &[u16]) {
     }
 }
 
+/// Whether the three bytes at `i` are a high (lead) surrogate, `ED A0..AF xx`.
+fn is_high_surrogate_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&0xED) && bytes.get(i + 1).is_some_and(|b| (0xA0..0xB0).contains(b))
+}
+
+/// Whether the three bytes at `i` are a low (trail) surrogate, `ED B0..BF xx`.
+fn is_low_surrogate_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&0xED) && bytes.get(i + 1).is_some_and(|b| (0xB0..0xC0).contains(b))
+}
+
+/// Whether `a + b` puts a high surrogate (the end of `a`) right before a low one (the
+/// start of `b`): two halves JavaScript then reads as one pair.
+pub(crate) fn pairs_across(a: &[u8], b: &[u8]) -> bool {
+    a.len() >= 3 && is_high_surrogate_at(a, a.len() - 3) && is_low_surrogate_at(b, 0)
+}
+
+/// The bytes with every high surrogate that directly precedes a low one joined with
+/// it into the pair's four-byte sequence, as WTF-8 requires; `None` when there is
+/// none (the bytes are already well-formed WTF-8).
+///
+/// Strings are built by appending pieces (`join`, templates, `+`): a piece ending in
+/// half a pair and one starting with the other half make one character, which JSON
+/// then writes as it is, not as two escapes.
+pub(crate) fn with_pairs_joined(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut i = bytes.iter().position(|&b| b == 0xED)?;
+    let mut found = false;
+    while i + 6 <= bytes.len() {
+        if is_high_surrogate_at(bytes, i) && is_low_surrogate_at(bytes, i + 3) {
+            found = true;
+            break;
+        }
+        i += 1;
+    }
+    if !found {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_high_surrogate_at(bytes, i) && is_low_surrogate_at(bytes, i + 3) {
+            let (hi, _) = decode_at(bytes, i, 0xED);
+            let (lo, _) = decode_at(bytes, i + 3, 0xED);
+            push_code_point(&mut out, 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+            i += 6;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
 /// The UTF-16 code units of WTF-8 bytes.
 pub(crate) fn utf16_units(bytes: &[u8]) -> Vec<u16> {
     let mut out = Vec::with_capacity(bytes.len());
