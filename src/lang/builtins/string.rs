@@ -925,6 +925,8 @@ mod tests {
         ("JSON.stringify(('e\\u0301' + String.fromCharCode(0xdc00)).normalize())", "\"é\\udc00\""),
         ("[ 'ab'.isWellFormed(), String.fromCharCode(0xd800).isWellFormed(), '😀'.isWellFormed(), JSON.stringify(('a' + String.fromCharCode(0xd800) + 'b' + String.fromCharCode(0xdc00)).toWellFormed()) ].join(' ')", "true false true \"a�b�\""),
         ("'é'.normalize(undefined).length", "1"),
+        // Two halves of a pair, joined by `join`, `+` or a template, are one character.
+        ("JSON.stringify((() => { const h = String.fromCharCode(0xd83c), l = String.fromCharCode(0xdc4d); return [ [h, l].join('') === '🁍', (h + l) === '🁍', `${h}${l}`.length, JSON.stringify(['a' + h, l + 'b'].join('')), [...[h, l].join('')].length ].join(' '); })())", "\"true true 2 \\\"a🁍b\\\" 1\""),
         ]);
     }
 
