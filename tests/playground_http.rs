@@ -74,7 +74,10 @@ fn a_failing_component_tells_the_page_where() {
     // Without the debug header the answer is the official runtime's, byte for byte.
     let plain = render_with(&base, "broken", false);
     assert_eq!(plain.status(), 500);
-    assert_eq!(plain.text().unwrap(), r#"{"error":"Internal server error"}"#);
+    assert_eq!(
+        plain.text().unwrap(),
+        r#"{"error":"Internal server error"}"#
+    );
     // Other errors are answered as the runtime answers them.
     let missing = render(&base, "nope");
     assert_eq!(missing.status(), 404);
