@@ -241,6 +241,17 @@ impl Diagnostics {
         }
     }
 
+    /// Adds the diagnostic `make` builds, or only counts it once the cap is reached:
+    /// locating and quoting cost a scan of the line, which a file with thousands of
+    /// errors on one line must not pay for each of them.
+    pub fn push_with(&mut self, make: impl FnOnce() -> Diagnostic) {
+        if self.is_full() {
+            self.omitted += 1;
+        } else {
+            self.list.push(make());
+        }
+    }
+
     /// Whether the cap is reached (a compiler may stop looking).
     pub fn is_full(&self) -> bool {
         self.list.len() >= MAX_DIAGNOSTICS
@@ -401,6 +412,30 @@ pub fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn past_the_cap_diagnostics_are_counted_not_built() {
+        let file = SourceFile::new("f.tsx", "<text a0 a1 />");
+        let mut ds = Diagnostics::new();
+        let mut built = 0;
+        for _ in 0..MAX_DIAGNOSTICS + 7 {
+            ds.push_with(|| {
+                built += 1;
+                Diagnostic::new(
+                    &file,
+                    DiagnosticKind::UnknownAttribute,
+                    Span::new(6, 8),
+                    "x",
+                )
+            });
+        }
+        assert_eq!((built, ds.len()), (MAX_DIAGNOSTICS, MAX_DIAGNOSTICS));
+        let text = ds.to_string();
+        assert!(
+            text.contains("and 7 more errors") && text.ends_with("57 errors"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn distances() {

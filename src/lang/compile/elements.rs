@@ -105,8 +105,9 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn error(&mut self, kind: DiagnosticKind, span: Span, message: String) {
+        let file = self.file;
         self.errors
-            .push(Diagnostic::new(self.file, kind, span, message));
+            .push_with(|| Diagnostic::new(file, kind, span, message));
     }
 
     fn placement(
@@ -158,7 +159,8 @@ impl Checker<'_> {
 
     fn attributes(&mut self, el: &JsxElement, name: &str, span: Span, kind: ElementKind) {
         let specs = kind.attributes();
-        let mut seen: Vec<&str> = Vec::new();
+        // A set: an element may carry thousands of attributes.
+        let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
         let mut has_spread = false;
         for attr in &el.attrs {
             let (attr_name, value) = match attr {
@@ -173,7 +175,7 @@ impl Checker<'_> {
                 // Taken by the JSX runtime, never part of the element.
                 continue;
             }
-            if seen.contains(&n) {
+            if !seen.insert(n) {
                 self.error(
                     DiagnosticKind::DuplicateAttribute,
                     attr_name.span,
@@ -181,18 +183,17 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            seen.push(n);
             let Some(spec) = specs.iter().find(|s| s.name == n) else {
-                let s = suggest(n, specs.iter().map(|s| s.name));
-                self.errors.push(
+                let file = self.file;
+                self.errors.push_with(|| {
                     Diagnostic::new(
-                        self.file,
+                        file,
                         DiagnosticKind::UnknownAttribute,
                         attr_name.span,
                         format!("unknown attribute `{n}` on <{name}>"),
                     )
-                    .with_suggestion(s),
-                );
+                    .with_suggestion(suggest(n, specs.iter().map(|s| s.name)))
+                });
                 continue;
             };
             if let (Some(values), Some((text, vspan))) =
