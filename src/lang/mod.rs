@@ -8,7 +8,8 @@
 //! - [`builtins`]: the standard library and `@gitbook/runtime`;
 //! - [`program`]: loading files into a program;
 //! - [`run`]: handlers run for a request, from its bytes to the response's;
-//! - [`host`]: what handlers ask of the outside world.
+//! - [`host`]: what handlers ask of the outside world;
+//! - [`oauth`]: the pure parts of OAuth flows (the signed `state`, the provider URL, token answers).
 //!
 //! ```
 //! use contentkit::lang::program::{NoSources, Program};
@@ -50,6 +51,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod host;
 pub mod number;
+pub mod oauth;
 pub mod program;
 pub mod run;
 pub mod source;
