@@ -69,6 +69,21 @@ pub struct HostState {
     pub environment_json: Vec<u8>,
     /// Operations handed to `waitUntil`.
     pub wait_until: Vec<u32>,
+    /// How each requested operation's result becomes a value, by index.
+    kinds: Vec<OpKind>,
+}
+
+/// How the result of an operation becomes a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum OpKind {
+    /// `fetch`: the response, whatever its status.
+    #[default]
+    Fetch,
+    /// A GitBook API call: the response with its JSON as `data`, or a rejection
+    /// with a `GitBookAPIError` when the status is not 2xx (as `@gitbook/api` does).
+    Api,
+    /// A GitBook API call whose promise resolves to `undefined` (`queueTask`).
+    ApiVoid,
 }
 
 impl HostState {
@@ -107,6 +122,11 @@ impl HostState {
 impl Vm<'_> {
     /// Records a host operation; the promise waiting for it.
     pub(crate) fn host_op(&mut self, op: HostOp, site: Site) -> R<Value> {
+        self.host_op_as(op, OpKind::Fetch, site)
+    }
+
+    /// Records a host operation whose result becomes a value as `kind` says.
+    pub(crate) fn host_op_as(&mut self, op: HostOp, kind: OpKind, site: Site) -> R<Value> {
         let n = self.host.requested.len();
         if n >= MAX_OPS {
             return Err(self.throw(
@@ -116,6 +136,8 @@ impl Vm<'_> {
             ));
         }
         self.host.requested.push(op);
+        self.host.kinds.resize(n, OpKind::Fetch);
+        self.host.kinds.push(kind);
         self.promise(crate::lang::value::PromiseState::Pending(n as u32), site)
     }
 
@@ -130,6 +152,18 @@ impl Vm<'_> {
                 headers,
                 body,
             } => {
+                let kind = self
+                    .host
+                    .kinds
+                    .get(op as usize)
+                    .copied()
+                    .unwrap_or_default();
+                if kind != OpKind::Fetch {
+                    return crate::lang::builtins::api::settle(
+                        self, op, kind, status, headers, body, site,
+                    )
+                    .map(Some);
+                }
                 let r = self.heap.charge(body.len() + 256);
                 self.mem(r, site)?;
                 let v = self.alloc(

@@ -221,7 +221,8 @@ fn body_bytes(vm: &mut Vm<'_>, body: Value, site: Site) -> R<Vec<u8>> {
     })
 }
 
-fn response(
+/// A `Response` object.
+pub(crate) fn response(
     vm: &mut Vm<'_>,
     status: u16,
     headers: Vec<(String, String)>,
