@@ -14,6 +14,7 @@ pub(crate) mod json;
 mod math;
 mod methods;
 mod number;
+mod oauth;
 pub(crate) mod object;
 mod promise;
 pub(crate) mod regexp;
@@ -92,10 +93,11 @@ pub(crate) fn call_native(
         | NewExposableError | NewDate | NewUrl | NewUrlSearchParams | NewResponse | NewRequest
         | NewHeaders | NewMap | NewSet | NewRegExp => construct_native(vm, id, args, site),
         Fetch | ResponseJson | ResponseRedirect => runtime::call(vm, n, this, args, site),
-        CreateComponent | CreateIntegration | CreateOAuthHandler | GetOAuthToken
-        | ElementDynamicState | ElementSetCache | ContextWaitUntil => {
-            runtime::call(vm, n, this, args, site)
-        }
+        CreateComponent | CreateIntegration | ElementDynamicState | ElementSetCache
+        | ContextWaitUntil => runtime::call(vm, n, this, args, site),
+        CreateOAuthHandler => oauth::create_handler(vm, arg(args, 0), arg(args, 1), site),
+        OAuthHandler => oauth::handle(vm, this, args, site),
+        GetOAuthToken => oauth::get_token(vm, args, site),
         ApiRequest => api::call(vm, this, args, site),
         QueueTask => api::queue_task(vm, arg(args, 0), site),
         Method => Err(vm.type_error("a bound method was called without its receiver", site)),
