@@ -7,7 +7,8 @@
 //! - [`eval`]: the evaluator;
 //! - [`builtins`]: the standard library and `@gitbook/runtime`;
 //! - [`program`]: loading files into a program;
-//! - [`run`]: handlers run for a request, from its bytes to the response's;
+//! - [`run`]: components run for a `ui_render` request, from its bytes to the response's;
+//! - [`handlers`]: the integration's other handlers (`fetch`, `events`, `task`);
 //! - [`host`]: what handlers ask of the outside world;
 //! - [`oauth`]: the pure parts of OAuth flows (the signed `state`, the provider URL, token answers).
 //!
@@ -49,6 +50,7 @@ pub(crate) mod builtins;
 pub mod compile;
 pub mod diagnostic;
 pub mod eval;
+pub mod handlers;
 pub mod host;
 pub mod number;
 pub mod oauth;
