@@ -80,6 +80,7 @@
 pub mod dispatch;
 pub mod environment;
 pub mod event;
+pub mod host;
 #[cfg(feature = "client")]
 pub mod http;
 pub mod multipart;
@@ -91,7 +92,8 @@ pub mod server;
 pub mod webhook;
 
 pub use dispatch::{
-    handle, FetchInput, FetchResponse, IncomingRequest, OutgoingResponse, RequestContext,
+    handle, handle_with, FetchInput, FetchResponse, IncomingRequest, OutgoingResponse,
+    RequestContext,
 };
 
 pub use environment::{
