@@ -10,8 +10,8 @@ mod mock_http;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use contentkit::component::file::components;
-use contentkit::component::Integration;
+use contentkit::component::file::{components, render_with_host};
+use contentkit::component::{Integration, RenderRequest};
 use contentkit::lang::program::{NoSources, Program};
 use contentkit::runtime::host::{HostDriver, HttpDriver, HttpLimits, MAX_OPS};
 use contentkit::runtime::{handle, handle_with, IncomingRequest, OutgoingResponse};
@@ -157,6 +157,36 @@ fn a_render_awaits_fetch_and_the_driver_performs_it() {
         ("GET", "/items/7")
     );
     assert_eq!(requests[0].header("accept"), Some("application/json"));
+}
+
+#[test]
+fn a_render_outside_a_runtime_request_performs_its_operations_too() {
+    let rt = mocks();
+    let mock = rt.block_on(MockServer::start(|_, _| Reply::json(200, json!({"n": 7}))));
+    let source = format!(
+        r#"
+        import {{ createComponent }} from '@gitbook/runtime';
+        export const count = createComponent({{
+            componentId: 'count',
+            render: async () => {{
+                const {{ n }} = await (await fetch('{}/n')).json();
+                return <block><text>{{`n = ${{n}}`}}</text></block>;
+            }},
+        }});
+        "#,
+        mock.base
+    );
+    let program = Arc::new(Program::load("count.tsx", &source, &NoSources).unwrap());
+    let request = RenderRequest::new("count", Default::default());
+    let component = &components(program.clone())[0];
+    // Without a driver: a clear error, not a render.
+    let error = component.render(&request).unwrap_err().to_string();
+    assert!(error.contains("host operation"), "{error}");
+    let rendered = render_with_host(&program, &request, None, &driver()).unwrap();
+    assert_eq!(
+        rendered.output.to_value()["element"]["children"][0]["children"][0],
+        "n = 7"
+    );
 }
 
 #[test]

@@ -26,8 +26,14 @@
 //! | `content_compute_*` nobody handles | 404 | `{"error": "Content source <id> not found"}` |
 //! | any other event with handlers (`task` included) | 200 | `OK` (`text/plain`) |
 //! | any other event nobody handles | 406 | `{"error": "Integration does not handle \"<type>\" events"}` |
+//! | any event but `ui_render` that no Rust handler takes, with a component file's `createIntegration` | its handler's answer, as `@gitbook/runtime` gives it (see [`crate::lang::handlers`]) | |
 //! | an exposed [`ComponentError`] | its status | `{"error": "<its message>"}` |
 //! | any other failure | 500 | `{"error": "Internal server error"}`, the detail logged with `tracing` |
+//!
+//! Component files run through [`crate::lang`]; what they ask of the outside world
+//! (`fetch`, the GitBook API) is performed by the driver given to [`handle_with`]
+//! ([`super::host`]). Without one ([`handle`]), a handler that awaits such an
+//! operation answers 500.
 //!
 //! Where this differs from the official runtime, on purpose:
 //! - a wrong version answers JSON (the official runtime answers plain text),
