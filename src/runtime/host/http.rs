@@ -3,7 +3,7 @@
 
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::{HostDriver, HostOp, HostResult};
@@ -171,17 +171,26 @@ impl HostDriver for HttpDriver {
             work();
             return;
         }
-        let count = self.background.clone();
+        // Held where both the new thread and this one can take it, so that a thread
+        // that cannot start leaves the work here to run.
+        let slot = Arc::new(Mutex::new(Some(work)));
+        let (taken, count) = (slot.clone(), self.background.clone());
         let spawned = std::thread::Builder::new()
             .name("contentkit-wait-until".into())
             .spawn(move || {
-                work();
+                let work = taken.lock().unwrap_or_else(PoisonError::into_inner).take();
+                if let Some(work) = work {
+                    work();
+                }
                 count.fetch_sub(1, Ordering::SeqCst);
             });
         if let Err(e) = spawned {
-            // The work went with the failed spawn; nothing runs it.
             self.background.fetch_sub(1, Ordering::SeqCst);
-            tracing::error!(error = %e, "cannot start the work after a response");
+            tracing::warn!(error = %e, "no thread for the work after a response: it runs before it");
+            let work = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+            if let Some(work) = work {
+                work();
+            }
         }
     }
 }
