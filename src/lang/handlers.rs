@@ -47,8 +47,8 @@ use crate::lang::diagnostic::Diagnostic;
 use crate::lang::eval::{ops::truthy, Fault, Limit, Limits, Vm, R};
 use crate::lang::host::{HostOp, HostState};
 use crate::lang::program::Program;
-use crate::lang::run::{error_body, Outcome};
-use crate::lang::value::{Atom, Func, HostData, HostKind, ObjKind, Object, Props, Value};
+use crate::lang::run::{error_body, native, Outcome};
+use crate::lang::value::{Atom, HostData, HostKind, ObjKind, Object, Props, Value};
 
 /// A handler's answer: an HTTP response.
 #[derive(Debug, Clone, PartialEq)]
@@ -306,22 +306,7 @@ fn request(vm: &mut Vm<'_>, event: Value, body: &[u8], site: Site) -> R<Value> {
     }
     let r = vm.heap.charge(body.len() + 256);
     vm.mem(r, site)?;
-    vm.alloc(
-        Object {
-            props: Props::new(),
-            kind: ObjKind::Host(
-                HostKind::Request,
-                Box::new(HostData::Request {
-                    method,
-                    url,
-                    headers,
-                    body: body.to_vec(),
-                }),
-            ),
-            origin: 0,
-        },
-        site,
-    )
+    crate::lang::builtins::runtime::request(vm, method, url, headers, body.to_vec(), site)
 }
 
 /// A handler's `Response` as the reply; anything else is an error.
@@ -348,21 +333,6 @@ fn response_reply(vm: &mut Vm<'_>, v: Value, what: &str, site: Site) -> R<Reply>
         format!("the {what} handler must return a Response, not {found}"),
         site,
     ))
-}
-
-/// A native function value.
-fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
-    vm.alloc(
-        Object {
-            props: Props::new(),
-            kind: ObjKind::Function(Func::Native {
-                id: n.id(),
-                this: Value::Undefined,
-            }),
-            origin: 0,
-        },
-        site,
-    )
 }
 
 /// The runtime context handlers get, as `createContext` in `@gitbook/runtime` makes

@@ -266,6 +266,47 @@ pub fn authorize_location(
     target.to_string()
 }
 
+/// Longest provider error quoted in a refusal.
+const MAX_ECHOED_ERROR: usize = 400;
+
+/// The refusal of a provider's callback that carries `?error=…`: 403 for
+/// `access_denied`, else 400, with a message quoting the error and its description.
+///
+/// ```
+/// use contentkit::lang::oauth::provider_refusal;
+/// let url = url::Url::parse("https://i.example/oauth?error=access_denied&error_description=No").unwrap();
+/// assert_eq!(
+///     provider_refusal(&url),
+///     Some((403, "The provider refused the authorization (access_denied: No)".to_owned()))
+/// );
+/// assert_eq!(provider_refusal(&url::Url::parse("https://i.example/oauth?code=c").unwrap()), None);
+/// ```
+pub fn provider_refusal(url: &url::Url) -> Option<(u16, String)> {
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let error = param("error")?;
+    let detail = param("error_description")
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default();
+    let status = if error == "access_denied" { 403 } else { 400 };
+    let message = format!("The provider refused the authorization ({error}{detail})")
+        .chars()
+        .take(MAX_ECHOED_ERROR)
+        .collect();
+    Some((status, message))
+}
+
+/// The redirect URL sent by default: the request's URL without its query.
+pub fn default_redirect_uri(url: &url::Url) -> String {
+    let mut bare = url.clone();
+    bare.set_query(None);
+    bare.set_fragment(None);
+    bare.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

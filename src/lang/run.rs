@@ -479,7 +479,8 @@ fn instance(vm: &mut Vm<'_>, state: Value, props: Value, context: Value, site: S
     vm.alloc(Object::plain(p), site)
 }
 
-fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
+/// A function value of a built-in.
+pub(crate) fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
     vm.alloc(
         Object {
             props: Props::new(),

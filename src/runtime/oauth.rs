@@ -68,7 +68,9 @@ use super::dispatch::FetchResponse;
 use super::environment::{IntegrationEnvironment, IntegrationInstallation};
 use super::event::FetchEvent;
 use crate::api::{self, types};
-use crate::lang::oauth::{authorize_location, millis_since_epoch};
+use crate::lang::oauth::{
+    authorize_location, default_redirect_uri, millis_since_epoch, provider_refusal,
+};
 pub use crate::lang::oauth::{default_extract_credentials, OAuthState, StateError};
 
 /// A token is refreshed when it expires within this margin (as `getOAuthToken` does).
@@ -342,24 +344,14 @@ impl OAuthHandler {
                 .find(|(key, _)| key == name)
                 .map(|(_, v)| v.into_owned())
         };
-        if let Some(error) = param("error") {
-            let detail = param("error_description")
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default();
-            let status = if error == "access_denied" { 403 } else { 400 };
-            let message: String =
-                format!("The provider refused the authorization ({error}{detail})")
-                    .chars()
-                    .take(MAX_ECHOED_BODY * 2)
-                    .collect();
+        if let Some((status, message)) = provider_refusal(&url) {
             return Err(Refusal::new(status, message));
         }
-        let redirect_uri = self.config.redirect_url.clone().unwrap_or_else(|| {
-            let mut bare = url.clone();
-            bare.set_query(None);
-            bare.set_fragment(None);
-            bare.to_string()
-        });
+        let redirect_uri = self
+            .config
+            .redirect_url
+            .clone()
+            .unwrap_or_else(|| default_redirect_uri(&url));
         match param("code") {
             None => self.start(event, environment, &redirect_uri),
             Some(code) => {

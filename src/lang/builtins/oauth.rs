@@ -34,7 +34,10 @@ use super::arg;
 use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, ops::truthy, Fault, Vm, R};
 use crate::lang::host::{HostOp, OpKind};
-use crate::lang::oauth::{authorize_location, default_extract_credentials, OAuthState};
+use crate::lang::oauth::{
+    authorize_location, default_extract_credentials, default_redirect_uri, provider_refusal,
+    OAuthState,
+};
 use crate::lang::value::{
     Atom, Func, HostData, HostKind, ObjKind, Object, PromiseState, Props, Value,
 };
@@ -321,25 +324,12 @@ pub(super) fn handle(vm: &mut Vm<'_>, settings: Value, args: &[Value], site: Sit
             .find(|(key, _)| key == name)
             .map(|(_, v)| v.into_owned())
     };
-    if let Some(error) = param("error") {
-        let detail = param("error_description")
-            .map(|d| format!(": {d}"))
-            .unwrap_or_default();
-        let status = if error == "access_denied" { 403 } else { 400 };
-        let message: String = format!("The provider refused the authorization ({error}{detail})")
-            .chars()
-            .take(MAX_ECHOED_BODY * 2)
-            .collect();
+    if let Some((status, message)) = provider_refusal(&url) {
         return refuse(vm, status, &message, site);
     }
     let redirect_uri = match prop(vm, config, "redirectURL", site)? {
         v @ Value::Str(_) => string(vm, v, site)?,
-        _ => {
-            let mut bare = url.clone();
-            bare.set_query(None);
-            bare.set_fragment(None);
-            bare.to_string()
-        }
+        _ => default_redirect_uri(&url),
     };
     let environment = prop(vm, context, "environment", site)?;
     match (param("code"), param("state")) {

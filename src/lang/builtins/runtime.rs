@@ -297,6 +297,18 @@ pub(super) fn construct(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
         headers,
         body,
     } = request_parts(vm, arg(args, 0), arg(args, 1), site)?;
+    request(vm, method, url, headers, body, site)
+}
+
+/// A `Request` object.
+pub(crate) fn request(
+    vm: &mut Vm<'_>,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    site: Site,
+) -> R<Value> {
     vm.alloc(
         Object {
             props: Props::new(),
