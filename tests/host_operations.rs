@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 /// to call the runtime synchronously, as the server's handler threads do.
 fn mocks() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(4)
         .enable_all()
         .build()
         .unwrap()

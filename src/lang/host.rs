@@ -8,7 +8,10 @@
 //! (the clock and the random generator are fixed per request), so the second run
 //! makes the same calls in the same order, finds their results recorded, and goes on.
 //! A run may suspend at most [`MAX_OPS`] operations deep, so this costs at most a
-//! bounded number of re-runs.
+//! bounded number of re-runs. An async function whose await suspends returns a
+//! promise pending on the operation, as in JavaScript, so a caller that does not
+//! await it goes on (its operations are performed after the answer, for
+//! `waitUntil`); `crate::runtime::host` drives all this.
 
 use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Vm, R};
