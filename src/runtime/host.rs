@@ -10,7 +10,8 @@
 //!
 //! Bounds: at most [`MAX_OPS`] operations per request (the run throws a `RangeError`
 //! past them), so at most `MAX_OPS + 1` runs; operations a response waits for get
-//! [`FOREGROUND_TIMEOUT`] in all, and each of them the driver's own timeout.
+//! [`FOREGROUND_TIMEOUT`] in all, and each of them the driver's own timeout; their
+//! responses hold at most [`MAX_RESULT_BYTES`] in all.
 //!
 //! Operations a handler did not await when it answered (`waitUntil(fetch(…))`, an
 //! async function still waiting) are performed after the response, through
@@ -35,10 +36,36 @@ mod http;
 #[cfg(feature = "client")]
 pub use http::{HttpDriver, HttpLimits};
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_past_the_total_bound_fail() {
+        let response = |n: usize| HostResult::Response {
+            status: 200,
+            headers: Vec::new(),
+            body: vec![b'x'; n],
+        };
+        let mut results = vec![response(MAX_RESULT_BYTES - 10)];
+        extend_within(
+            &mut results,
+            vec![response(10), response(1), HostResult::Failed("x".into())],
+        );
+        assert!(matches!(results[1], HostResult::Response { .. }));
+        assert!(matches!(&results[2], HostResult::Failed(m) if m.contains("in all")));
+        assert_eq!(results[3], HostResult::Failed("x".into()));
+    }
+}
+
 /// The longest the operations a response waits for may take, in all.
 pub const FOREGROUND_TIMEOUT: Duration = Duration::from_secs(30);
 /// The longest work that goes on after the response may take.
 pub const WAIT_UNTIL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most bytes of response bodies one request's operations may bring in all;
+/// past it, an operation fails instead (each run's memory budget bounds what a
+/// handler holds; this bounds what the results of up to [`MAX_OPS`] operations hold).
+pub const MAX_RESULT_BYTES: usize = 32 * 1024 * 1024;
 
 /// Performs the host operations of handler runs.
 ///
@@ -206,7 +233,8 @@ pub(crate) fn drive(run: ProgramRun, driver: Option<&Arc<dyn HostDriver>>) -> Re
                 }
                 let deadline = *deadline.get_or_insert_with(|| Instant::now() + FOREGROUND_TIMEOUT);
                 results = host.results;
-                results.extend(perform(driver.as_ref(), &ops, deadline));
+                let new = perform(driver.as_ref(), &ops, deadline);
+                extend_within(&mut results, new);
             }
         }
     }
@@ -227,6 +255,26 @@ fn perform(driver: &dyn HostDriver, ops: &[HostOp], deadline: Instant) -> Vec<Ho
     results
 }
 
+/// Appends `new` to `results`, failing the responses past [`MAX_RESULT_BYTES`] in all.
+fn extend_within(results: &mut Vec<HostResult>, new: Vec<HostResult>) {
+    let body = |r: &HostResult| match r {
+        HostResult::Response { body, .. } => body.len(),
+        HostResult::Failed(_) => 0,
+    };
+    let mut total: usize = results.iter().map(body).sum();
+    for r in new {
+        total = total.saturating_add(body(&r));
+        let over = total > MAX_RESULT_BYTES && matches!(r, HostResult::Response { .. });
+        results.push(if over {
+            HostResult::Failed(format!(
+                "fetch failed: the request's responses exceed {MAX_RESULT_BYTES} bytes in all"
+            ))
+        } else {
+            r
+        });
+    }
+}
+
 /// Performs `pending` after the response, runs again, and so on (see the module).
 fn after_response(
     run: ProgramRun,
@@ -238,7 +286,8 @@ fn after_response(
     driver.defer(Box::new(move || {
         let deadline = Instant::now() + WAIT_UNTIL_TIMEOUT;
         while !pending.is_empty() && Instant::now() < deadline {
-            results.extend(perform(performer.as_ref(), &pending, deadline));
+            let new = perform(performer.as_ref(), &pending, deadline);
+            extend_within(&mut results, new);
             let (step, host) = run.once(results);
             pending = match step {
                 Err(ops) => ops,
