@@ -157,6 +157,21 @@ fn a_render_awaits_fetch_and_the_driver_performs_it() {
         ("GET", "/items/7")
     );
     assert_eq!(requests[0].header("accept"), Some("application/json"));
+
+    // An id written with an escape takes the general path, and renders the same.
+    let escaped = br#"{"eventId":"e1","type":"ui_render","installationId":"inst_1","componentId":"c\u0061rd","props":{},"context":{"type":"document","theme":"light"}}"#;
+    let response = run(
+        &integration,
+        escaped.to_vec(),
+        environment(&mock.base, json!({})),
+    );
+    assert_eq!(
+        texts(&response),
+        ["200 From the provider"],
+        "{}",
+        body(&response)
+    );
+    assert_eq!(mock.requests().len(), 2);
 }
 
 #[test]

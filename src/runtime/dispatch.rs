@@ -524,7 +524,15 @@ fn dispatch(
     }
     match event {
         // The typed event is taken apart, not copied: props and state can be large.
-        Event::UiRender(ui) => render_response(integration.render_owned(render_request(ui))?),
+        Event::UiRender(ui) => match integration.get(&ui.component_id).and_then(|c| c.program()) {
+            // A component file's render the fast path did not take (an escaped id).
+            Some(program) => {
+                let environment = request.environment.unwrap_or_default();
+                let run = ProgramRun::ui_render(program.clone(), raw_event, environment);
+                Ok(program_response(drive(run, driver)))
+            }
+            None => render_response(integration.render_owned(render_request(ui))?),
+        },
         Event::Fetch(ref fetch) => {
             let handler = handlers.fetch.as_ref().ok_or_else(|| {
                 ComponentError::exposed(400, "Integration does not handle HTTP requests")
