@@ -689,3 +689,52 @@ fn operations_are_bounded() {
         ["TypeError: fetch failed: the response is larger than 1000 bytes"]
     );
 }
+
+#[test]
+fn published_scripts_and_visitor_authentication_are_answered() {
+    let source = r#"
+        import { createIntegration, createComponent } from '@gitbook/runtime';
+        const none = createComponent({ componentId: 'none', render: () => <block><text>-</text></block> });
+        export default createIntegration({
+            fetch_published_script: async (event) =>
+                event.siteId === 'site_script'
+                    ? new Response(`window.site = '${event.siteId}';`, { headers: { 'content-type': 'application/javascript' } })
+                    : undefined,
+            fetch_visitor_authentication: async (event, context) =>
+                Response.redirect(`https://login.example/?site=${event.siteId}&from=${context.environment.integration.name}`),
+            components: [none],
+        });
+    "#;
+    let integration = integration(source);
+    let env = environment("http://127.0.0.1:9", json!({}));
+    let script = |site: &str| {
+        serde_json::to_vec(&json!({"eventId": "e8", "type": "fetch_published_script", "installationId": "inst_1", "siteId": site})).unwrap()
+    };
+    let response = handle(
+        &integration,
+        IncomingRequest::new("/v1", script("site_script"), env.clone()),
+    );
+    assert_eq!(
+        (response.status, body(&response).as_str()),
+        (200, "window.site = 'site_script';")
+    );
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/javascript")
+    );
+    let response = handle(
+        &integration,
+        IncomingRequest::new("/v1", script("other"), env.clone()),
+    );
+    assert_eq!(
+        (response.status, body(&response).as_str()),
+        (200, "/** no-op */")
+    );
+    let visitor = serde_json::to_vec(&json!({"eventId": "e9", "type": "fetch_visitor_authentication", "installationId": "inst_1", "siteId": "s1"})).unwrap();
+    let response = handle(&integration, IncomingRequest::new("/v1", visitor, env));
+    assert_eq!(response.status, 302);
+    assert_eq!(
+        response.header("location"),
+        Some("https://login.example/?site=s1&from=acme")
+    );
+}
