@@ -8,7 +8,6 @@ fn plain() -> CompileOptions {
     CompileOptions {
         check_elements: false,
         require_root_element: false,
-        ..CompileOptions::default()
     }
 }
 

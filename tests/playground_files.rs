@@ -108,7 +108,11 @@ fn a_folder_picks_up_new_and_removed_files_of_every_component_extension() {
         let id = format!("c_{ext}");
         std::fs::write(
             dir.path().join(format!("{id}.{ext}")),
-            HELLO.replace("'hello'", &format!("'{id}'")),
+            // A module as any extension holds it: the runtime's names imported.
+            format!(
+                "import {{ createComponent }} from '@gitbook/runtime';\nexport const c = {}",
+                HELLO.replace("'hello'", &format!("'{id}'"))
+            ),
         )
         .unwrap();
     }

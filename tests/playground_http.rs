@@ -11,6 +11,11 @@ use contentkit::playground::{self, Backend, ComponentFiles};
 use serde_json::{json, Value};
 
 fn render(base: &str, component: &str) -> reqwest::blocking::Response {
+    render_with(base, component, true)
+}
+
+/// A `ui_render` of `component`; `debug` sends the header that asks for error details.
+fn render_with(base: &str, component: &str, debug: bool) -> reqwest::blocking::Response {
     let event = json!({"eventId": "e", "type": "ui_render", "installationId": "i", "componentId": component, "props": {},
         "context": {"type": "document", "theme": "light", "spaceId": "s", "editable": true}});
     let env = json!({"apiEndpoint": "https://api.gitbook.com", "apiTokens": {"integration": "t"},
@@ -18,11 +23,13 @@ fn render(base: &str, component: &str) -> reqwest::blocking::Response {
     let form = reqwest::blocking::multipart::Form::new()
         .text("event", event.to_string())
         .text("environment", env.to_string());
-    reqwest::blocking::Client::new()
+    let mut request = reqwest::blocking::Client::new()
         .post(format!("{base}/v1"))
-        .multipart(form)
-        .send()
-        .unwrap()
+        .multipart(form);
+    if debug {
+        request = request.header("x-contentkit-debug", "1");
+    }
+    request.send().unwrap()
 }
 
 #[test]
@@ -64,6 +71,10 @@ fn a_failing_component_tells_the_page_where() {
         detail.starts_with("component broken failed: ") && detail.contains("broken.ckx:3:"),
         "{detail}"
     );
+    // Without the debug header the answer is the official runtime's, byte for byte.
+    let plain = render_with(&base, "broken", false);
+    assert_eq!(plain.status(), 500);
+    assert_eq!(plain.text().unwrap(), r#"{"error":"Internal server error"}"#);
     // Other errors are answered as the runtime answers them.
     let missing = render(&base, "nope");
     assert_eq!(missing.status(), 404);

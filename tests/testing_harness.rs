@@ -301,7 +301,7 @@ fn errors_say_what_to_fix() {
     assert!(
         error
             .to_string()
-            .starts_with("component fragile failed (status 500): fragile.ckx:5:72: "),
+            .starts_with("component fragile failed (status 500): fragile.ckx:5:73: "),
         "{error}"
     );
     assert_eq!(h.steps().last().unwrap(), r#"press "n: 1": failed"#);

@@ -23,7 +23,9 @@
 //   - schema: every 200 JSON answer is a valid `ContentKitRenderOutput` of
 //     fixtures/contentkit.schema.json, unless the step says why it is not
 //     (`invalidOutput`), in which case it must really be invalid;
-//   - contentkit: the other side answers the same bytes as Node.
+//   - contentkit: the other side answers the same bytes as Node; where Node's
+//     output is invalid on purpose (`invalidOutput`), contentkit refuses it
+//     instead, with the 500 a failing render gets.
 //
 // How the cases are compiled: as GitBook's CLI (`gitbook publish`, file
 // packages/cli/src/build.ts of GitbookIO/integrations) compiles an
@@ -500,6 +502,19 @@ function byteContext(a, b) {
 }
 
 /** Lines describing how `other` differs from `node`, or [] when they are the same. */
+/** How `other` fails to refuse an invalid output as contentkit must: a 500 with the
+ * runtime's bare error body, the same as for a render that throws. */
+function refusalProblems(other) {
+    if (other.error) return [`contentkit: ${other.error}`];
+    const want = '{"error":"Internal server error"}';
+    const body = other.body.toString('utf8');
+    if (other.status === 500 && body === want) return [];
+    return [
+        `Node's output is invalid ContentKit (invalidOutput), so contentkit must refuse it with 500 ${want}`,
+        `    contentkit: ${other.status} ${JSON.stringify(body.slice(0, 160))}`,
+    ];
+}
+
 function differences(node, other, labels) {
     const [la, lb] = labels;
     const pad = (s) => `${s}:`.padEnd(Math.max(la.length, lb.length) + 2);
@@ -677,7 +692,12 @@ async function main() {
                 }
                 if (otherUrl) {
                     const other = await callHttp(otherUrl, body);
-                    const d = differences(node, other, ['node', otherLabel]);
+                    // contentkit is stricter than the runtime: an output that is not
+                    // valid ContentKit is refused (500), not sent to GitBook. The
+                    // Node self-check sends what Node sends.
+                    const d = step.invalidOutput && otherLabel === 'contentkit'
+                        ? refusalProblems(other)
+                        : differences(node, other, ['node', otherLabel]);
                     if (d.length > 0) add('other', d);
                 }
             }

@@ -276,6 +276,15 @@ fn is_component_file(text: &str) -> bool {
     text.contains("createComponent")
 }
 
+/// Whether a file reads as a module (imports or exports), so its module errors are the
+/// ones to report rather than the markup's.
+fn looks_like_module(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("import ") || l.starts_with("export ")
+    })
+}
+
 /// A render output is tagged `element`/`complete`, or wraps an `element`; anything else is a tree.
 fn is_render_output(v: &Value) -> bool {
     matches!(
@@ -332,8 +341,7 @@ fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
     }
     let context = args.context.unwrap_or_else(component::default_context);
     if is_component_file(&text) {
-        let components =
-            component::file::compile(&text, &name).map_err(|d| Failure(d.to_string()))?;
+        let components = component::file::load(path).map_err(|d| Failure(d.to_string()))?;
         let ids: Vec<String> = components.iter().map(|c| c.id().to_owned()).collect();
         let id = match (args.component, ids.as_slice()) {
             (Some(id), _) => id.to_owned(),
@@ -418,13 +426,18 @@ fn check_file(path: &Path) -> Result<(), Failure> {
         return load_json(path, &text).map(|_| ());
     }
     if is_component_file(&text) {
-        component::file::compile(&text, &name)
+        return component::file::load(path)
             .map(|_| ())
-            .map_err(|d| Failure(d.to_string()))
-    } else {
-        Template::compile(&text, &name)
-            .map(|_| ())
-            .map_err(|d| Failure(d.to_string()))
+            .map_err(|d| Failure(d.to_string()));
+    }
+    // Bare markup, or a module of helpers that declares no component: either compiles.
+    match Template::compile(&text, &name) {
+        Ok(_) => Ok(()),
+        Err(markup) => match component::file::load(path) {
+            Ok(_) => Ok(()),
+            Err(module) if looks_like_module(&text) => Err(Failure(module.to_string())),
+            Err(_) => Err(Failure(markup.to_string())),
+        },
     }
 }
 

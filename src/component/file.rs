@@ -69,6 +69,28 @@ pub fn compile(source: &str, file_name: &str) -> Result<Vec<Component>, Diagnost
     Ok(components(Arc::new(program)))
 }
 
+/// Compiles every component a file declares, reading its relative imports from
+/// `sources` (paths as the import resolves them, relative to the file's folder).
+///
+/// ```
+/// use std::collections::HashMap;
+/// use contentkit::component::file;
+/// let mut sources = HashMap::new();
+/// sources.insert("words.ts".to_owned(), "export const HELLO = 'Hello';".to_owned());
+/// let source = r#"import { HELLO } from './words';
+/// createComponent({ componentId: 'hi', render: () => <block><text>{HELLO}</text></block> })"#;
+/// let components = file::compile_with(source, "hi.ckx", &sources).unwrap();
+/// assert_eq!(components[0].id(), "hi");
+/// ```
+pub fn compile_with(
+    source: &str,
+    file_name: &str,
+    sources: &dyn Sources,
+) -> Result<Vec<Component>, Diagnostics> {
+    let program = Program::load(file_name, source, sources)?;
+    Ok(components(Arc::new(program)))
+}
+
 /// The components of a program, sharing it.
 pub fn components(program: Arc<Program>) -> Vec<Component> {
     program

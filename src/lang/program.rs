@@ -691,6 +691,7 @@ impl Program {
 /// [`MAX_NESTING`]), which takes far more stack in debug builds than a thread of a test
 /// harness or a server has. Native builds compile on a thread of their own with room
 /// to spare; WebAssembly (one thread) compiles where it is.
+#[cfg(not(target_arch = "wasm32"))]
 const COMPILE_STACK: usize = 64 * 1024 * 1024;
 
 fn on_compile_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {

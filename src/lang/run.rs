@@ -26,8 +26,9 @@ use crate::lang::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::lang::eval::{error_class, Fault, Limit, Limits, Vm, R};
 use crate::lang::host::{HostOp, HostState};
 use crate::lang::program::Program;
+use crate::lang::value::string::{push_json_plain, push_json_string};
 use crate::lang::value::{Atom, Func, ObjKind, Object, Props, Value};
-use crate::render::json::{JsonView, Kind};
+use crate::render::json::{JsonView, Kind, MemberKey};
 
 /// The response to one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,21 +135,42 @@ impl<'v> JsonView for View<'v> {
             },
         }
     }
-    fn for_each_member(&self, f: &mut dyn FnMut(&[u8], Self)) {
+    fn for_each_member(&self, f: &mut dyn FnMut(MemberKey<'_>, Self)) {
         let Value::Obj(o) = self.v else { return };
         let heap = &self.vm.heap;
-        for &(k, v) in heap.obj(o).props.entries() {
+        for &(k, v) in heap.obj(o).props.enumerable_entries() {
             let view = View { vm: self.vm, v };
             match k.as_index() {
                 Some(n) => {
                     let mut buf = itoa::Buffer::new();
-                    f(buf.format(n).as_bytes(), view);
+                    let key = MemberKey {
+                        bytes: buf.format(n).as_bytes(),
+                        plain: true,
+                    };
+                    f(key, view);
                 }
-                None => f(
-                    heap.atom_name(k).map_or(&b""[..], |s| heap.str_bytes(s)),
-                    view,
-                ),
+                None => {
+                    let key = match heap.atom_name(k) {
+                        Some(s) => MemberKey {
+                            bytes: heap.str_bytes(s),
+                            plain: heap.str_is_json_plain(s),
+                        },
+                        None => MemberKey {
+                            bytes: b"",
+                            plain: true,
+                        },
+                    };
+                    f(key, view);
+                }
             }
+        }
+    }
+    fn write_string(&self, out: &mut Vec<u8>) {
+        match self.v {
+            Value::Str(s) if self.vm.heap.str_is_json_plain(s) => {
+                push_json_plain(out, self.vm.heap.str_bytes(s));
+            }
+            _ => push_json_string(out, &self.string()),
         }
     }
     fn get(self, key: &str) -> Option<Self> {
@@ -260,7 +282,7 @@ fn describe_thrown(vm: &mut Vm<'_>, v: Value, site: Site) -> String {
 /// The JSON error body of the official runtime.
 pub fn error_body(message: &str) -> Vec<u8> {
     let mut out = b"{\"error\":".to_vec();
-    crate::lang::value::string::push_json_string(&mut out, message.as_bytes());
+    push_json_string(&mut out, message.as_bytes());
     out.push(b'}');
     out
 }
@@ -316,8 +338,15 @@ pub fn ui_render(
 ) -> Outcome {
     let mut vm = Vm::new(program, limits, host);
     vm.host.environment_json = environment.to_vec();
-    match render(&mut vm, event) {
-        Ok(response) => Outcome::Done(response),
+    match render(&mut vm, event, None) {
+        Ok(Some(response)) => Outcome::Done(response),
+        // Only a run expecting a component answers `None`.
+        Ok(None) => Outcome::Done(Response {
+            status: 400,
+            body: error_body("Invalid \"event\" field"),
+            cache_control: None,
+            diagnostics: Vec::new(),
+        }),
         Err(f) => failure(&mut vm, f),
     }
 }
@@ -333,12 +362,50 @@ pub fn ui_render_host(
 ) -> (Outcome, HostState) {
     let mut vm = Vm::new(program, limits, host);
     vm.host.environment_json = environment.to_vec();
-    let outcome = match render(&mut vm, event) {
-        Ok(response) => Outcome::Done(response),
+    let outcome = match render(&mut vm, event, None) {
+        Ok(Some(response)) => Outcome::Done(response),
+        // Only a run expecting a component answers `None`.
+        Ok(None) => Outcome::Done(Response {
+            status: 400,
+            body: error_body("Invalid \"event\" field"),
+            cache_control: None,
+            diagnostics: Vec::new(),
+        }),
         Err(f) => failure(&mut vm, f),
     };
     let host = std::mem::take(&mut vm.host);
     (outcome, host)
+}
+
+/// [`ui_render`] of an event routed here by a look at its text
+/// ([`crate::runtime::peek::ui_render_component`]): `None`, with nothing run, when the
+/// event is not JSON or, once parsed, is not a `ui_render` of `component_id` after
+/// all (a later key repeated `type` or `componentId`); the caller then reads the
+/// event the general way.
+pub fn ui_render_of(
+    program: &Program,
+    event: &[u8],
+    environment: &[u8],
+    limits: Limits,
+    host: HostState,
+    component_id: &str,
+) -> Option<Outcome> {
+    let mut vm = Vm::new(program, limits, host);
+    vm.host.environment_json = environment.to_vec();
+    match render(&mut vm, event, Some(component_id)) {
+        Ok(Some(response)) => Some(Outcome::Done(response)),
+        Ok(None) => None,
+        Err(f) => Some(failure(&mut vm, f)),
+    }
+}
+
+/// Whether a parsed event's `type` is `"ui_render"` and its `componentId` is `id`.
+fn is_ui_render_of(vm: &Vm<'_>, event: Value, id: &str) -> bool {
+    let Value::Obj(o) = event else { return false };
+    let props = &vm.heap.obj(o).props;
+    let is = |key: Atom, text: &[u8]| matches!(props.get(key), Some(Value::Str(s)) if vm.heap.str_bytes(s) == text);
+    // A plain parsed object: no accessors, no prototype to read through.
+    is(Atom::TYPE, b"ui_render") && is(Atom::COMPONENT_ID, id.as_bytes())
 }
 
 fn get(vm: &mut Vm<'_>, v: Value, key: Atom) -> R<Value> {
@@ -348,22 +415,34 @@ fn get(vm: &mut Vm<'_>, v: Value, key: Atom) -> R<Value> {
     vm.get(v, key, 0)
 }
 
-fn render(vm: &mut Vm<'_>, event: &[u8]) -> R<Response> {
+/// Parses the event and renders it; `None` when `expect` names a component and the
+/// event is not JSON or not a `ui_render` of it.
+fn render(vm: &mut Vm<'_>, event: &[u8], expect: Option<&str>) -> R<Option<Response>> {
     let depth = vm.limits.max_value_depth;
     let event = match crate::lang::value::json::parse(&mut vm.heap, event, depth) {
         Ok(v) => v,
         Err(crate::lang::value::json::JsonError::Memory) => {
             return Err(Fault::Limit(Limit::Memory, 0))
         }
+        Err(_) if expect.is_some() => return Ok(None),
         Err(e) => {
-            return Ok(Response {
+            return Ok(Some(Response {
                 status: 400,
                 body: error_body(&format!("Invalid JSON in \"event\" field: {e}")),
                 cache_control: None,
                 diagnostics: Vec::new(),
-            })
+            }))
         }
     };
+    if let Some(id) = expect {
+        if !is_ui_render_of(vm, event, id) {
+            return Ok(None);
+        }
+    }
+    render_event(vm, event).map(Some)
+}
+
+fn render_event(vm: &mut Vm<'_>, event: Value) -> R<Response> {
     let id = get(vm, event, Atom::COMPONENT_ID)?;
     let id_text = match id {
         Value::Str(s) => vm.heap.str_lossy(s).into_owned(),
@@ -641,6 +720,8 @@ pub enum MarkupFailure {
 
 /// Renders a program made by [`Program::markup`], writing the element as JSON:
 /// checked against `shape` (a root element, any element) or, with `None`, plain.
+// A failure carries its located diagnostics to a person; it is not on the hot path.
+#[allow(clippy::result_large_err)]
 pub fn render_markup(
     program: &Program,
     scope: &MarkupScope<'_>,
@@ -663,7 +744,7 @@ fn markup_inner(
         return Err(vm.type_error("not a markup program", 0));
     };
     let depth = vm.limits.max_value_depth;
-    let mut parse = |vm: &mut Vm<'_>, text: Option<&[u8]>, default_empty: bool| -> R<Value> {
+    let parse = |vm: &mut Vm<'_>, text: Option<&[u8]>, default_empty: bool| -> R<Value> {
         match text {
             Some(t) => match crate::lang::value::json::parse(&mut vm.heap, t, depth) {
                 Ok(v) => Ok(v),

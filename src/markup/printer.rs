@@ -234,6 +234,11 @@ fn print_object(map: &Map<String, Value>, out: &mut String) {
     out.push_str(" }");
 }
 
+/// Writes `s` as a JSON string literal (which JavaScript reads the same).
+fn quote_json(s: &str, out: &mut String) {
+    out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,9 +278,4 @@ mod tests {
             r#"<text {...{"a b": 1}} q={"say \"hi\""} n={1.5} t>{"a & b"}  x  {{ k: null }}{7}</text>"#
         );
     }
-}
-
-/// Writes `s` as a JSON string literal (which JavaScript reads the same).
-fn quote_json(s: &str, out: &mut String) {
-    out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
 }

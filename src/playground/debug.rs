@@ -1,6 +1,7 @@
 //! What a developer needs when a component fails: the runtime answers GitBook with a
-//! bare "Internal server error", as the official runtime does, but the playground's page
-//! and the terminal running `contentkit serve` get the located error the CLI shows.
+//! bare "Internal server error", as the official runtime does, but the terminal running
+//! `contentkit serve` logs the located error the CLI shows, and a request that asks for
+//! it with the [`DEBUG_HEADER`] (the playground's page does) gets it in the answer.
 
 use std::sync::Arc;
 
@@ -15,9 +16,14 @@ use super::ComponentFiles;
 use crate::component::RenderRequest;
 use crate::runtime::server::DEFAULT_BODY_LIMIT;
 
+/// The request header that asks for a failing render's located error in the answer
+/// (`"detail"`). Without it the answer is byte for byte the official runtime's.
+pub const DEBUG_HEADER: &str = "x-contentkit-debug";
+
 /// Passes the request to the runtime; when it answers 500 to a `ui_render`, renders the
 /// same request again in-process to learn why (components are pure: the same request
-/// fails the same way), logs it, and adds it to the answer as `detail`.
+/// fails the same way), logs it, and adds it to the answer as `detail` when the request
+/// carries the [`DEBUG_HEADER`].
 pub(super) async fn explain_internal_errors(
     State(files): State<Arc<ComponentFiles>>,
     request: Request,
@@ -25,6 +31,7 @@ pub(super) async fn explain_internal_errors(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+    let wants_detail = parts.headers.contains_key(DEBUG_HEADER);
     let bytes = match axum::body::to_bytes(body, DEFAULT_BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
@@ -57,6 +64,9 @@ pub(super) async fn explain_internal_errors(
         return response;
     };
     eprintln!("error: component {component} failed: {detail}");
+    if !wants_detail {
+        return response;
+    }
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         axum::Json(json!({

@@ -14,6 +14,7 @@ use std::time::SystemTime;
 use serde_json::{json, Value};
 
 use crate::component::{file as component_file, Component, ComponentError, Integration};
+use crate::lang::program::{NoSources, Sources};
 use crate::markup::{Scope, Template};
 use crate::runtime::server::IntegrationSource;
 
@@ -61,7 +62,16 @@ pub fn is_component_path(path: &Path) -> bool {
 /// (bare markup) becomes a component named after the file, rendering that markup with
 /// its props, state and context.
 pub fn compile_source(text: &str, name: &str) -> Result<Vec<Component>, String> {
-    match component_file::compile(text, name) {
+    compile_source_with(text, name, &NoSources)
+}
+
+/// [`compile_source`], reading the file's relative imports from `sources`.
+pub fn compile_source_with(
+    text: &str,
+    name: &str,
+    sources: &dyn Sources,
+) -> Result<Vec<Component>, String> {
+    match component_file::compile_with(text, name, sources) {
         Ok(components) => Ok(components),
         Err(diagnostics) if !text.contains("createComponent") => {
             match Template::compile(text, name) {
@@ -290,8 +300,13 @@ impl ComponentFiles {
         let mut previous: Vec<(String, Vec<String>)> = Vec::new();
         {
             let mut files = self.write_files();
-            for file in files.iter_mut() {
-                match compile_source(&file.text, &file.name) {
+            let sources = LoadedSources::new(&files, self.folder.as_deref());
+            let compiled: Vec<_> = files
+                .iter()
+                .map(|file| compile_source_with(&file.text, &file.name, &sources))
+                .collect();
+            for (file, compiled) in files.iter_mut().zip(compiled) {
+                match compiled {
                     Ok(components) => {
                         file.error = None;
                         file.components = components.iter().map(|c| c.id().to_owned()).collect();
@@ -345,6 +360,34 @@ impl IntegrationSource for ComponentFiles {
 }
 
 /// The component files directly in `folder`, sorted by name.
+/// What a file's relative imports read: the playground's files as they are now (page
+/// edits included, by name), then the folder on disk for files it does not list.
+struct LoadedSources<'a> {
+    files: std::collections::HashMap<&'a str, &'a str>,
+    folder: Option<component_file::FolderSources>,
+}
+
+impl<'a> LoadedSources<'a> {
+    fn new(files: &'a [SourceFile], folder: Option<&Path>) -> Self {
+        LoadedSources {
+            files: files
+                .iter()
+                .map(|f| (f.name.as_str(), f.text.as_str()))
+                .collect(),
+            folder: folder.map(component_file::FolderSources::new),
+        }
+    }
+}
+
+impl Sources for LoadedSources<'_> {
+    fn read(&self, path: &str) -> Option<String> {
+        if let Some(text) = self.files.get(path) {
+            return Some((*text).to_owned());
+        }
+        self.folder.as_ref().and_then(|f| f.read(path))
+    }
+}
+
 fn read_folder(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(folder)? {

@@ -217,7 +217,8 @@ async function postEvent(event) {
   const form = new FormData();
   form.append("event", JSON.stringify(event));
   form.append("environment", JSON.stringify(currentEnvironment()));
-  const res = await fetch("/v1", { method: "POST", body: form });
+  // The debug header asks for a failing render's located error as `detail`.
+  const res = await fetch("/v1", { method: "POST", body: form, headers: { "x-contentkit-debug": "1" } });
   return res;
 }
 

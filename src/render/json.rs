@@ -29,7 +29,7 @@ use crate::element::placement::{self, Place};
 use crate::element::shape::{FieldLimit, RecordShape, Shape};
 use crate::element::{ElementKind, ErrorKind, ValidationError, ValidationErrors, MAX_DEPTH};
 use crate::lang::number::push_json_number;
-use crate::lang::value::string::push_json_string;
+use crate::lang::value::string::{push_json_plain, push_json_string};
 
 /// What kind of JSON a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +65,31 @@ impl Kind {
     }
 }
 
+/// An object member's key, as [`JsonView::for_each_member`] gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberKey<'a> {
+    /// The key's bytes (WTF-8).
+    pub bytes: &'a [u8],
+    /// Whether the bytes are known to need no escape in JSON (then they are copied
+    /// as they are); `false` when unknown.
+    pub plain: bool,
+}
+
+impl MemberKey<'_> {
+    /// Appends the key as a JSON string.
+    fn write(self, out: &mut Vec<u8>) {
+        if self.plain {
+            push_json_plain(out, self.bytes);
+        } else {
+            push_json_string(out, self.bytes);
+        }
+    }
+}
+
 /// A value readable as JSON. Strings are WTF-8 (UTF-8 that may hold lone
 /// surrogates, written escaped).
+// `len` counts an array's items for the writer; an emptiness test would add nothing.
+#[allow(clippy::len_without_is_empty)]
 pub trait JsonView: Copy {
     /// Its kind.
     fn kind(self) -> Kind;
@@ -80,9 +103,13 @@ pub trait JsonView: Copy {
     fn len(self) -> usize;
     /// Item `i` of an array.
     fn item(self, i: usize) -> Self;
-    /// Calls `f` with each member of an object, in order: key bytes and value
-    /// (absent ones included).
-    fn for_each_member(&self, f: &mut dyn FnMut(&[u8], Self));
+    /// Calls `f` with each member of an object, in order: key and value (absent ones
+    /// included).
+    fn for_each_member(&self, f: &mut dyn FnMut(MemberKey<'_>, Self));
+    /// Writes the string (for [`Kind::String`]) as a JSON string literal.
+    fn write_string(&self, out: &mut Vec<u8>) {
+        push_json_string(out, &self.string());
+    }
     /// The member `key`, when present and not absent.
     fn get(self, key: &str) -> Option<Self>;
     /// Where the value was made (an element's origin), 0 when unknown.
@@ -121,10 +148,14 @@ impl JsonView for &serde_json::Value {
         static NULL: serde_json::Value = serde_json::Value::Null;
         self.get(i).unwrap_or(&NULL)
     }
-    fn for_each_member(&self, f: &mut dyn FnMut(&[u8], Self)) {
+    fn for_each_member(&self, f: &mut dyn FnMut(MemberKey<'_>, Self)) {
         if let serde_json::Value::Object(o) = self {
             for (k, v) in o.iter() {
-                f(k.as_bytes(), v);
+                let key = MemberKey {
+                    bytes: k.as_bytes(),
+                    plain: false,
+                };
+                f(key, v);
             }
         }
     }
@@ -145,10 +176,13 @@ pub struct CheckErrors {
 /// The most errors one write reports.
 const MAX_ERRORS: usize = 50;
 
-#[derive(Debug, Clone)]
-enum Segment<'a> {
+/// One step of the path to the value being written. Keys are kept in
+/// [`Writer::keys`], so that stepping into a member allocates nothing.
+#[derive(Debug, Clone, Copy)]
+enum Segment {
     Field(&'static str),
-    Key(Cow<'a, str>),
+    /// A key: its bytes are `keys[start..end]`.
+    Key(usize, usize),
     Index(usize),
 }
 
@@ -173,7 +207,8 @@ pub fn write_checked_within<V: JsonView>(
     max_len: usize,
 ) -> Result<(), CheckErrors> {
     let mut w = Writer {
-        path: vec![Segment::Key(Cow::Owned(root.to_owned()))],
+        path: vec![Segment::Key(0, root.len())],
+        keys: root.as_bytes().to_vec(),
         errors: Vec::new(),
         origins: vec![0],
         error_origins: Vec::new(),
@@ -196,8 +231,11 @@ pub fn write_plain<V: JsonView>(v: V, out: &mut Vec<u8>) -> Result<(), CheckErro
     write_checked(v, &Shape::Any, "", out)
 }
 
-struct Writer<'a> {
-    path: Vec<Segment<'a>>,
+struct Writer {
+    /// Where the value being written is, for errors.
+    path: Vec<Segment>,
+    /// The bytes of the path's keys.
+    keys: Vec<u8>,
     errors: Vec<ValidationError>,
     /// The origins of the elements being written, innermost last.
     origins: Vec<u32>,
@@ -208,37 +246,49 @@ struct Writer<'a> {
     too_large: bool,
 }
 
+/// The index of field `key` in `r`: lengths and first bytes compared before the
+/// bytes, since most of a record's fields are not the key.
+fn field_index(r: &RecordShape, key: &[u8]) -> Option<usize> {
+    let first = key.first();
+    r.fields.iter().position(|f| {
+        let name = f.key.as_bytes();
+        name.len() == key.len() && name.first() == first && name == key
+    })
+}
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
-impl<'a> Writer<'a> {
+impl Writer {
     fn error(&mut self, kind: ErrorKind) {
         if self.errors.len() >= MAX_ERRORS {
             return;
         }
         let mut path = String::new();
         for seg in &self.path {
-            match seg {
+            match *seg {
                 Segment::Field(k) => {
                     if !path.is_empty() {
                         path.push('.');
                     }
                     path.push_str(k);
                 }
-                Segment::Key(k) if k.is_empty() => {}
-                Segment::Key(k) if is_identifier(k) => {
-                    if !path.is_empty() {
-                        path.push('.');
+                Segment::Key(start, end) if start == end => {}
+                Segment::Key(start, end) => {
+                    let k = String::from_utf8_lossy(&self.keys[start..end]);
+                    if is_identifier(&k) {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(&k);
+                    } else {
+                        path.push('[');
+                        path.push_str(&serde_json::Value::String(k.into_owned()).to_string());
+                        path.push(']');
                     }
-                    path.push_str(k);
-                }
-                Segment::Key(k) => {
-                    path.push('[');
-                    path.push_str(&serde_json::Value::String(k.to_string()).to_string());
-                    path.push(']');
                 }
                 Segment::Index(i) => {
                     path.push('[');
@@ -259,10 +309,31 @@ impl<'a> Writer<'a> {
         });
     }
 
-    fn at<T>(&mut self, seg: Segment<'a>, f: impl FnOnce(&mut Self) -> T) -> T {
+    fn at<T>(&mut self, seg: Segment, f: impl FnOnce(&mut Self) -> T) -> T {
         self.path.push(seg);
         let r = f(self);
         self.path.pop();
+        r
+    }
+
+    /// Steps into member `key`, for errors (undone by [`Writer::leave_key`]).
+    fn enter_key(&mut self, key: &[u8]) {
+        let start = self.keys.len();
+        self.keys.extend_from_slice(key);
+        self.path.push(Segment::Key(start, self.keys.len()));
+    }
+
+    fn leave_key(&mut self) {
+        if let Some(Segment::Key(start, _)) = self.path.pop() {
+            self.keys.truncate(start);
+        }
+    }
+
+    /// Calls `f` inside member `key`.
+    fn at_key<T>(&mut self, key: &[u8], f: impl FnOnce(&mut Self) -> T) -> T {
+        self.enter_key(key);
+        let r = f(self);
+        self.leave_key();
         r
     }
 
@@ -279,7 +350,7 @@ impl<'a> Writer<'a> {
             Kind::Null | Kind::Absent => out.extend_from_slice(b"null"),
             Kind::Bool => out.extend_from_slice(if v.boolean() { b"true" } else { b"false" }),
             Kind::Number => push_json_number(out, v.number()),
-            Kind::String => push_json_string(out, &v.string()),
+            Kind::String => v.write_string(out),
             Kind::Array => {
                 out.push(b'[');
                 for i in 0..v.len() {
@@ -301,7 +372,7 @@ impl<'a> Writer<'a> {
                         out.push(b',');
                     }
                     first = false;
-                    push_json_string(out, k);
+                    k.write(out);
                     out.push(b':');
                     self.any(x, out, depth + 1);
                 });
@@ -334,7 +405,7 @@ impl<'a> Writer<'a> {
         match shape {
             Shape::Any => self.any(v, out, depth),
             Shape::String => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 _ => self.wrong_type("string", v),
             },
             Shape::Bool => match kind {
@@ -352,8 +423,9 @@ impl<'a> Writer<'a> {
             Shape::Enum(names) => match kind {
                 Kind::String => {
                     let s = v.string();
-                    if names.iter().any(|n| n.as_bytes() == &*s) {
-                        push_json_string(out, &s);
+                    if let Some(name) = names.iter().find(|n| n.as_bytes() == &*s) {
+                        // A name of the schema: plain ASCII.
+                        push_json_string(out, name.as_bytes());
                     } else {
                         self.error(ErrorKind::UnknownValue {
                             found: String::from_utf8_lossy(&s).into_owned(),
@@ -380,10 +452,9 @@ impl<'a> Writer<'a> {
                             out.push(b',');
                         }
                         first = false;
-                        push_json_string(out, k);
+                        k.write(out);
                         out.push(b':');
-                        let key = Cow::Owned(String::from_utf8_lossy(k).into_owned());
-                        self.at(Segment::Key(key), |w| w.value(x, item, out, depth + 1));
+                        self.at_key(k.bytes, |w| w.value(x, item, out, depth + 1));
                     });
                     out.push(b'}');
                 }
@@ -406,17 +477,17 @@ impl<'a> Writer<'a> {
             },
             Shape::Action => self.action(v, out, depth),
             Shape::StringOrBinding => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 Kind::Object => self.record(v, crate::element::DynamicBinding::SHAPE, out, depth),
                 _ => self.wrong_type("string or {\"$state\": key}", v),
             },
             Shape::UrlOrString => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 Kind::Object => self.record(v, crate::element::ContentKitUrl::SHAPE, out, depth),
                 _ => self.wrong_type("URL string or {host, pathname}", v),
             },
             Shape::StringOrNumber => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 Kind::Number => self.value(v, &Shape::Number, out, depth),
                 _ => self.wrong_type("string or number", v),
             },
@@ -426,7 +497,7 @@ impl<'a> Writer<'a> {
                 _ => self.wrong_type("boolean or number", v),
             },
             Shape::SelectValue => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 Kind::Array => self.value(v, &Shape::List(&Shape::String), out, depth),
                 _ => self.wrong_type("string or array of strings", v),
             },
@@ -444,11 +515,11 @@ impl<'a> Writer<'a> {
                 _ => self.wrong_type("array of options, {source} or {url}", v),
             },
             Shape::InputHint => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 _ => self.element(v, placement::INLINE, out, depth),
             },
             Shape::CardHint => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 _ => self.value(v, &Shape::Elements(placement::INLINE), out, depth),
             },
             Shape::IconOrImage => match kind {
@@ -459,15 +530,15 @@ impl<'a> Writer<'a> {
                 _ => self.wrong_type("icon name or image", v),
             },
             Shape::TextChildren => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 Kind::Array => self.list(v, out, depth, |w, x, out, d| match x.kind() {
-                    Kind::String => push_json_string(out, &x.string()),
+                    Kind::String => x.write_string(out),
                     _ => w.element(x, placement::TEXT_CHILD, out, d),
                 }),
                 _ => self.wrong_type("string or array", v),
             },
             Shape::LinkChildren => match kind {
-                Kind::String => push_json_string(out, &v.string()),
+                Kind::String => v.write_string(out),
                 Kind::Array => self.value(v, &Shape::List(&Shape::String), out, depth),
                 _ => self.wrong_type("string or array of strings", v),
             },
@@ -517,7 +588,12 @@ impl<'a> Writer<'a> {
                     .ok()
                     .and_then(ElementKind::from_name)
                 {
-                    Some(kind) if place.allows(kind) => self.record(v, kind.shape(), out, depth),
+                    Some(kind) if place.allows(kind) => {
+                        // Its `type` is the shape's tag: no need to read it again.
+                        let shape = kind.shape();
+                        debug_assert_eq!(shape.tag, Some(kind.name()));
+                        self.members(v, shape, out, depth);
+                    }
                     Some(kind) => self.error(ErrorKind::NotAllowedHere {
                         found: kind.name(),
                         allowed: place.names(),
@@ -578,6 +654,17 @@ impl<'a> Writer<'a> {
                 }
             }
         }
+        self.members(v, r, out, depth);
+    }
+
+    /// The members of record `v`, whose tag (if `r` has one) is known to be right.
+    fn members<V: JsonView>(
+        &mut self,
+        v: V,
+        r: &'static RecordShape,
+        out: &mut Vec<u8>,
+        depth: usize,
+    ) {
         out.push(b'{');
         let mut first = true;
         let mut seen = 0u64;
@@ -585,12 +672,11 @@ impl<'a> Writer<'a> {
             if x.kind() == Kind::Absent {
                 return;
             }
-            let field = r.fields.iter().position(|f| f.key.as_bytes() == k);
-            let is_tag = r.tag.is_some() && k == b"type";
+            let field = field_index(r, k.bytes);
+            let is_tag = r.tag.is_some() && k.bytes == b"type";
             if field.is_none() && !is_tag {
-                let name = String::from_utf8_lossy(k).into_owned();
-                let key = Cow::Owned(name.clone());
-                self.at(Segment::Key(key), |w| {
+                let name = String::from_utf8_lossy(k.bytes).into_owned();
+                self.at_key(k.bytes, |w| {
                     w.error(ErrorKind::UnknownAttribute {
                         name,
                         owner: r.owner,
@@ -602,30 +688,19 @@ impl<'a> Writer<'a> {
                 out.push(b',');
             }
             first = false;
-            push_json_string(out, k);
+            k.write(out);
             out.push(b':');
             match field {
-                None => push_json_string(out, &x.string()),
+                None => x.write_string(out),
                 Some(fi) => {
                     seen |= 1 << fi;
                     let f = &r.fields[fi];
-                    self.at(Segment::Field(f.key), |w| {
-                        w.value(x, &f.shape, out, depth + 1);
-                        match r.limit(f.key) {
-                            Some(FieldLimit::MaxLen(max)) if x.kind() == Kind::String => {
-                                let len = String::from_utf8_lossy(&x.string()).chars().count();
-                                if len > max {
-                                    w.error(ErrorKind::TooLong { len, max });
-                                }
-                            }
-                            Some(FieldLimit::MinItems(min))
-                                if x.kind() == Kind::Array && x.len() < min =>
-                            {
-                                w.error(ErrorKind::TooFew { len: x.len(), min });
-                            }
-                            _ => {}
-                        }
-                    });
+                    self.path.push(Segment::Field(f.key));
+                    self.value(x, &f.shape, out, depth + 1);
+                    if !r.limits.is_empty() {
+                        self.check_limit(r, f.key, x);
+                    }
+                    self.path.pop();
                 }
             }
         });
@@ -637,8 +712,24 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// The limit of field `key` of `r` (lengths, counts), if it has one.
+    fn check_limit<V: JsonView>(&mut self, r: &RecordShape, key: &str, x: V) {
+        match r.limit(key) {
+            Some(FieldLimit::MaxLen(max)) if x.kind() == Kind::String => {
+                let len = String::from_utf8_lossy(&x.string()).chars().count();
+                if len > max {
+                    self.error(ErrorKind::TooLong { len, max });
+                }
+            }
+            Some(FieldLimit::MinItems(min)) if x.kind() == Kind::Array && x.len() < min => {
+                self.error(ErrorKind::TooFew { len: x.len(), min });
+            }
+            _ => {}
+        }
+    }
+
     fn plain_object<V: JsonView>(&mut self, v: V, out: &mut Vec<u8>, depth: usize) {
-        fn check<V: JsonView>(w: &mut Writer<'_>, v: V, array_allowed: bool, depth: usize) -> bool {
+        fn check<V: JsonView>(w: &mut Writer, v: V, array_allowed: bool, depth: usize) -> bool {
             if depth > MAX_DEPTH {
                 w.error(ErrorKind::TooDeep { max: MAX_DEPTH });
                 return false;
@@ -651,10 +742,7 @@ impl<'a> Writer<'a> {
                         if x.kind() == Kind::Absent {
                             return;
                         }
-                        let key = Cow::Owned(String::from_utf8_lossy(k).into_owned());
-                        w.path.push(Segment::Key(key));
-                        ok &= check(w, x, true, depth + 1);
-                        w.path.pop();
+                        ok &= w.at_key(k.bytes, |w| check(w, x, true, depth + 1));
                     });
                     ok
                 }
@@ -685,10 +773,7 @@ impl<'a> Writer<'a> {
             if x.kind() == Kind::Absent {
                 return;
             }
-            let key = Cow::Owned(String::from_utf8_lossy(k).into_owned());
-            self.path.push(Segment::Key(key));
-            check(self, x, true, depth + 1);
-            self.path.pop();
+            self.at_key(k.bytes, |w| check(w, x, true, depth + 1));
         });
         self.any(v, out, depth);
     }
@@ -698,8 +783,8 @@ impl<'a> Writer<'a> {
             self.wrong_type("object", v);
             return;
         }
-        let name = match v.get("action") {
-            Some(a) if a.kind() == Kind::String => a.string().into_owned(),
+        let action = match v.get("action") {
+            Some(a) if a.kind() == Kind::String => a,
             Some(a) => {
                 self.at(Segment::Field("action"), |w| w.wrong_type("string", a));
                 return;
@@ -709,6 +794,7 @@ impl<'a> Writer<'a> {
                 return;
             }
         };
+        let name = action.string();
         let fields: &[(&'static str, Shape)] = match &name[..] {
             n if n == action_names::MODAL_OPEN.as_bytes() => &[
                 ("componentId", Shape::String),
@@ -736,6 +822,7 @@ impl<'a> Writer<'a> {
             n if n == action_names::LINK_UNFURL.as_bytes() => action_names::LINK_UNFURL,
             _ => action_names::UPDATE_PROPS,
         };
+        drop(name);
         out.push(b'{');
         let mut first = true;
         let mut seen = [false; 2];
@@ -743,11 +830,10 @@ impl<'a> Writer<'a> {
             if x.kind() == Kind::Absent {
                 return;
             }
-            let field = fields.iter().position(|(f, _)| f.as_bytes() == k);
-            if field.is_none() && k != b"action" {
-                let n = String::from_utf8_lossy(k).into_owned();
-                let key = Cow::Owned(n.clone());
-                self.at(Segment::Key(key), |w| {
+            let field = fields.iter().position(|(f, _)| f.as_bytes() == k.bytes);
+            if field.is_none() && k.bytes != b"action" {
+                let n = String::from_utf8_lossy(k.bytes).into_owned();
+                self.at_key(k.bytes, |w| {
                     w.error(ErrorKind::UnknownAttribute { name: n, owner })
                 });
                 return;
@@ -756,10 +842,10 @@ impl<'a> Writer<'a> {
                 out.push(b',');
             }
             first = false;
-            push_json_string(out, k);
+            k.write(out);
             out.push(b':');
             match field {
-                None => push_json_string(out, &x.string()),
+                None => x.write_string(out),
                 Some(fi) => {
                     seen[fi] = true;
                     let (key, shape) = &fields[fi];

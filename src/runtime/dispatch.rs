@@ -499,7 +499,7 @@ fn dispatch(
                 .ok_or_else(|| bad(r#"Missing "environment" field"#.into()))?;
             // Checked as on the typed path, so a bad environment is a 400 here too;
             // the program reads the raw bytes itself.
-            parse_environment(Some(environment))?;
+            check_environment(environment)?;
             let run = ProgramRun::ui_render(program.clone(), raw_event, environment.to_vec());
             return Ok(program_response(drive(run, driver)));
         }
@@ -613,6 +613,25 @@ fn render_request(ui: UiRenderEvent) -> RenderRequest {
 }
 
 /// The environment part, typed; both its absence and a wrong shape are 400s.
+/// [`parse_environment`] for a request that only needs the check: an installation
+/// sends the same environment with every request, so each thread remembers the last
+/// bytes that passed (up to 64 KiB of them) and checks only different ones.
+fn check_environment(raw: &[u8]) -> Result<(), ComponentError> {
+    use std::cell::RefCell;
+    const REMEMBERED: usize = 64 * 1024;
+    thread_local! {
+        static LAST_VALID: RefCell<Option<Box<[u8]>>> = const { RefCell::new(None) };
+    }
+    if LAST_VALID.with(|last| last.borrow().as_deref() == Some(raw)) {
+        return Ok(());
+    }
+    parse_environment(Some(raw))?;
+    if raw.len() <= REMEMBERED {
+        LAST_VALID.with(|last| *last.borrow_mut() = Some(raw.into()));
+    }
+    Ok(())
+}
+
 fn parse_environment(raw: Option<&[u8]>) -> Result<IntegrationEnvironment, ComponentError> {
     let raw =
         raw.ok_or_else(|| ComponentError::BadRequest(r#"Missing "environment" field"#.into()))?;

@@ -200,7 +200,9 @@ pub struct IntegrationInstallation {
     pub id: String,
     /// Current status.
     pub status: InstallationStatus,
-    /// Configuration entered by the user.
+    /// Configuration entered by the user. Absent reads as empty, as the official runtime
+    /// reads it.
+    #[serde(default)]
     pub configuration: JsonObject,
     /// External identifiers the integration attached (at most five).
     pub external_ids: Vec<String>,
@@ -249,7 +251,9 @@ pub struct SpaceInstallation {
     pub installation: String,
     /// Current status.
     pub status: InstallationStatus,
-    /// Configuration entered for this space.
+    /// Configuration entered for this space. Absent reads as empty, as the official runtime
+    /// reads it.
+    #[serde(default)]
     pub configuration: JsonObject,
     /// External identifiers the integration attached (at most five).
     pub external_ids: Vec<String>,
@@ -272,7 +276,9 @@ pub struct SiteInstallation {
     pub installation: String,
     /// Current status.
     pub status: InstallationStatus,
-    /// Configuration entered for this site.
+    /// Configuration entered for this site. Absent reads as empty, as the official runtime
+    /// reads it.
+    #[serde(default)]
     pub configuration: JsonObject,
     /// External identifiers the integration attached (at most five).
     pub external_ids: Vec<String>,
@@ -308,7 +314,9 @@ pub struct IntegrationEnvironment {
     /// Network settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<IntegrationNetwork>,
-    /// Secrets configured on the integration, by name.
+    /// Secrets configured on the integration, by name. Absent reads as none, as the
+    /// official runtime reads it.
+    #[serde(default)]
     pub secrets: BTreeMap<String, String>,
     /// Legacy single signing secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,11 @@
 /// without escapes. `None` sends the event down the general path, which reports
 /// whatever is wrong with it.
 ///
+/// The scan stops at the first `type` and `componentId`: it does not read the rest,
+/// so a text that goes on to break, or to repeat either key, may still get an answer
+/// here. Whoever routes by it must confirm both once the event is parsed (as
+/// [`crate::lang::run::ui_render_of`] does).
+///
 /// ```
 /// use contentkit::runtime::peek::ui_render_component;
 /// let event = br#"{"type":"ui_render","props":{"type":"x"},"componentId":"counter"}"#;
@@ -32,6 +37,11 @@ pub fn ui_render_component(json: &[u8]) -> Option<&str> {
             b"type" if s.peek()? == b'"' => ty = Some(s.string()?),
             b"componentId" if s.peek()? == b'"' => id = Some(s.string()?),
             _ => s.skip_value(0)?,
+        }
+        // Both found: the rest (props, state: the bulk of the event) is left to the
+        // one parse that reads it, which also confirms these two.
+        if ty.is_some() && id.is_some() {
+            break;
         }
         s.ws();
         match s.peek()? {
@@ -150,11 +160,16 @@ mod tests {
             ui_render_component(br#"{"type":"ui_render","componentId":"a\"b"}"#),
             None
         );
+        assert_eq!(ui_render_component(b"[]"), None);
+        // Found before the rest is read: the rest is not looked at.
         assert_eq!(
             ui_render_component(br#"{"type":"ui_render","componentId":"x""#),
-            None
+            Some("x")
         );
-        assert_eq!(ui_render_component(b"[]"), None);
+        assert_eq!(
+            ui_render_component(br#"{"type":"ui_render","componentId":"c","state": nonsense"#),
+            Some("c")
+        );
         let deep = format!(
             "{{\"x\":{}1{},\"type\":\"ui_render\",\"componentId\":\"c\"}}",
             "[".repeat(1000),

@@ -10,6 +10,7 @@ pub(crate) mod api;
 mod api_table;
 mod array;
 pub(crate) mod date;
+mod descriptor;
 pub(crate) mod json;
 mod math;
 mod methods;
@@ -26,7 +27,7 @@ pub(crate) mod url;
 
 use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Vm, R};
-use crate::lang::value::{Atom, Func, HostKind, ObjId, ObjKind, Value};
+use crate::lang::value::{Atom, HostKind, ObjId, ObjKind, Value};
 
 pub(crate) use methods::{Method, METHOD_NAMES};
 use table::Native;
@@ -60,7 +61,7 @@ pub(crate) fn call_native(
         EncodeUriComponent | DecodeUriComponent | EncodeUri | DecodeUri => {
             url::call_uri(vm, n, args, site)
         }
-        StringFn | StringFromCharCode | StringFromCodePoint | Btoa | Atob => {
+        StringFn | StringFromCharCode | StringFromCodePoint | StringRaw | Btoa | Atob => {
             string::call(vm, n, args, site)
         }
         BooleanFn => Ok(Value::Bool(crate::lang::eval::ops::truthy(
@@ -72,6 +73,10 @@ pub(crate) fn call_native(
         | ObjectFreeze | ObjectIs | ObjectIsFrozen | ObjectHasOwn | StructuredClone => {
             object::call(vm, n, args, site)
         }
+        ObjectDefineProperty
+        | ObjectDefineProperties
+        | ObjectCreate
+        | ObjectGetOwnPropertyDescriptor => descriptor::call(vm, n, args, site),
         JsonParse | JsonStringify => json::call(vm, n, args, site),
         DateNow | DateUtc | DateParse => date::call(vm, n, args, site),
         PromiseAll | PromiseAllSettled | PromiseRace | PromiseResolve | PromiseReject => {
@@ -102,20 +107,6 @@ pub(crate) fn call_native(
         QueueTask => api::queue_task(vm, arg(args, 0), site),
         Method => Err(vm.type_error("a bound method was called without its receiver", site)),
     }
-}
-
-/// `new c(args)` for a constructor value.
-pub(crate) fn construct(vm: &mut Vm<'_>, c: Value, args: &[Value], site: Site) -> R<Value> {
-    if let Value::Obj(o) = c {
-        if let ObjKind::Function(Func::Native { id, .. }) = vm.heap.obj(o).kind {
-            return construct_native(vm, id, args, site);
-        }
-    }
-    let what = vm.describe(c);
-    Err(vm.type_error(
-        format!("{what} is not a constructor (classes are not supported: write a function returning an object)"),
-        site,
-    ))
 }
 
 /// `new Native(args)`.

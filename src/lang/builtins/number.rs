@@ -649,7 +649,7 @@ mod tests {
         assert_eq!(parse_int("-12", 10), -12.0);
         assert!(parse_int("px", 10).is_nan());
         assert_eq!(parse_int("101", 2), 5.0);
-        assert_eq!(parse_float("3.14abc"), 3.14);
+        assert_eq!(parse_float("2.5abc"), 2.5);
         assert_eq!(parse_float(".5"), 0.5);
         assert_eq!(parse_float("-Infinityx"), f64::NEG_INFINITY);
         assert!(parse_float("abc").is_nan());

@@ -134,7 +134,8 @@ pub(crate) fn read_only(vm: &mut Vm<'_>, o: ObjId, key: &str, site: Site) -> Fau
     }
 }
 
-/// The TypeError of deleting `key` from frozen object `o`.
+/// The TypeError of deleting `key` from `o`, frozen or holding it as not
+/// configurable.
 pub(crate) fn frozen_delete(vm: &mut Vm<'_>, o: ObjId, key: Atom, site: Site) -> Fault {
     let k = vm.key_text(key);
     match frozen_name(vm, o, site) {
@@ -166,7 +167,7 @@ fn clone(vm: &mut Vm<'_>, v: Value, site: Site, depth: usize) -> R<Value> {
         }
         kind => {
             let mut props = Props::with_capacity(object.props.len());
-            for (k, x) in object.props.entries() {
+            for (k, x) in object.props.enumerable_entries() {
                 let c = clone(vm, *x, site, depth + 1)?;
                 props.set(*k, c);
             }

@@ -327,7 +327,11 @@ pub(crate) fn request(
     )
 }
 
-fn parts(vm: &Vm<'_>, o: ObjId) -> Option<(u16, Vec<(String, String)>, Vec<u8>, String, String)> {
+/// A response's or request's parts: status (0 for a request), headers, body, method
+/// and URL (empty for a response).
+type MessageParts = (u16, Vec<(String, String)>, Vec<u8>, String, String);
+
+fn parts(vm: &Vm<'_>, o: ObjId) -> Option<MessageParts> {
     match &vm.heap.obj(o).kind {
         ObjKind::Host(_, d) => match &**d {
             HostData::Response {

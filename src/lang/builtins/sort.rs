@@ -424,7 +424,7 @@ fn gallop_left<T: Copy>(cmp: &mut Compare<'_, T>, key: T, run: &[T], hint: usize
     let len = run.len();
     let mut last = 0usize;
     let mut offset = 1usize;
-    let (mut lo, mut hi);
+    let (mut lo, hi);
     if cmp(&run[hint], &key)? < 0.0 {
         // run[hint] < key: gallop right.
         let max = len - hint;

@@ -8,12 +8,13 @@ use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Fault, Limit, Vm, R};
 use crate::lang::number::is_js_whitespace;
 use crate::lang::value::string::{
-    code_points, push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len,
-    utf16_slice, utf16_unit_at, utf16_units,
+    push_code_point, push_utf16, utf16_code_point_at, utf16_index_of_byte, utf16_len, utf16_slice,
+    utf16_unit_at, utf16_units,
 };
-use crate::lang::value::{StrId, Value};
+use crate::lang::value::{Atom, StrId, Value};
 
-/// `String(x)`, `String.fromCharCode`, `String.fromCodePoint`, `btoa`, `atob`.
+/// `String(x)`, `String.fromCharCode`, `String.fromCodePoint`, `String.raw`, `btoa`,
+/// `atob`.
 pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<Value> {
     match n {
         Native::StringFn => match args.first() {
@@ -45,6 +46,7 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
             }
             vm.string(&out, site)
         }
+        Native::StringRaw => raw(vm, args, site),
         Native::Btoa => {
             let s = vm.to_string(arg(args, 0), site)?;
             let mut bytes = Vec::new();
@@ -83,6 +85,50 @@ pub(super) fn call(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) -> R<
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// `String.raw(strings, ...substitutions)`: the `raw` strings of a template (or of
+/// any object with a `raw` list), with the substitutions between them.
+fn raw(vm: &mut Vm<'_>, args: &[Value], site: Site) -> R<Value> {
+    let strings = arg(args, 0);
+    if strings.is_nullish() {
+        return Err(vm.type_error("Cannot convert undefined or null to object", site));
+    }
+    let raw_key = vm.intern("raw", site)?;
+    let literals = vm.get(strings, raw_key, site)?;
+    if literals.is_nullish() {
+        return Err(vm.type_error("Cannot convert undefined or null to object", site));
+    }
+    let length = vm.get(literals, Atom::LENGTH, site)?;
+    let length = vm.to_number(length, site)?;
+    // ToLength: NaN and negatives are 0; the step budget bounds the rest.
+    let count = if length.is_nan() || length <= 0.0 {
+        0.0
+    } else {
+        length.floor().min(9_007_199_254_740_991.0)
+    };
+    let substitutions = args.get(1..).unwrap_or(&[]);
+    let mut out = Vec::new();
+    let mut i = 0.0;
+    while i < count {
+        vm.step(1, site)?;
+        let key = vm.to_key(Value::Num(i), site)?;
+        let literal = vm.get(literals, key, site)?;
+        let literal = vm.to_string(literal, site)?;
+        out.extend_from_slice(vm.heap.str_bytes(literal));
+        if i + 1.0 >= count {
+            break;
+        }
+        if let Some(sub) = substitutions.get(i as usize) {
+            let sub = vm.to_string(*sub, site)?;
+            out.extend_from_slice(vm.heap.str_bytes(sub));
+        }
+        if out.len() > vm.limits.max_memory {
+            return Err(Fault::Limit(Limit::Memory, site));
+        }
+        i += 1.0;
+    }
+    vm.string(&out, site)
+}
+
 fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -105,7 +151,7 @@ fn base64_encode(bytes: &[u8]) -> String {
 
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let clean: Vec<u8> = s.bytes().filter(|b| !b" \t\n\x0c\r".contains(b)).collect();
-    let trimmed: &[u8] = if clean.len() % 4 == 0 {
+    let trimmed: &[u8] = if clean.len().is_multiple_of(4) {
         let pad = clean.iter().rev().take_while(|&&b| b == b'=').count();
         if pad > 2 {
             return None;
@@ -534,11 +580,27 @@ pub(super) fn method(
     Ok(Some(v))
 }
 
+/// `s.normalize(form)` without Unicode's data (feature `intl` off): ASCII text is its
+/// own normal form in every form; other text is an error that says why.
+#[cfg(not(feature = "intl"))]
+fn normalize(vm: &mut Vm<'_>, s: StrId, _form: &str, site: Site) -> R<Vec<u8>> {
+    let bytes = vm.heap.str_bytes(s);
+    if bytes.is_ascii() {
+        return Ok(bytes.to_vec());
+    }
+    Err(vm.type_error(
+        "normalize() of non-ASCII text needs Unicode's data, left out of this build (feature `intl`)",
+        site,
+    ))
+}
+
 /// `s.normalize(form)` for a valid form: each run of text between lone surrogates
 /// normalized with ICU4X (the surrogates stay, as V8 keeps them). Decomposition can
 /// grow a run (`NFKD` makes up to 18 characters of one), so the output is checked
 /// against the memory budget run by run.
+#[cfg(feature = "intl")]
 fn normalize(vm: &mut Vm<'_>, s: StrId, form: &str, site: Site) -> R<Vec<u8>> {
+    use crate::lang::value::string::code_points;
     use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
     let bytes = vm.heap.str_bytes(s).to_vec();
     let limit = vm.limits.max_memory;
@@ -796,8 +858,37 @@ pub(super) fn expand_template(
     }
 }
 
+/// Orders strings as `localeCompare` does, without ICU's data (feature `intl` off):
+/// ASCII as the root collation orders it (spaces and punctuation, then digits, then
+/// letters regardless of case; then lowercase before uppercase), anything else by
+/// UTF-16 code units.
+#[cfg(not(feature = "intl"))]
+pub(crate) fn collate(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
+    fn primary(c: u16) -> (u8, u16) {
+        match c {
+            0x30..=0x39 => (1, c),
+            0x41..=0x5a => (2, c + 0x20),
+            0x61..=0x7a => (2, c),
+            0..=0x7f => (0, c),
+            _ => (3, c),
+        }
+    }
+    let key = |s: &[u16]| s.iter().map(|&c| primary(c)).collect::<Vec<_>>();
+    // Lowercase first at the tertiary level.
+    let tertiary = |s: &[u16]| {
+        s.iter()
+            .map(|&c| u8::from((0x41..=0x5a).contains(&c)))
+            .collect::<Vec<_>>()
+    };
+    key(a)
+        .cmp(&key(b))
+        .then_with(|| tertiary(a).cmp(&tertiary(b)))
+        .then_with(|| a.cmp(b))
+}
+
 /// Orders strings as `localeCompare` does: ICU's root collation (CLDR's, which the
 /// default locale uses), through ICU4X with the same data.
+#[cfg(feature = "intl")]
 pub(crate) fn collate(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
     use icu_collator::CollatorBorrowed;
     static COLLATOR: std::sync::OnceLock<Option<CollatorBorrowed<'static>>> =
@@ -834,6 +925,56 @@ mod tests {
         ("JSON.stringify(('e\\u0301' + String.fromCharCode(0xdc00)).normalize())", "\"é\\udc00\""),
         ("[ 'ab'.isWellFormed(), String.fromCharCode(0xd800).isWellFormed(), '😀'.isWellFormed(), JSON.stringify(('a' + String.fromCharCode(0xd800) + 'b' + String.fromCharCode(0xdc00)).toWellFormed()) ].join(' ')", "true false true \"a�b�\""),
         ("'é'.normalize(undefined).length", "1"),
+        // Two halves of a pair, joined by `join`, `+` or a template, are one character.
+        ("JSON.stringify((() => { const h = String.fromCharCode(0xd83c), l = String.fromCharCode(0xdc4d); return [ [h, l].join('') === '🁍', (h + l) === '🁍', `${h}${l}`.length, JSON.stringify(['a' + h, l + 'b'].join('')), [...[h, l].join('')].length ].join(' '); })())", "\"true true 2 \\\"a🁍b\\\" 1\""),
+        ]);
+    }
+
+    /// `String.raw`, as a template tag and called on any object with a `raw` list,
+    /// and the strings a tag receives (a malformed escape cooks to `undefined`); each
+    /// expression with what Node 20 prints for it.
+    #[test]
+    fn raw_agrees_with_node() {
+        super::super::test_support::check(&[
+            ("String.raw`C:\\new\\n${1 + 1}\\t`", "C:\\new\\n2\\t"),
+            (
+                "String.raw`a${1}b${[2, 3]}c${null}${undefined}`",
+                "a1b2,3cnullundefined",
+            ),
+            ("String.raw`\\u{61}${'x'}\\x41\\``", "\\u{61}x\\x41\\`"),
+            ("String.raw`${'only'}`", "only"),
+            ("String.raw`\\unicode and \\xZ`", "\\unicode and \\xZ"),
+            ("String.raw({ raw: ['a', 'b', 'c'] }, 1)", "a1bc"),
+            ("String.raw({ raw: ['a', 'b'] }, 1, 2, 3)", "a1b"),
+            ("String.raw({ raw: 'xyz' }, '-', '+', '!')", "x-y+z"),
+            (
+                "String.raw({ raw: { length: 2, 0: 'p', 1: 'q' } }, [1, 2])",
+                "p1,2q",
+            ),
+            ("String.raw({ raw: { length: '2' } })", "undefinedundefined"),
+            ("String.raw({ raw: { length: -1 } }, 1)", ""),
+            ("String.raw({ raw: [] }, 1)", ""),
+            ("String.raw({ raw: { length: 1.9, 0: 7, 1: 8 } })", "7"),
+            (
+                "String.raw()",
+                "throws TypeError: Cannot convert undefined or null to object",
+            ),
+            (
+                "String.raw({})",
+                "throws TypeError: Cannot convert undefined or null to object",
+            ),
+            (
+                "String.raw({ raw: null })",
+                "throws TypeError: Cannot convert undefined or null to object",
+            ),
+            (
+                "((s, ...v) => JSON.stringify([s, s.raw, v]))`a\\u{41}${1}\\xZ${2}\\n`",
+                "[[\"aA\",null,\"\\n\"],[\"a\\\\u{41}\",\"\\\\xZ\",\"\\\\n\"],[1,2]]",
+            ),
+            (
+                "((s) => s.length + ' ' + s.raw.length + ' ' + Array.isArray(s.raw))``",
+                "1 1 true",
+            ),
         ]);
     }
 

@@ -102,6 +102,10 @@ natives! {
     ObjectIs = "Object.is",
     ObjectIsFrozen = "Object.isFrozen",
     ObjectHasOwn = "Object.hasOwn",
+    ObjectDefineProperty = "Object.defineProperty",
+    ObjectDefineProperties = "Object.defineProperties",
+    ObjectCreate = "Object.create",
+    ObjectGetOwnPropertyDescriptor = "Object.getOwnPropertyDescriptor",
     // ---- Array
     ArrayIsArray = "Array.isArray",
     ArrayFrom = "Array.from",
@@ -114,6 +118,7 @@ natives! {
     // ---- String
     StringFromCharCode = "String.fromCharCode",
     StringFromCodePoint = "String.fromCodePoint",
+    StringRaw = "String.raw",
     // ---- Date
     DateNow = "Date.now",
     DateUtc = "Date.UTC",
@@ -309,6 +314,16 @@ pub(crate) const GLOBALS: &[GlobalDef] = &[
             ("is", Static::Fn(Native::ObjectIs)),
             ("isFrozen", Static::Fn(Native::ObjectIsFrozen)),
             ("hasOwn", Static::Fn(Native::ObjectHasOwn)),
+            ("defineProperty", Static::Fn(Native::ObjectDefineProperty)),
+            (
+                "defineProperties",
+                Static::Fn(Native::ObjectDefineProperties),
+            ),
+            ("create", Static::Fn(Native::ObjectCreate)),
+            (
+                "getOwnPropertyDescriptor",
+                Static::Fn(Native::ObjectGetOwnPropertyDescriptor),
+            ),
         ],
         ..def("Object")
     },
@@ -347,6 +362,7 @@ pub(crate) const GLOBALS: &[GlobalDef] = &[
         statics: &[
             ("fromCharCode", Static::Fn(Native::StringFromCharCode)),
             ("fromCodePoint", Static::Fn(Native::StringFromCodePoint)),
+            ("raw", Static::Fn(Native::StringRaw)),
         ],
         ..def("String")
     },

@@ -1,7 +1,6 @@
 //! The compiled form the evaluator runs: names resolved to slots, constants
 //! interned, element checks done, every node that can fail carrying its source site.
 
-use crate::element::ElementKind;
 use crate::lang::syntax::ast::{BinaryOp, ChainOp, LogicalOp, UnaryOp};
 use crate::lang::value::{Atom, StrId, Value};
 
@@ -22,10 +21,6 @@ pub(crate) enum Place {
         slot: u32,
     },
 }
-
-/// Built-in names: globals that are no variables (`Math`, `JSON`, `undefined`, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Global(pub u16);
 
 /// A compiled function.
 #[derive(Debug, Clone)]
@@ -180,8 +175,6 @@ pub(crate) enum Member {
 /// A JSX element of a ContentKit type.
 #[derive(Debug, Clone)]
 pub(crate) struct ElementNode {
-    /// The element type (`None` when elements are not checked).
-    pub kind: Option<ElementKind>,
     /// Its `type` string.
     pub tag: StrId,
     /// The attributes, in written order (`key` dropped).
@@ -221,8 +214,6 @@ pub(crate) enum Expr {
     Const(Value),
     /// A variable.
     Load(Place),
-    /// A built-in name used as a value.
-    Global(Global, Site),
     /// `object.key`.
     Member {
         object: Box<Expr>,
@@ -365,8 +356,9 @@ pub(crate) enum Expr {
     },
     /// `object.#name`.
     GetPrivate(Box<Expr>, Atom, Site),
-    /// The strings argument of a tagged template: cooked strings with `raw`.
-    TemplateStrings(Vec<StrId>, Vec<StrId>),
+    /// The strings argument of a tagged template: cooked strings (`None` for
+    /// `undefined`, a chunk with a malformed escape) with `raw`.
+    TemplateStrings(Vec<Option<StrId>>, Vec<StrId>),
     /// An object literal with accessors: members in order, each an ordinary member
     /// or a getter/setter definition.
     ObjectWithAccessors(Vec<ObjectPart>),

@@ -1951,11 +1951,21 @@ impl Lower<'_> {
                             site,
                         },
                         None => {
-                            self.error(
-                                DiagnosticKind::UnknownFunction,
-                                callee.span,
-                                format!("`new {}` is not supported", g.name),
-                            );
+                            let message = format!("`new {}` is not supported", g.name);
+                            if g.name == "Promise" {
+                                // Promises come from async functions: nothing here
+                                // settles a promise later (no timers, no callbacks).
+                                let d = Diagnostic::new(
+                                    &self.file,
+                                    DiagnosticKind::UnknownFunction,
+                                    callee.span,
+                                    message,
+                                )
+                                .with_help("use an async function, Promise.resolve(value) or Promise.reject(error)");
+                                self.push_diag(d);
+                            } else {
+                                self.error(DiagnosticKind::UnknownFunction, callee.span, message);
+                            }
                             ir::Expr::Const(Value::Undefined)
                         }
                     };
@@ -2153,21 +2163,22 @@ impl Lower<'_> {
     fn tagged_template(
         &mut self,
         tag: &Expr,
-        cooked: &[String],
+        cooked: &[Option<String>],
         raw: &[String],
         exprs: &[Expr],
         span: Span,
     ) -> ir::Expr {
         let site = self.site(span);
-        let ids = |l: &mut Self, xs: &[String]| -> Vec<crate::lang::value::StrId> {
-            xs.iter()
-                .map(|s| match l.string_value(s) {
-                    Value::Str(id) => id,
-                    _ => crate::lang::value::StrId(0),
-                })
-                .collect()
+        let id = |l: &mut Self, s: &str| match l.string_value(s) {
+            Value::Str(id) => id,
+            _ => crate::lang::value::StrId(0),
         };
-        let strings = ir::Expr::TemplateStrings(ids(self, cooked), ids(self, raw));
+        let cooked = cooked
+            .iter()
+            .map(|c| c.as_deref().map(|s| id(self, s)))
+            .collect();
+        let raw = raw.iter().map(|s| id(self, s)).collect();
+        let strings = ir::Expr::TemplateStrings(cooked, raw);
         let mut args = vec![ir::Item::Value(strings)];
         args.extend(exprs.iter().map(|x| ir::Item::Value(self.expr(x))));
         if let ExprKind::Member {
@@ -2443,13 +2454,11 @@ impl Lower<'_> {
         if !name.is_intrinsic() {
             return self.component_call(el, span);
         }
-        let kind = if self.check_elements {
+        if self.check_elements {
             // An unknown tag is reported; its attributes and children are still
             // compiled so that their own mistakes are reported in the same pass.
-            elements::check(&self.file, &mut self.errors, el, place, self.require_root)
-        } else {
-            None
-        };
+            elements::check(&self.file, &mut self.errors, el, place, self.require_root);
+        }
         let tag = match self.string_value(&name.name) {
             Value::Str(s) => s,
             _ => crate::lang::value::StrId(0),
@@ -2489,13 +2498,11 @@ impl Lower<'_> {
         let site = self.site(name.span);
         self.b.origins.push(Origin {
             site,
-            kind,
             attrs: attr_sites.into_boxed_slice(),
         });
         let origin = self.b.origins.len() as u32;
         let _ = span;
         ir::Expr::Element(Box::new(ir::ElementNode {
-            kind,
             tag,
             attrs,
             children,

@@ -14,7 +14,6 @@ pub(crate) mod scope;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::element::ElementKind;
 use crate::lang::builtins::table::{self, Native};
 use crate::lang::diagnostic::Diagnostics;
 use crate::lang::source::{SourceFile, Span};
@@ -23,11 +22,10 @@ use crate::lang::value::{Func, Heap, MemoryExceeded, ObjKind, Object, Props, Str
 
 pub(crate) use lower::{lower_markup, lower_module};
 
-/// Where a JSX element is written, and its type.
+/// Where a JSX element is written.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
     pub site: ir::Site,
-    pub kind: Option<ElementKind>,
     /// The attributes written on the element, with where each is written: a value
     /// found wrong at render time is reported at its attribute.
     pub attrs: Box<[(Box<str>, ir::Site)]>,
@@ -251,15 +249,4 @@ pub(crate) fn compile_markup(
     check_elements: bool,
 ) -> Result<u32, Diagnostics> {
     lower_markup(builder, file, expr, require_root, check_elements)
-}
-
-/// Whether `value` is the built-in function `n`.
-pub(crate) fn is_native(heap: &Heap, value: Value, n: Native) -> bool {
-    match value {
-        Value::Obj(o) => matches!(
-            heap.obj(o).kind,
-            ObjKind::Function(Func::Native { id, .. }) if id == n.id()
-        ),
-        _ => false,
-    }
 }

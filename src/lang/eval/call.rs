@@ -10,6 +10,11 @@ use crate::lang::value::{EnvId, Func, ObjKind, Object, PromiseState, Props, Valu
 /// Arguments of a call: inline up to six.
 pub(crate) type Args = SmallVec<[Value; 6]>;
 
+/// Below this much stack left, a call moves to a new segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+/// The size of each new segment.
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+
 impl Vm<'_> {
     /// A closure of function `code` over the current environment.
     pub(crate) fn closure(&mut self, code: u32, site: Site) -> R<Value> {
@@ -79,6 +84,22 @@ impl Vm<'_> {
 
     /// Calls a closure of the program.
     pub(crate) fn call_closure(
+        &mut self,
+        code: u32,
+        env: Option<EnvId>,
+        this: Value,
+        args: &[Value],
+        site: Site,
+    ) -> R<Value> {
+        // Calls nest at most `max_call_depth` deep, but a frame's size depends on the
+        // build (a debug build's are many times a release build's): when the thread's
+        // stack runs low, the call goes on on a fresh segment instead of overflowing.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.call_closure_here(code, env, this, args, site)
+        })
+    }
+
+    fn call_closure_here(
         &mut self,
         code: u32,
         env: Option<EnvId>,

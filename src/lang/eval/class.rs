@@ -9,11 +9,25 @@
 use super::{error_class, Fault, Vm, R};
 use crate::lang::compile::ir::{self, ClassCode, FuncKind, Key, Place, Site};
 use crate::lang::syntax::ast::MethodKind;
-use crate::lang::value::{Atom, Func, ObjId, ObjKind, Object, Props, Value};
+use crate::lang::value::{Atom, Attrs, Func, ObjId, ObjKind, Object, Props, Value};
+
+/// A class's `prototype`: fixed, as JavaScript makes it.
+const PROTOTYPE_OF_CLASS: Attrs = Attrs {
+    writable: false,
+    enumerable: false,
+    configurable: false,
+};
+
+/// A plain function's `prototype`: may be replaced, not deleted.
+const PROTOTYPE_OF_FUNCTION: Attrs = Attrs {
+    writable: true,
+    enumerable: false,
+    configurable: false,
+};
 
 /// How many prototype links a lookup follows (chains are made by classes, so a real
 /// one is a few links long; the bound only guards against a cycle).
-const MAX_CHAIN: usize = 64;
+pub(super) const MAX_CHAIN: usize = 64;
 
 impl Vm<'_> {
     /// The value of `key` along `o`'s prototype chain (not `o`'s own), as stored:
@@ -182,7 +196,9 @@ impl Vm<'_> {
         }
         if let ObjKind::Function(Func::Closure { .. }) = self.heap.obj(c).kind {
             let p = self.alloc(Object::plain(Props::new()), site)?;
-            self.heap.obj_mut(c).props.set(key, p);
+            let props = &mut self.heap.obj_mut(c).props;
+            props.set(key, p);
+            props.set_attrs(key, PROTOTYPE_OF_FUNCTION);
             if let Value::Obj(p) = p {
                 return Ok(Some(p));
             }
@@ -296,11 +312,14 @@ impl Vm<'_> {
             {
                 let props = &mut vm.heap.obj_mut(co).props;
                 props.set(prototype, proto);
+                props.set_attrs(prototype, PROTOTYPE_OF_CLASS);
                 if let Some(Value::Obj(p)) = parent {
                     props.set_proto(Some(p));
                 }
             }
-            vm.heap.obj_mut(po).props.set(constructor, ctor);
+            let props = &mut vm.heap.obj_mut(po).props;
+            props.set(constructor, ctor);
+            props.set_attrs(constructor, Attrs::METHOD);
             if let Some(p) = c.class_place {
                 vm.store(p, ctor);
             }
@@ -318,6 +337,7 @@ impl Vm<'_> {
                     MethodKind::Getter => vm.define_accessor(target, key, true, f, site)?,
                     MethodKind::Setter => vm.define_accessor(target, key, false, f, site)?,
                 }
+                vm.heap.obj_mut(target).props.set_attrs(key, Attrs::METHOD);
             }
             if let Some(code) = c.statics {
                 let env = vm.current_env();

@@ -12,7 +12,6 @@ impl Vm<'_> {
         match e {
             Expr::Const(v) => Ok(*v),
             Expr::Load(place) => Ok(self.load(*place)),
-            Expr::Global(..) => Ok(Value::Undefined),
             Expr::Member {
                 object,
                 key,
@@ -319,7 +318,10 @@ impl Vm<'_> {
                 self.get_private(o, *key, *site)
             }
             Expr::TemplateStrings(cooked, raw) => {
-                let cooked: Vec<Value> = cooked.iter().map(|s| Value::Str(*s)).collect();
+                let cooked: Vec<Value> = cooked
+                    .iter()
+                    .map(|s| s.map_or(Value::Undefined, Value::Str))
+                    .collect();
                 let raw: Vec<Value> = raw.iter().map(|s| Value::Str(*s)).collect();
                 let raw = self.array(raw, 0)?;
                 let strings = self.array(cooked, 0)?;

@@ -17,12 +17,15 @@ impl Vm<'_> {
         let mut props = Props::with_capacity(node.attrs.len() + 2);
         props.push_new_name(Atom::TYPE, Value::Str(node.tag));
         self.props_into(&mut props, &node.attrs)?;
-        if let Some(children) = &node.children {
-            let raw = self.raw_children(children)?;
-            props.set(Atom::CHILDREN, raw);
-        }
-        let raw = props.get(Atom::CHILDREN).unwrap_or(Value::Undefined);
-        let children = self.normalize_children(raw)?;
+        let children = match &node.children {
+            // Written children: gathered straight into their normalized array.
+            Some(children) => self.written_children(children)?,
+            // A `children` attribute, or none.
+            None => {
+                let raw = props.get(Atom::CHILDREN).unwrap_or(Value::Undefined);
+                self.normalize_children(raw)?
+            }
+        };
         props.set(Atom::CHILDREN, children);
         self.alloc(
             Object {
@@ -76,33 +79,91 @@ impl Vm<'_> {
         self.array(items, 0)
     }
 
+    /// What `normalize_children(raw_children(children))` makes, without the
+    /// intermediate arrays: the values wrapped, flattened one level, without `null`s.
+    fn written_children(&mut self, children: &[Child]) -> R<Value> {
+        if let [Child::Value(e)] = children {
+            let raw = self.eval(e)?;
+            return self.normalize_children(raw);
+        }
+        let mut out = Vec::with_capacity(children.len());
+        let mut written = 0;
+        for c in children {
+            match c {
+                Child::Value(e) => {
+                    let v = self.eval(e)?;
+                    written += 1;
+                    self.push_child(&mut out, v)?;
+                }
+                Child::Spread(e, site) => {
+                    let v = self.eval(e)?;
+                    let vs = self.iterate(v, *site)?;
+                    written += vs.len();
+                    for v in vs {
+                        self.push_child(&mut out, v)?;
+                    }
+                }
+            }
+        }
+        // The steps normalizing the raw array would have counted.
+        self.step(written as u64, 0)?;
+        self.array(out, 0)
+    }
+
+    /// One child into a normalized list: an array's items (one level, without
+    /// `null`s), else the child itself unless it is `null`.
+    fn push_child(&mut self, out: &mut Vec<Value>, v: Value) -> R<()> {
+        match v {
+            Value::Obj(o) => match &self.heap.obj(o).kind {
+                ObjKind::Array(inner) => {
+                    let n = inner.len();
+                    out.extend(inner.iter().copied().filter(|v| *v != Value::Null));
+                    self.step(n as u64, 0)?;
+                }
+                _ => out.push(v),
+            },
+            Value::Null => {}
+            _ => out.push(v),
+        }
+        Ok(())
+    }
+
     /// The runtime's normalization: wrap, flatten one level, drop `null`s.
     fn normalize_children(&mut self, raw: Value) -> R<Value> {
         if raw == Value::Undefined {
             return Ok(Value::Undefined);
         }
-        let items: Vec<Value> = match raw {
+        let mut out = Vec::new();
+        let len = match raw {
             Value::Obj(o) => match &self.heap.obj(o).kind {
-                ObjKind::Array(items) => items.clone(),
-                _ => vec![raw],
+                ObjKind::Array(items) => items.len(),
+                _ => 1,
             },
-            _ => vec![raw],
+            _ => 1,
         };
-        self.step(items.len() as u64, 0)?;
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            match item {
-                Value::Obj(o) => match &self.heap.obj(o).kind {
-                    ObjKind::Array(inner) => {
-                        let n = inner.len();
-                        out.extend(inner.iter().copied().filter(|v| *v != Value::Null));
-                        self.step(n as u64, 0)?;
+        self.step(len as u64, 0)?;
+        match raw {
+            Value::Obj(o) => match &self.heap.obj(o).kind {
+                ObjKind::Array(items) => {
+                    let heap = &self.heap;
+                    let nested = |v: &Value| match v {
+                        Value::Obj(o) => matches!(heap.obj(*o).kind, ObjKind::Array(_)),
+                        _ => false,
+                    };
+                    if items.iter().any(nested) {
+                        let items = items.clone();
+                        for item in items {
+                            self.push_child(&mut out, item)?;
+                        }
+                    } else {
+                        // The common case (a `.map(…)` of elements): one copy.
+                        out.reserve_exact(items.len());
+                        out.extend(items.iter().copied().filter(|v| *v != Value::Null));
                     }
-                    _ => out.push(item),
-                },
-                Value::Null => {}
-                _ => out.push(item),
-            }
+                }
+                _ => out.push(raw),
+            },
+            _ => self.push_child(&mut out, raw)?,
         }
         self.array(out, 0)
     }
@@ -112,8 +173,7 @@ impl Vm<'_> {
         if children.is_empty() {
             return Ok(Value::Undefined);
         }
-        let raw = self.raw_children(children)?;
-        self.normalize_children(raw)
+        self.written_children(children)
     }
 
     /// `<Component …>…</Component>`: the function called with its props.

@@ -194,11 +194,6 @@ impl<'p> Vm<'p> {
         }
     }
 
-    /// Steps used so far.
-    pub(crate) fn steps_used(&self) -> u64 {
-        self.steps
-    }
-
     /// Turns a failed allocation into a fault at `site`.
     pub(crate) fn mem<T>(&self, r: Result<T, MemoryExceeded>, site: Site) -> R<T> {
         // Allocations without a site of their own (literals) blame the innermost call.

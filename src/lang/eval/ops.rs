@@ -26,6 +26,9 @@ pub(crate) fn known(vm: &Vm<'_>, a: Atom) -> Value {
     vm.heap.atom_name(a).map_or(Value::Undefined, Value::Str)
 }
 
+// `to_number`, `to_string`, … are JavaScript's abstract operations (ToNumber,
+// ToString, …), named after them; they take the VM mutably because they can run code.
+#[allow(clippy::wrong_self_convention)]
 impl Vm<'_> {
     /// `typeof v`.
     pub(crate) fn type_of(&self, v: Value) -> Atom {

@@ -236,6 +236,13 @@ impl Vm<'_> {
                 }
             }
         }
+        {
+            let props = &self.heap.obj(o).props;
+            if props.has_attrs() && props.has(key) && !props.attrs(key).writable {
+                let k = self.key_text(key);
+                return Err(crate::lang::builtins::object::read_only(self, o, &k, site));
+            }
+        }
         let frozen = self.heap.obj(o).props.is_frozen();
         if frozen && !matches!(self.heap.obj(o).kind, ObjKind::Host(..)) {
             return Err(crate::lang::builtins::object::frozen_write(
@@ -300,6 +307,8 @@ impl Vm<'_> {
                     ));
                 }
             }
+            // Not a guard: the call needs the VM, which the match still borrows in one.
+            #[allow(clippy::collapsible_match)]
             ObjKind::RegExp { .. } => {
                 if crate::lang::builtins::regexp::set(self, o, key, value, site)? {
                     return Ok(());
@@ -332,10 +341,14 @@ impl Vm<'_> {
         self.set(obj, k, value, site)
     }
 
-    /// Whether `key in o` (own properties and what the kind of object defines).
+    /// Whether `key in o` (own properties, inherited ones and what the kind of
+    /// object defines).
     pub(crate) fn has_property(&self, o: ObjId, key: Atom) -> bool {
         let object = self.heap.obj(o);
         if object.props.has(key) {
+            return true;
+        }
+        if object.props.proto().is_some() && self.inherited(o, key).is_some() {
             return true;
         }
         match &object.kind {
@@ -398,7 +411,7 @@ impl Vm<'_> {
                             .filter_map(|i| Atom::index(i as u32)),
                     );
                 }
-                keys.extend(object.props.entries().iter().map(|(k, _)| *k));
+                keys.extend(object.props.enumerable_entries().map(|(k, _)| *k));
                 keys
             }
             Value::Str(s) => {
@@ -407,6 +420,38 @@ impl Vm<'_> {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The keys `for…in` visits: the own enumerable keys, then the enumerable keys
+    /// inherited along the prototype chain that no nearer object has (class methods
+    /// are not enumerable, so a class instance shows its own fields only).
+    pub(crate) fn for_in_keys(&self, v: Value) -> Vec<Atom> {
+        let mut keys = self.own_keys(v);
+        let Value::Obj(o) = v else { return keys };
+        let mut at = self.heap.obj(o).props.proto();
+        if at.is_none() {
+            return keys;
+        }
+        let mut seen: rustc_hash::FxHashSet<Atom> = self
+            .heap
+            .obj(o)
+            .props
+            .entries()
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        seen.extend(keys.iter().copied());
+        for _ in 0..super::class::MAX_CHAIN {
+            let Some(p) = at else { break };
+            let props = &self.heap.obj(p).props;
+            for (k, _) in props.entries() {
+                if seen.insert(*k) && props.is_enumerable(*k) {
+                    keys.push(*k);
+                }
+            }
+            at = props.proto();
+        }
+        keys
     }
 
     /// The own enumerable properties, in order.
@@ -421,17 +466,21 @@ impl Vm<'_> {
                             .enumerate()
                             .filter_map(|(i, v)| Atom::index(i as u32).map(|a| (a, *v)))
                             .collect();
-                        out.extend_from_slice(object.props.entries());
+                        out.extend(object.props.enumerable_entries().copied());
                         Ok(out)
                     }
                     _ if object.props.has_accessors() => {
-                        let entries = object.props.entries().to_vec();
+                        let entries: Vec<(Atom, Value)> =
+                            object.props.enumerable_entries().copied().collect();
                         let mut out = Vec::with_capacity(entries.len());
                         for (k, x) in entries {
                             let x = self.resolve_accessor(x, v, site)?;
                             out.push((k, x));
                         }
                         Ok(out)
+                    }
+                    _ if object.props.has_attrs() => {
+                        Ok(object.props.enumerable_entries().copied().collect())
                     }
                     _ => Ok(object.props.entries().to_vec()),
                 }
@@ -453,7 +502,9 @@ impl Vm<'_> {
     pub(crate) fn delete(&mut self, obj: Value, key: Atom, site: Site) -> R<bool> {
         match obj {
             Value::Obj(o) => {
-                if self.heap.obj(o).props.is_frozen() && self.has_own(obj, key) {
+                let props = &self.heap.obj(o).props;
+                let fixed = props.has_attrs() && props.has(key) && !props.attrs(key).configurable;
+                if fixed || props.is_frozen() && self.has_own(obj, key) {
                     return Err(crate::lang::builtins::object::frozen_delete(
                         self, o, key, site,
                     ));

@@ -168,7 +168,7 @@ impl Vm<'_> {
         let items = if f.of {
             self.iterate(iterable, f.site)?
         } else {
-            let keys = self.own_keys(iterable);
+            let keys = self.for_in_keys(iterable);
             let mut out = Vec::with_capacity(keys.len());
             for k in keys {
                 let r = self.heap.atom_value(k);

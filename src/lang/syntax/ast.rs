@@ -614,8 +614,10 @@ pub enum ExprKind {
     TaggedTemplate {
         /// The function.
         tag: Box<Expr>,
-        /// The chunks as strings are cooked (one more than substitutions).
-        cooked: Vec<String>,
+        /// The chunks as strings are cooked (one more than substitutions); `None` for a
+        /// chunk with an escape that cooks to nothing (`\unicode`): a tag may still read
+        /// its raw text, as `String.raw` does.
+        cooked: Vec<Option<String>>,
         /// The chunks as written.
         raw: Vec<String>,
         /// The substitutions.

@@ -118,6 +118,12 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     pair.as_span().into()
 }
 
+/// The span of a decorator, without the whitespace its expression rule ends on.
+fn decorator_span(pair: &Pair<'_, Rule>) -> Span {
+    let span = span_of(pair);
+    Span::new(span.start, span.start + pair.as_str().trim_end().len())
+}
+
 /// The most operators one prefix run (`!!!x`), member chain (`a.b.c…`) or `**`
 /// tower may hold: they nest in the syntax tree, and the tree's depth is bounded.
 pub(crate) const MAX_RUN: usize = 64;
@@ -305,8 +311,28 @@ impl<'f> Builder<'f> {
     }
 
     fn unsupported_stmt(&mut self, pair: &Pair<'_, Rule>) {
+        // A decorated declaration or an enum: the error points at the decorator or at
+        // `enum`, not at the whole declaration.
+        let at = match pair.clone().into_inner().next() {
+            Some(p) if p.as_rule() == Rule::decorator => Some(p),
+            Some(p) if p.as_rule() == Rule::enum_decl => {
+                p.into_inner().find(|k| k.as_rule() == Rule::k_enum)
+            }
+            _ => None,
+        };
+        // The declaration a decorator stands on may hold errors of its own.
+        for p in pair.clone().into_inner() {
+            if matches!(p.as_rule(), Rule::class_decl | Rule::export_decl) {
+                self.statement(p);
+            }
+        }
+        let pair = at.as_ref().unwrap_or(pair);
         let text = pair.as_str();
-        let span = span_of(pair);
+        let span = if pair.as_rule() == Rule::decorator {
+            decorator_span(pair)
+        } else {
+            span_of(pair)
+        };
         let word: String = text
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$' || *c == '@')
@@ -361,10 +387,11 @@ impl<'f> Builder<'f> {
             match p.as_rule() {
                 Rule::k_async => is_async = true,
                 Rule::generator => {
-                    self.error(
+                    self.error_help(
                         DiagnosticKind::Unsupported,
                         span_of(&p),
                         "generator functions are not supported",
+                        "build and return an array instead",
                     );
                 }
                 Rule::ident => name = Some(self.ident(&p)),
@@ -1288,7 +1315,7 @@ impl<'f> Builder<'f> {
                     }
                 }
                 "await" => ExprKind::Await(Box::new(e)),
-                "yield" => {
+                y if y.starts_with("yield") => {
                     self.error_help(
                         DiagnosticKind::Unsupported,
                         op_span,
@@ -1506,7 +1533,10 @@ impl<'f> Builder<'f> {
                         "dynamic `import()` is not supported",
                         "import at the top of the file",
                     ),
-                    _ => ("generators are not supported", "return an array instead"),
+                    _ => (
+                        "generators (`yield`) are not supported",
+                        "build and return an array instead",
+                    ),
                 };
                 self.error_help(DiagnosticKind::Unsupported, span, what, help);
                 ExprKind::Unsupported("syntax")
@@ -1587,17 +1617,26 @@ impl<'f> Builder<'f> {
     }
 
     /// A tagged template's parts: its chunks cooked and as written, and its
-    /// substitutions.
-    fn template_parts(&mut self, pair: Pair<'_, Rule>) -> (Vec<String>, Vec<String>, Vec<Expr>) {
-        let mut cooked = vec![String::new()];
+    /// substitutions. A malformed escape is no error in a tagged template: its chunk's
+    /// cooked string is `undefined`, its raw text stays.
+    fn template_parts(
+        &mut self,
+        pair: Pair<'_, Rule>,
+    ) -> (Vec<Option<String>>, Vec<String>, Vec<Expr>) {
+        let mut cooked = vec![Some(String::new())];
         let mut raw = vec![String::new()];
         let mut exprs = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::template_chunk => {
-                    let c = self.cook(p.as_str(), p.as_span().start(), true);
                     if let Some(last) = cooked.last_mut() {
-                        last.push_str(&c);
+                        *last = match (last.take(), cook(p.as_str(), true)) {
+                            (Some(mut s), Ok(c)) => {
+                                s.push_str(&c);
+                                Some(s)
+                            }
+                            _ => None,
+                        };
                     }
                     if let Some(last) = raw.last_mut() {
                         // Raw text has its line breaks normalized, as JavaScript does.
@@ -1606,7 +1645,7 @@ impl<'f> Builder<'f> {
                 }
                 Rule::template_subst => {
                     exprs.push(self.expr(first(p)));
-                    cooked.push(String::new());
+                    cooked.push(Some(String::new()));
                     raw.push(String::new());
                 }
                 _ => {}
@@ -1688,10 +1727,11 @@ impl<'f> Builder<'f> {
                                 for k in c.into_inner() {
                                     match k.as_rule() {
                                         Rule::k_async => is_async = true,
-                                        Rule::generator => self.error(
+                                        Rule::generator => self.error_help(
                                             DiagnosticKind::Unsupported,
                                             span_of(&k),
                                             "generator methods are not supported",
+                                            "return an array instead",
                                         ),
                                         Rule::accessor => {
                                             accessor = Some(if k.as_str() == "get" {
@@ -1880,6 +1920,16 @@ impl<'f> Builder<'f> {
                         kind: StmtKind::Block(stmts),
                         span: bspan,
                     });
+                }
+            }
+            Rule::decorated_member => {
+                if let Some(d) = pair.into_inner().next() {
+                    self.error_help(
+                        DiagnosticKind::Unsupported,
+                        decorator_span(&d),
+                        "decorators are not supported",
+                        "remove the decorator",
+                    );
                 }
             }
             Rule::class_method => {

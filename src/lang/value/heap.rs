@@ -19,6 +19,8 @@ struct StrMeta {
     len: u32,
     /// Whether every byte is ASCII (UTF-16 indices are byte indices then).
     ascii: bool,
+    /// Whether the bytes go into a JSON string as they are (no escape needed).
+    plain: bool,
 }
 
 /// Strings: WTF-8 bytes in append-only buffers.
@@ -43,6 +45,17 @@ impl StrTable {
     }
 
     fn push(&mut self, bytes: &[u8]) -> usize {
+        let plain = super::string::is_json_plain(bytes);
+        // Only a string with a surrogate byte can hold two halves of a pair apart.
+        let joined = if plain {
+            None
+        } else {
+            super::string::with_pairs_joined(bytes)
+        };
+        let (bytes, plain) = match &joined {
+            Some(j) => (j.as_slice(), super::string::is_json_plain(j)),
+            None => (bytes, plain),
+        };
         if self.bufs.is_empty() {
             self.bufs.push(Vec::with_capacity(4096));
         }
@@ -54,13 +67,9 @@ impl StrTable {
             start,
             len: bytes.len() as u32,
             ascii: bytes.is_ascii(),
+            plain,
         });
         self.metas.len() - 1
-    }
-
-    /// The bytes in use (buffer capacities), for the memory budget.
-    fn capacity(&self) -> usize {
-        self.bufs.iter().map(Vec::capacity).sum::<usize>() + self.metas.capacity() * 16
     }
 }
 
@@ -69,6 +78,18 @@ impl StrTable {
 struct AtomTable {
     names: Vec<StrId>,
     map: FxHashMap<Box<[u8]>, u32>,
+}
+
+/// The key of an array index name (`"0"`, `"17"`), when `name` is one below 2^31.
+fn index_atom(name: &[u8]) -> Option<Atom> {
+    // Only digits can name an index: the common name skips the number parse.
+    if !name.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(name)
+        .ok()
+        .and_then(crate::lang::number::array_index)
+        .and_then(Atom::index)
 }
 
 /// A captured-variable environment: the variables of one scope that closures see.
@@ -203,6 +224,11 @@ impl Heap {
         self.meta(s).ascii
     }
 
+    /// Whether a string goes into JSON text as it is, between quotes (no escapes).
+    pub fn str_is_json_plain(&self, s: StrId) -> bool {
+        self.meta(s).plain
+    }
+
     /// A string's bytes as `str` when it holds no lone surrogate (the usual case),
     /// else a copy with each lone surrogate replaced by U+FFFD.
     pub fn str_lossy(&self, s: StrId) -> std::borrow::Cow<'_, str> {
@@ -230,9 +256,21 @@ impl Heap {
         if total > u32::MAX as usize / 2 {
             return Err(MemoryExceeded);
         }
+        if !ma.plain
+            && !mb.plain
+            && super::string::pairs_across(self.str_bytes(a), self.str_bytes(b))
+        {
+            // Half a pair meets its other half: the joined pair is a new string.
+            let mut bytes = Vec::with_capacity(total);
+            bytes.extend_from_slice(self.str_bytes(a));
+            bytes.extend_from_slice(self.str_bytes(b));
+            return self.alloc_str(&bytes);
+        }
         let n = self.base_strs();
         let local_a = (a.0 as usize) >= n;
         let ascii = ma.ascii && mb.ascii;
+        // Joining adds no byte: plain and plain make plain.
+        let plain = ma.plain && mb.plain;
         if local_a {
             let buf = ma.buf as usize;
             let at_end = self.strs.bufs[buf].len() == (ma.start + ma.len) as usize;
@@ -248,6 +286,7 @@ impl Heap {
                     start: ma.start,
                     len: total as u32,
                     ascii,
+                    plain,
                 });
                 return Ok(StrId((n + self.strs.metas.len() - 1) as u32));
             }
@@ -264,6 +303,7 @@ impl Heap {
                 start: 0,
                 len: total as u32,
                 ascii,
+                plain,
             });
             return Ok(StrId((n + self.strs.metas.len() - 1) as u32));
         }
@@ -281,13 +321,8 @@ impl Heap {
 
     /// The key for a property name given as WTF-8 bytes (array indices included).
     pub fn intern(&mut self, name: &[u8]) -> Result<Atom, MemoryExceeded> {
-        if let Some(i) = std::str::from_utf8(name)
-            .ok()
-            .and_then(crate::lang::number::array_index)
-        {
-            if let Some(a) = Atom::index(i) {
-                return Ok(a);
-            }
+        if let Some(a) = index_atom(name) {
+            return Ok(a);
         }
         if let Some(&i) = self.base.atoms.map.get(name) {
             return Ok(Atom(i));
@@ -320,11 +355,13 @@ impl Heap {
 
     /// The key of a name already interned (no allocation), if it is.
     pub fn lookup_atom(&self, name: &[u8]) -> Option<Atom> {
-        if let Some(i) = std::str::from_utf8(name)
-            .ok()
-            .and_then(crate::lang::number::array_index)
-        {
-            return Atom::index(i);
+        if name.first().is_some_and(u8::is_ascii_digit) {
+            if let Some(i) = std::str::from_utf8(name)
+                .ok()
+                .and_then(crate::lang::number::array_index)
+            {
+                return Atom::index(i);
+            }
         }
         self.base
             .atoms

@@ -3,7 +3,7 @@
 //! does), `\uD83D` escapes kept as lone surrogates, duplicate keys resolved by the last
 //! value at the first position.
 
-use super::object::{Object, Props};
+use super::object::{Atom, Object, Props};
 use super::string::push_code_point;
 use super::{Heap, MemoryExceeded, Value};
 
@@ -55,6 +55,8 @@ pub(crate) fn parse(heap: &mut Heap, text: &[u8], max_depth: usize) -> Result<Va
         depth: 0,
         max_depth,
         scratch: Vec::new(),
+        items: Vec::new(),
+        members: Vec::new(),
     };
     p.ws();
     let v = p.value()?;
@@ -71,8 +73,34 @@ struct Parser<'a, 'h> {
     heap: &'h mut Heap,
     depth: usize,
     max_depth: usize,
+    /// The bytes of a string with escapes, unescaped.
     scratch: Vec<u8>,
+    /// The items of the arrays being read, innermost last: each array takes its own
+    /// off the end, so an array costs one allocation of its exact size.
+    items: Vec<Value>,
+    /// The members of the objects being read, likewise.
+    members: Vec<(Atom, Value)>,
 }
+
+/// A string read: the input's bytes between two offsets (no escapes), or the
+/// parser's scratch buffer (unescaped).
+enum Text {
+    Raw(usize, usize),
+    Scratch,
+}
+
+/// The bytes a JSON string's fast scan stops at: `"`, `\`, control characters.
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 impl Parser<'_, '_> {
     fn ws(&mut self) {
@@ -106,8 +134,11 @@ impl Parser<'_, '_> {
             Some(b'[') => self.array(),
             Some(b'"') => {
                 self.i += 1;
-                let s = self.string()?;
-                Ok(Value::Str(self.heap.alloc_str(&s)?))
+                let id = match self.string()? {
+                    Text::Raw(a, b) => self.heap.alloc_str(&self.s[a..b])?,
+                    Text::Scratch => self.heap.alloc_str(&self.scratch)?,
+                };
+                Ok(Value::Str(id))
             }
             Some(b't') => self.literal(b"true", Value::Bool(true)),
             Some(b'f') => self.literal(b"false", Value::Bool(false)),
@@ -144,7 +175,7 @@ impl Parser<'_, '_> {
     fn object(&mut self) -> Result<Value, JsonError> {
         self.enter()?;
         self.i += 1;
-        let mut props = Props::new();
+        let start = self.members.len();
         self.ws();
         if self.s.get(self.i) == Some(&b'}') {
             self.i += 1;
@@ -154,8 +185,10 @@ impl Parser<'_, '_> {
                     return Err(self.unexpected());
                 }
                 self.i += 1;
-                let key = self.string()?;
-                let atom = self.heap.intern(&key)?;
+                let atom = match self.string()? {
+                    Text::Raw(a, b) => self.heap.intern(&self.s[a..b])?,
+                    Text::Scratch => self.heap.intern(&self.scratch)?,
+                };
                 self.ws();
                 if self.s.get(self.i) != Some(&b':') {
                     return Err(self.unexpected());
@@ -163,7 +196,7 @@ impl Parser<'_, '_> {
                 self.i += 1;
                 self.ws();
                 let v = self.value()?;
-                props.set(atom, v);
+                self.members.push((atom, v));
                 self.ws();
                 match self.s.get(self.i) {
                     Some(b',') => {
@@ -179,19 +212,21 @@ impl Parser<'_, '_> {
             }
         }
         self.depth -= 1;
+        let props = Props::from_entries(self.members.drain(start..).collect());
         Ok(Value::Obj(self.heap.alloc(Object::plain(props))?))
     }
 
     fn array(&mut self) -> Result<Value, JsonError> {
         self.enter()?;
         self.i += 1;
-        let mut items = Vec::new();
+        let start = self.items.len();
         self.ws();
         if self.s.get(self.i) == Some(&b']') {
             self.i += 1;
         } else {
             loop {
-                items.push(self.value()?);
+                let v = self.value()?;
+                self.items.push(v);
                 self.ws();
                 match self.s.get(self.i) {
                     Some(b',') => {
@@ -207,24 +242,24 @@ impl Parser<'_, '_> {
             }
         }
         self.depth -= 1;
+        let items = self.items.drain(start..).collect();
         Ok(Value::Obj(self.heap.alloc(Object::array(items))?))
     }
 
     /// After the opening quote: the string's WTF-8 bytes, up to the closing quote.
-    fn string(&mut self) -> Result<Vec<u8>, JsonError> {
+    fn string(&mut self) -> Result<Text, JsonError> {
         let start = self.i;
         // Fast path: no escape, no control character.
-        while let Some(&b) = self.s.get(self.i) {
-            match b {
-                b'"' => {
-                    let out = self.s[start..self.i].to_vec();
-                    self.i += 1;
-                    return Ok(out);
-                }
-                b'\\' => break,
-                0x00..=0x1F => return Err(self.bad_control()),
-                _ => self.i += 1,
+        while self.i < self.s.len() && !STRING_STOP[usize::from(self.s[self.i])] {
+            self.i += 1;
+        }
+        match self.s.get(self.i) {
+            Some(b'"') => {
+                self.i += 1;
+                return Ok(Text::Raw(start, self.i - 1));
             }
+            Some(0x00..=0x1F) => return Err(self.bad_control()),
+            _ => {}
         }
         let mut out = std::mem::take(&mut self.scratch);
         out.clear();
@@ -243,9 +278,8 @@ impl Parser<'_, '_> {
                     if let Some(h) = pending_high.take() {
                         push_code_point(&mut out, h);
                     }
-                    let result = out.clone();
                     self.scratch = out;
-                    return Ok(result);
+                    return Ok(Text::Scratch);
                 }
                 b'\\' => {
                     let Some(&e) = self.s.get(self.i + 1) else {

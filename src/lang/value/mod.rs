@@ -19,7 +19,7 @@ mod object;
 pub(crate) mod string;
 
 pub use heap::{Base, Heap, MemoryExceeded};
-pub use object::{Atom, Func, HostData, HostKind, ObjKind, Object, PromiseState, Props};
+pub use object::{Atom, Attrs, Func, HostData, HostKind, ObjKind, Object, PromiseState, Props};
 
 /// A string in a [`Heap`] (or in its base).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -132,8 +132,40 @@ pub struct Props {
     /// Whether the object these are the properties of is frozen (`Object.freeze`):
     /// writes, additions and deletions then throw, for every kind of object.
     frozen: bool,
+    /// Whether some property has attributes other than [`Attrs::PLAIN`] (listed in
+    /// [`Extra::attrs`]). Plain objects never pay for them.
+    special: bool,
     /// What few objects have: an object to inherit from, private fields.
     extra: Option<Box<Extra>>,
+}
+
+/// The attributes of a property (`Object.defineProperty`'s `writable`, `enumerable`
+/// and `configurable`). Properties made by assignment, literals and JSON have all
+/// three ([`Attrs::PLAIN`]); only the others are recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attrs {
+    /// Writes may change the value (meaningless for an accessor).
+    pub writable: bool,
+    /// `Object.keys`, `for…in`, spread, `Object.assign` and JSON see the property.
+    pub enumerable: bool,
+    /// The property may be deleted and its attributes changed.
+    pub configurable: bool,
+}
+
+impl Attrs {
+    /// A property as assignment makes it.
+    pub const PLAIN: Attrs = Attrs {
+        writable: true,
+        enumerable: true,
+        configurable: true,
+    };
+    /// A method of a class (on its prototype or, static, on the class): not
+    /// enumerable, as in JavaScript.
+    pub const METHOD: Attrs = Attrs {
+        writable: true,
+        enumerable: false,
+        configurable: true,
+    };
 }
 
 /// What few objects have, kept out of line so that the others stay small.
@@ -146,6 +178,8 @@ pub struct Extra {
     /// Private fields (`#name`), kept apart from the properties: no enumeration,
     /// no JSON, no spread sees them.
     pub private: Vec<(Atom, Value)>,
+    /// The attributes of the properties that are not [`Attrs::PLAIN`].
+    pub attrs: Vec<(Atom, Attrs)>,
 }
 
 impl Props {
@@ -162,8 +196,50 @@ impl Props {
             ints: 0,
             accessors: false,
             frozen: false,
+            special: false,
             extra: None,
         }
+    }
+
+    /// The properties `entries` make when set in order (`{k1: v1, k2: v2, …}`): a
+    /// repeated key keeps its first position and its last value, index keys sort
+    /// first. Names without repeats (JSON objects, nearly always) are taken as they
+    /// are, without a copy.
+    pub(crate) fn from_entries(entries: Vec<(Atom, Value)>) -> Props {
+        let names_only = entries.iter().all(|(k, _)| k.as_index().is_none());
+        if names_only {
+            if entries.len() <= INDEX_FROM {
+                let unique = entries
+                    .iter()
+                    .enumerate()
+                    .all(|(i, (k, _))| entries[..i].iter().all(|(other, _)| other != k));
+                if unique {
+                    return Props {
+                        entries,
+                        ..Props::default()
+                    };
+                }
+            } else {
+                let mut index =
+                    FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
+                let unique = entries
+                    .iter()
+                    .enumerate()
+                    .all(|(i, (k, _))| index.insert(*k, i as u32).is_none());
+                if unique {
+                    return Props {
+                        entries,
+                        index: Some(Box::new(index)),
+                        ..Props::default()
+                    };
+                }
+            }
+        }
+        let mut props = Props::with_capacity(entries.len());
+        for (k, v) in entries {
+            props.set(k, v);
+        }
+        props
     }
 
     /// Whether some property is an accessor.
@@ -202,6 +278,52 @@ impl Props {
             Some(slot) => slot.1 = value,
             None => e.private.push((key, value)),
         }
+    }
+
+    /// Whether some property has attributes other than [`Attrs::PLAIN`].
+    pub fn has_attrs(&self) -> bool {
+        self.special
+    }
+
+    /// The attributes of own property `key` (of a property the object has).
+    pub fn attrs(&self, key: Atom) -> Attrs {
+        if !self.special {
+            return Attrs::PLAIN;
+        }
+        self.extra
+            .as_ref()
+            .and_then(|e| e.attrs.iter().find(|(k, _)| *k == key))
+            .map_or(Attrs::PLAIN, |(_, a)| *a)
+    }
+
+    /// Whether own property `key` is enumerable.
+    pub fn is_enumerable(&self, key: Atom) -> bool {
+        self.attrs(key).enumerable
+    }
+
+    /// Sets the attributes of own property `key`.
+    pub(crate) fn set_attrs(&mut self, key: Atom, attrs: Attrs) {
+        if attrs == Attrs::PLAIN && !self.special {
+            return;
+        }
+        let e = self.extra.get_or_insert_with(Default::default);
+        let at = e.attrs.iter().position(|(k, _)| *k == key);
+        match (at, attrs == Attrs::PLAIN) {
+            (Some(i), true) => {
+                e.attrs.swap_remove(i);
+            }
+            (Some(i), false) => e.attrs[i].1 = attrs,
+            (None, true) => {}
+            (None, false) => e.attrs.push((key, attrs)),
+        }
+        self.special = !e.attrs.is_empty();
+    }
+
+    /// The enumerable properties, in order.
+    pub fn enumerable_entries(&self) -> impl Iterator<Item = &(Atom, Value)> {
+        self.entries
+            .iter()
+            .filter(move |(k, _)| !self.special || self.is_enumerable(*k))
     }
 
     /// Whether the object is frozen.
@@ -294,6 +416,9 @@ impl Props {
         if key.as_index().is_some() {
             self.ints -= 1;
         }
+        if self.special {
+            self.set_attrs(key, Attrs::PLAIN);
+        }
         self.reindex();
         true
     }
@@ -325,10 +450,9 @@ impl Props {
     pub(crate) fn bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<(Atom, Value)>()
             + self.index.as_ref().map_or(0, |i| i.capacity() * 16)
-            + self
-                .extra
-                .as_ref()
-                .map_or(0, |e| 16 + e.private.capacity() * 24)
+            + self.extra.as_ref().map_or(0, |e| {
+                40 + e.private.capacity() * 24 + e.attrs.capacity() * 8
+            })
     }
 }
 
@@ -559,5 +683,36 @@ mod tests {
         assert!(p.remove(Atom(150)));
         assert_eq!(p.get(Atom(151)), Some(Value::Num(51.0)));
         assert_eq!(p.get(Atom(150)), None);
+    }
+
+    #[test]
+    fn entries_make_what_setting_them_in_order_makes() {
+        let n = |x: u32| Value::Num(f64::from(x));
+        let cases: Vec<Vec<(Atom, Value)>> = vec![
+            vec![],
+            vec![(Atom(5), n(1)), (Atom(6), n(2))],
+            // A repeat: first position, last value.
+            vec![(Atom(5), n(1)), (Atom(6), n(2)), (Atom(5), n(3))],
+            // Index keys sort first.
+            vec![
+                (Atom(5), n(1)),
+                (Atom::index(3).unwrap(), n(2)),
+                (Atom::index(1).unwrap(), n(3)),
+            ],
+            // Large, with and without a repeat.
+            (0..20).map(|i| (Atom(100 + i), n(i))).collect(),
+            (0..20).map(|i| (Atom(100 + i % 7), n(i))).collect(),
+        ];
+        for entries in cases {
+            let mut expected = Props::new();
+            for (k, v) in &entries {
+                expected.set(*k, *v);
+            }
+            let made = Props::from_entries(entries.clone());
+            assert_eq!(made.entries(), expected.entries(), "{entries:?}");
+            for (k, _) in &entries {
+                assert_eq!(made.get(*k), expected.get(*k));
+            }
+        }
     }
 }

@@ -91,6 +91,58 @@ pub(crate) fn push_utf16(out: &mut Vec<u8>, units: &[u16]) {
     }
 }
 
+/// Whether the three bytes at `i` are a high (lead) surrogate, `ED A0..AF xx`.
+fn is_high_surrogate_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&0xED) && bytes.get(i + 1).is_some_and(|b| (0xA0..0xB0).contains(b))
+}
+
+/// Whether the three bytes at `i` are a low (trail) surrogate, `ED B0..BF xx`.
+fn is_low_surrogate_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&0xED) && bytes.get(i + 1).is_some_and(|b| (0xB0..0xC0).contains(b))
+}
+
+/// Whether `a + b` puts a high surrogate (the end of `a`) right before a low one (the
+/// start of `b`): two halves JavaScript then reads as one pair.
+pub(crate) fn pairs_across(a: &[u8], b: &[u8]) -> bool {
+    a.len() >= 3 && is_high_surrogate_at(a, a.len() - 3) && is_low_surrogate_at(b, 0)
+}
+
+/// The bytes with every high surrogate that directly precedes a low one joined with
+/// it into the pair's four-byte sequence, as WTF-8 requires; `None` when there is
+/// none (the bytes are already well-formed WTF-8).
+///
+/// Strings are built by appending pieces (`join`, templates, `+`): a piece ending in
+/// half a pair and one starting with the other half make one character, which JSON
+/// then writes as it is, not as two escapes.
+pub(crate) fn with_pairs_joined(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut i = bytes.iter().position(|&b| b == 0xED)?;
+    let mut found = false;
+    while i + 6 <= bytes.len() {
+        if is_high_surrogate_at(bytes, i) && is_low_surrogate_at(bytes, i + 3) {
+            found = true;
+            break;
+        }
+        i += 1;
+    }
+    if !found {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_high_surrogate_at(bytes, i) && is_low_surrogate_at(bytes, i + 3) {
+            let (hi, _) = decode_at(bytes, i, 0xED);
+            let (lo, _) = decode_at(bytes, i + 3, 0xED);
+            push_code_point(&mut out, 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+            i += 6;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
 /// The UTF-16 code units of WTF-8 bytes.
 pub(crate) fn utf16_units(bytes: &[u8]) -> Vec<u16> {
     let mut out = Vec::with_capacity(bytes.len());
@@ -219,14 +271,82 @@ pub(crate) fn utf16_index_of_byte(bytes: &[u8], ascii: bool, b: usize) -> usize 
     utf16_len(&bytes[..b.min(bytes.len())], false)
 }
 
+/// Which bytes [`push_json_string`] must look at: `"`, `\`, control characters, and
+/// 0xED, the lead byte of a (possibly lone) surrogate's three bytes.
+static JSON_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[0xED] = true;
+    t
+};
+
+/// The index of the first byte of `bytes` that [`push_json_string`] must look at
+/// (`bytes.len()` when there is none): eight bytes at a time, then one by one.
+fn first_json_special(bytes: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `v` is zero; some byte of `x` is below 0x20 (both exact as
+    // any-tests, which is all this asks).
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let below_space = |x: u64| x.wrapping_sub(LO * 0x20) & !x & HI;
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let special = below_space(x)
+            | zero(x ^ (LO * u64::from(b'"')))
+            | zero(x ^ (LO * u64::from(b'\\')))
+            | zero(x ^ (LO * 0xED));
+        if special != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !JSON_SPECIAL[usize::from(bytes[i])] {
+        i += 1;
+    }
+    i
+}
+
+/// Whether `bytes` are written into a JSON string as they are: no `"`, `\`, control
+/// character or surrogate lead byte (0xED) in them.
+pub(crate) fn is_json_plain(bytes: &[u8]) -> bool {
+    first_json_special(bytes) == bytes.len()
+}
+
+/// Appends bytes known to be plain ([`is_json_plain`]) as a JSON string.
+pub(crate) fn push_json_plain(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(bytes);
+    out.push(b'"');
+}
+
 /// Appends `bytes` as a JSON string, as `JSON.stringify` writes it: `"` and `\`
 /// escaped, control characters as `\b \f \n \r \t` or `\u00XX`, lone surrogates as
 /// `\uDXXX`, everything else as is.
 pub(crate) fn push_json_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mut i = first_json_special(bytes);
+    if i == bytes.len() {
+        // Most strings need no escape: one scan, one copy.
+        push_json_plain(out, bytes);
+        return;
+    }
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut run = 0;
-    let mut i = 0;
-    while i < bytes.len() {
+    loop {
+        i += first_json_special(&bytes[i..]);
+        if i == bytes.len() {
+            break;
+        }
         let b = bytes[i];
         let escape: Option<&[u8]> = match b {
             b'"' => Some(b"\\\""),
@@ -239,6 +359,7 @@ pub(crate) fn push_json_string(out: &mut Vec<u8>, bytes: &[u8]) {
             0x00..=0x1F => None,
             0xED if bytes.get(i + 1).is_some_and(|&c| c >= 0xA0) => None,
             _ => {
+                // 0xED starting a code point below the surrogates: as is.
                 i += 1;
                 continue;
             }
@@ -311,5 +432,30 @@ mod tests {
         let mut out = Vec::new();
         push_json_string(&mut out, &wtf8(&[0x61, 0xD83D]));
         assert_eq!(String::from_utf8(out).unwrap(), "\"a\\ud83d\"");
+    }
+
+    #[test]
+    fn plain_bytes_are_found_at_every_position() {
+        // Each special byte at each offset of a string longer than one word, and a
+        // 0xED that leads an ordinary code point (U+D7FF is not a surrogate).
+        for special in [b'"', b'\\', 0x00, 0x1F, 0xED] {
+            for at in 0..20 {
+                let mut bytes = vec![b'a'; 20];
+                bytes[at] = special;
+                assert!(!is_json_plain(&bytes), "{special:#x} at {at}");
+                assert_eq!(first_json_special(&bytes), at);
+            }
+        }
+        for bytes in [
+            &b""[..],
+            b"abcdefghijklmnopq",
+            "é😀 ~\u{7f}".as_bytes(),
+            b" !#[]{}",
+        ] {
+            assert!(is_json_plain(bytes), "{bytes:?}");
+        }
+        let mut out = Vec::new();
+        push_json_string(&mut out, "\u{d7ff}x".as_bytes());
+        assert_eq!(out, "\"\u{d7ff}x\"".as_bytes());
     }
 }

@@ -3,6 +3,10 @@
 //! 2/π beyond) and fdlibm's original polynomial kernels, which round differently
 //! from the rewritten ones `libm` carries (`cos(0.1)` is one unit apart).
 
+// fdlibm's constants are written with the digits it publishes, so that they can be
+// checked against it; the compiler rounds them to the same doubles.
+#![allow(clippy::excessive_precision, clippy::approx_constant)]
+
 use super::high;
 
 /// 2/π, 24 bits per entry.
@@ -145,8 +149,8 @@ fn rem_pio2_large(x: &[f64], e0: i32) -> (i32, f64, f64) {
         *slot = ipio2(jv as isize - jx as isize + i as isize);
     }
     let product = |f: &[f64; 20], i: usize| (0..=jx).fold(0.0, |acc, j| acc + x[j] * f[jx + i - j]);
-    for i in 0..=JK {
-        q[i] = product(&f, i);
+    for (i, slot) in q.iter_mut().enumerate().take(JK + 1) {
+        *slot = product(&f, i);
     }
     let mut jz = JK;
     let (n, z, ih) = loop {
