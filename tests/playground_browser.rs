@@ -755,6 +755,13 @@ export const name = createComponent({
     );
     let field = b.find("#ck-modal-layer [data-ck-state=name]");
     b.type_text(&field, "Ada");
+    // The driver may answer before the page has handled the last keystroke: Esc must
+    // come after it, as it does for a person typing.
+    b.wait_for(
+        "the typed name in the modal's state",
+        "document.querySelector('#ck-modal-layer [data-ck-state=name]').value === 'Ada' \
+         && document.querySelector('#ck-state').textContent.includes('\"Ada\"')",
+    );
     b.press_key("\u{E00C}");
     b.wait_for(
         "the return value, bindings resolved",

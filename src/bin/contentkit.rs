@@ -364,9 +364,18 @@ fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
             context,
             action: args.action,
         };
-        let out = integration
-            .render(&request)
-            .map_err(|e| Failure(format!("{name}: {e}")))?;
+        // What the component asks of the outside world (fetch, the GitBook API) is
+        // performed over HTTP.
+        let driver: std::sync::Arc<dyn contentkit::runtime::host::HostDriver> =
+            std::sync::Arc::new(contentkit::runtime::host::HttpDriver::default());
+        let out = match integration
+            .get(&request.component_id)
+            .and_then(|c| c.program())
+        {
+            Some(program) => component::file::render_with_host(program, &request, None, &driver),
+            None => integration.render(&request),
+        }
+        .map_err(|e| Failure(format!("{name}: {e}")))?;
         return Ok(Rendered::Output(out.output));
     }
     let template = Template::compile(&text, &name).map_err(|d| Failure(d.to_string()))?;

@@ -182,12 +182,8 @@ pub(crate) fn now_ms() -> f64 {
     }
 }
 
-/// Renders `request` with `program`, outside a runtime request (the client, the
-/// harness, the CLI): the request becomes the `ui_render` event the runtime gets.
-pub(crate) fn render(
-    program: &Program,
-    request: &RenderRequest,
-) -> Result<Rendered, ComponentError> {
+/// The `ui_render` event of `request`, as JSON.
+fn event_bytes(request: &RenderRequest) -> Vec<u8> {
     let mut event = serde_json::Map::new();
     event.insert("type".into(), "ui_render".into());
     event.insert("componentId".into(), request.component_id.clone().into());
@@ -202,7 +198,18 @@ pub(crate) fn render(
     if let Some(action) = &request.action {
         event.insert("action".into(), serde_json::Value::Object(action.clone()));
     }
-    let bytes = serde_json::to_vec(&serde_json::Value::Object(event)).unwrap_or_default();
+    serde_json::to_vec(&serde_json::Value::Object(event)).unwrap_or_default()
+}
+
+/// Renders `request` with `program`, outside a runtime request (the client, the
+/// harness, the CLI): the request becomes the `ui_render` event the runtime gets.
+/// A component that awaits `fetch` or the GitBook API fails here; see
+/// [`render_with_host`].
+pub(crate) fn render(
+    program: &Program,
+    request: &RenderRequest,
+) -> Result<Rendered, ComponentError> {
+    let bytes = event_bytes(request);
     let host = HostState::new(now_ms(), 0x5eed);
     let response = match ui_render(program, &bytes, &default_environment(), Limits::default(), host) {
         Outcome::Done(r) => r,
@@ -214,6 +221,36 @@ pub(crate) fn render(
         }
     };
     response_to_rendered(response)
+}
+
+/// Renders `request` with `program` as a runtime request would: what the component
+/// asks of the outside world (`fetch`, the GitBook API) is performed by `driver`
+/// (see [`crate::runtime::host`]), in `environment` (an `IntegrationEnvironment` as
+/// JSON; the test environment when `None`).
+pub fn render_with_host(
+    program: &Arc<Program>,
+    request: &RenderRequest,
+    environment: Option<&[u8]>,
+    driver: &Arc<dyn crate::runtime::host::HostDriver>,
+) -> Result<Rendered, ComponentError> {
+    let environment = environment.map_or_else(default_environment, <[u8]>::to_vec);
+    let run = crate::runtime::host::ProgramRun::ui_render(
+        program.clone(),
+        event_bytes(request),
+        environment,
+    );
+    let reply = crate::runtime::host::drive(run, Some(driver));
+    let cache_control = reply
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("cache-control"))
+        .map(|(_, v)| v.clone());
+    response_to_rendered(crate::lang::run::Response {
+        status: reply.status,
+        body: reply.body,
+        cache_control,
+        diagnostics: reply.diagnostics,
+    })
 }
 
 /// A response of a program as a typed render result.

@@ -8,7 +8,10 @@
 //! (the clock and the random generator are fixed per request), so the second run
 //! makes the same calls in the same order, finds their results recorded, and goes on.
 //! A run may suspend at most [`MAX_OPS`] operations deep, so this costs at most a
-//! bounded number of re-runs.
+//! bounded number of re-runs. An async function whose await suspends returns a
+//! promise pending on the operation, as in JavaScript, so a caller that does not
+//! await it goes on (its operations are performed after the answer, for
+//! `waitUntil`); `crate::runtime::host` drives all this.
 
 use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Vm, R};
@@ -69,6 +72,21 @@ pub struct HostState {
     pub environment_json: Vec<u8>,
     /// Operations handed to `waitUntil`.
     pub wait_until: Vec<u32>,
+    /// How each requested operation's result becomes a value, by index.
+    kinds: Vec<OpKind>,
+}
+
+/// How the result of an operation becomes a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum OpKind {
+    /// `fetch`: the response, whatever its status.
+    #[default]
+    Fetch,
+    /// A GitBook API call: the response with its JSON as `data`, or a rejection
+    /// with a `GitBookAPIError` when the status is not 2xx (as `@gitbook/api` does).
+    Api,
+    /// A GitBook API call whose promise resolves to `undefined` (`queueTask`).
+    ApiVoid,
 }
 
 impl HostState {
@@ -107,6 +125,11 @@ impl HostState {
 impl Vm<'_> {
     /// Records a host operation; the promise waiting for it.
     pub(crate) fn host_op(&mut self, op: HostOp, site: Site) -> R<Value> {
+        self.host_op_as(op, OpKind::Fetch, site)
+    }
+
+    /// Records a host operation whose result becomes a value as `kind` says.
+    pub(crate) fn host_op_as(&mut self, op: HostOp, kind: OpKind, site: Site) -> R<Value> {
         let n = self.host.requested.len();
         if n >= MAX_OPS {
             return Err(self.throw(
@@ -116,6 +139,8 @@ impl Vm<'_> {
             ));
         }
         self.host.requested.push(op);
+        self.host.kinds.resize(n, OpKind::Fetch);
+        self.host.kinds.push(kind);
         self.promise(crate::lang::value::PromiseState::Pending(n as u32), site)
     }
 
@@ -130,6 +155,18 @@ impl Vm<'_> {
                 headers,
                 body,
             } => {
+                let kind = self
+                    .host
+                    .kinds
+                    .get(op as usize)
+                    .copied()
+                    .unwrap_or_default();
+                if kind != OpKind::Fetch {
+                    return crate::lang::builtins::api::settle(
+                        self, op, kind, status, headers, body, site,
+                    )
+                    .map(Some);
+                }
                 let r = self.heap.charge(body.len() + 256);
                 self.mem(r, site)?;
                 let v = self.alloc(

@@ -7,8 +7,10 @@
 //! - [`eval`]: the evaluator;
 //! - [`builtins`]: the standard library and `@gitbook/runtime`;
 //! - [`program`]: loading files into a program;
-//! - [`run`]: handlers run for a request, from its bytes to the response's;
-//! - [`host`]: what handlers ask of the outside world.
+//! - [`run`]: components run for a `ui_render` request, from its bytes to the response's;
+//! - [`handlers`]: the integration's other handlers (`fetch`, `events`, `task`);
+//! - [`host`]: what handlers ask of the outside world;
+//! - [`oauth`]: the pure parts of OAuth flows (the signed `state`, the provider URL, token answers).
 //!
 //! ```
 //! use contentkit::lang::program::{NoSources, Program};
@@ -48,8 +50,10 @@ pub(crate) mod builtins;
 pub mod compile;
 pub mod diagnostic;
 pub mod eval;
+pub mod handlers;
 pub mod host;
 pub mod number;
+pub mod oauth;
 pub mod program;
 pub mod run;
 pub mod source;

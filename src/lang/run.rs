@@ -288,7 +288,7 @@ pub fn error_body(message: &str) -> Vec<u8> {
 }
 
 /// An error response (500 unless the thrown value is an `ExposableError`).
-fn failure(vm: &mut Vm<'_>, f: Fault) -> Outcome {
+pub(crate) fn failure(vm: &mut Vm<'_>, f: Fault) -> Outcome {
     if let Fault::Suspend = f {
         let start = vm.host.results.len();
         return Outcome::NeedsHost(
@@ -349,6 +349,32 @@ pub fn ui_render(
         }),
         Err(f) => failure(&mut vm, f),
     }
+}
+
+/// [`ui_render`], giving back the host state the run left too: the operations it
+/// requested (those it did not await included, for `waitUntil`) and its logs.
+pub fn ui_render_host(
+    program: &Program,
+    event: &[u8],
+    environment: &[u8],
+    limits: Limits,
+    host: HostState,
+) -> (Outcome, HostState) {
+    let mut vm = Vm::new(program, limits, host);
+    vm.host.environment_json = environment.to_vec();
+    let outcome = match render(&mut vm, event, None) {
+        Ok(Some(response)) => Outcome::Done(response),
+        // Only a run expecting a component answers `None`.
+        Ok(None) => Outcome::Done(Response {
+            status: 400,
+            body: error_body("Invalid \"event\" field"),
+            cache_control: None,
+            diagnostics: Vec::new(),
+        }),
+        Err(f) => failure(&mut vm, f),
+    };
+    let host = std::mem::take(&mut vm.host);
+    (outcome, host)
 }
 
 /// [`ui_render`] of an event routed here by a look at its text
@@ -532,7 +558,8 @@ fn instance(vm: &mut Vm<'_>, state: Value, props: Value, context: Value, site: S
     vm.alloc(Object::plain(p), site)
 }
 
-fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
+/// A function value of a built-in.
+pub(crate) fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
     vm.alloc(
         Object {
             props: Props::new(),
@@ -546,28 +573,10 @@ fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
     )
 }
 
-/// The runtime context: `{environment, waitUntil}`; `Err` with a message when the
-/// environment is not JSON.
+/// The runtime context (`crate::lang::handlers::runtime_context`); `Err` with a
+/// message when the environment is not JSON.
 fn runtime_context(vm: &mut Vm<'_>, site: Site) -> R<Result<Value, String>> {
-    let env_json = std::mem::take(&mut vm.host.environment_json);
-    let depth = vm.limits.max_value_depth;
-    let environment = if env_json.is_empty() {
-        vm.alloc(Object::plain(Props::new()), site)?
-    } else {
-        match crate::lang::value::json::parse(&mut vm.heap, &env_json, depth) {
-            Ok(v) => v,
-            Err(crate::lang::value::json::JsonError::Memory) => {
-                return Err(Fault::Limit(Limit::Memory, site))
-            }
-            Err(e) => return Ok(Err(e.to_string())),
-        }
-    };
-    vm.host.environment_json = env_json;
-    let wait_until = native(vm, Native::ContextWaitUntil, site)?;
-    let mut p = Props::with_capacity(2);
-    p.push_new_name(Atom::ENVIRONMENT, environment);
-    p.push_new_name(Atom::WAIT_UNTIL, wait_until);
-    vm.alloc(Object::plain(p), site).map(Ok)
+    crate::lang::handlers::runtime_context(vm, site)
 }
 
 fn cache_control(vm: &mut Vm<'_>, site: Site) -> R<Option<String>> {

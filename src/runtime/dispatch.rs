@@ -26,8 +26,14 @@
 //! | `content_compute_*` nobody handles | 404 | `{"error": "Content source <id> not found"}` |
 //! | any other event with handlers (`task` included) | 200 | `OK` (`text/plain`) |
 //! | any other event nobody handles | 406 | `{"error": "Integration does not handle \"<type>\" events"}` |
+//! | any event but `ui_render` that no Rust handler takes, with a component file's `createIntegration` | its handler's answer, as `@gitbook/runtime` gives it (see [`crate::lang::handlers`]) | |
 //! | an exposed [`ComponentError`] | its status | `{"error": "<its message>"}` |
 //! | any other failure | 500 | `{"error": "Internal server error"}`, the detail logged with `tracing` |
+//!
+//! Component files run through [`crate::lang`]; what they ask of the outside world
+//! (`fetch`, the GitBook API) is performed by the driver given to [`handle_with`]
+//! ([`super::host`]). Without one ([`handle`]), a handler that awaits such an
+//! operation answers 500.
 //!
 //! Where this differs from the official runtime, on purpose:
 //! - a wrong version answers JSON (the official runtime answers plain text),
@@ -75,6 +81,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -83,8 +90,10 @@ use super::event::{
     Event, FetchEvent, FetchPublishedScriptEvent, FetchVisitorAuthenticationEvent, TaskEvent,
     UiRenderEvent,
 };
+use super::host::{drive, HostDriver, ProgramRun};
 use crate::component::{ComponentError, Integration, RenderRequest, Rendered};
 use crate::element::normalize_numbers;
+use crate::lang::handlers::Reply;
 
 /// The only API version this runtime answers, as the request path.
 pub const VERSION_PATH: &str = "/v1";
@@ -447,8 +456,20 @@ impl Handlers {
 ///
 /// See the [module documentation](self) for every status it answers.
 pub fn handle(integration: &Integration, request: IncomingRequest) -> OutgoingResponse {
+    handle_with(integration, request, None)
+}
+
+/// [`handle`], with `driver` performing what component files ask of the outside
+/// world (`fetch`, the GitBook API): their handlers then run to their answer, and
+/// work they leave (`waitUntil`) goes on after it ([`super::host`]). Without a
+/// driver, a handler that awaits such an operation answers 500.
+pub fn handle_with(
+    integration: &Integration,
+    request: IncomingRequest,
+    driver: Option<&Arc<dyn HostDriver>>,
+) -> OutgoingResponse {
     let mut label = None;
-    match dispatch(integration, request, &mut label) {
+    match dispatch(integration, request, driver, &mut label) {
         Ok(response) => response,
         Err(error) => error_response(&error, label.as_deref()),
     }
@@ -457,6 +478,7 @@ pub fn handle(integration: &Integration, request: IncomingRequest) -> OutgoingRe
 fn dispatch(
     integration: &Integration,
     request: IncomingRequest,
+    driver: Option<&Arc<dyn HostDriver>>,
     label: &mut Option<String>,
 ) -> Result<OutgoingResponse, ComponentError> {
     let bad = ComponentError::BadRequest;
@@ -478,11 +500,8 @@ fn dispatch(
             // Checked as on the typed path, so a bad environment is a 400 here too;
             // the program reads the raw bytes itself.
             check_environment(environment)?;
-            if let Some(response) = script_response(program, &raw_event, environment, id) {
-                return Ok(response);
-            }
-            // Parsed, it is no `ui_render` of that component after all: the general
-            // path reads it.
+            let run = ProgramRun::ui_render(program.clone(), raw_event, environment.to_vec());
+            return Ok(program_response(drive(run, driver)));
         }
     }
     let value: Value = serde_json::from_slice(&raw_event)
@@ -494,9 +513,26 @@ fn dispatch(
     tracing::debug!(event = %event, "runtime request");
 
     let handlers = integration.handlers();
+    // An event no Rust handler takes goes to the integration of a component file.
+    if !matches!(event, Event::UiRender(_)) && !handlers.handles(event.type_name()) {
+        if let Some(program) = integration_program(integration) {
+            let environment = request.environment.unwrap_or_default();
+            let fetch_body = request.fetch_body.unwrap_or_default();
+            let run = ProgramRun::event(program.clone(), raw_event, fetch_body, environment);
+            return Ok(program_response(drive(run, driver)));
+        }
+    }
     match event {
         // The typed event is taken apart, not copied: props and state can be large.
-        Event::UiRender(ui) => render_response(integration.render_owned(render_request(ui))?),
+        Event::UiRender(ui) => match integration.get(&ui.component_id).and_then(|c| c.program()) {
+            // A component file's render the fast path did not take (an escaped id).
+            Some(program) => {
+                let environment = request.environment.unwrap_or_default();
+                let run = ProgramRun::ui_render(program.clone(), raw_event, environment);
+                Ok(program_response(drive(run, driver)))
+            }
+            None => render_response(integration.render_owned(render_request(ui))?),
+        },
         Event::Fetch(ref fetch) => {
             let handler = handlers.fetch.as_ref().ok_or_else(|| {
                 ComponentError::exposed(400, "Integration does not handle HTTP requests")
@@ -534,50 +570,26 @@ fn run_events(
     }
 }
 
-/// Answers a `ui_render` with a program: the response as the program wrote it, and
-/// its diagnostics in the log.
-fn script_response(
-    program: &crate::lang::program::Program,
-    event: &[u8],
-    environment: &[u8],
-    component_id: &str,
-) -> Option<OutgoingResponse> {
-    use crate::lang::run::{ui_render_of, Outcome};
-    let host = crate::lang::host::HostState::new(
-        crate::component::file::now_ms(),
-        event.len() as u64 ^ 0x9e37_79b9,
-    );
-    let outcome = ui_render_of(
-        program,
-        event,
-        environment,
-        crate::lang::eval::Limits::default(),
-        host,
-        component_id,
-    )?;
-    Some(match outcome {
-        Outcome::Done(r) => {
-            for d in &r.diagnostics {
-                tracing::error!("{d}");
-            }
-            let mut headers = vec![json_content_type()];
-            if let Some(c) = r.cache_control {
-                headers.push(("Cache-Control".to_owned(), c));
-            }
-            OutgoingResponse {
-                status: r.status,
-                headers,
-                body: r.body,
-            }
-        }
-        Outcome::NeedsHost(ops) => {
-            tracing::error!(
-                operations = ops.len(),
-                "a component awaits host operations, which this runtime does not perform"
-            );
-            OutgoingResponse::error(500, "Internal server error")
-        }
-    })
+/// The integration a component file defines (`createIntegration`): the first
+/// program among the components' that has one.
+fn integration_program(integration: &Integration) -> Option<&Arc<crate::lang::program::Program>> {
+    integration
+        .components()
+        .iter()
+        .filter_map(|c| c.program())
+        .find(|p| crate::lang::handlers::has_integration(p))
+}
+
+/// A program's reply as the response, its diagnostics in the log.
+fn program_response(reply: Reply) -> OutgoingResponse {
+    for d in &reply.diagnostics {
+        tracing::error!("{d}");
+    }
+    OutgoingResponse {
+        status: reply.status,
+        headers: reply.headers,
+        body: reply.body,
+    }
 }
 
 /// The render request of a `ui_render` event, numbers normalized the way component code

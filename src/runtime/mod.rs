@@ -5,7 +5,10 @@
 //! [`webhook`] verifies and routes signed webhook deliveries.
 //!
 //! [`handle`] answers a runtime request with the integration's components and
-//! handlers, without I/O ([`dispatch`] lists every status). The `server`
+//! handlers, without I/O ([`dispatch`] lists every status); [`handle_with`] also
+//! performs, with a [`host::HostDriver`], what component files ask of the outside
+//! world (`fetch`, the GitBook API), and goes on with their `waitUntil` work after
+//! the answer. The `server`
 //! feature serves it over HTTP with axum (`runtime::server`); the `client`
 //! feature drives components over HTTP (`runtime::http::HttpTransport`).
 //!
@@ -80,6 +83,7 @@
 pub mod dispatch;
 pub mod environment;
 pub mod event;
+pub mod host;
 #[cfg(feature = "client")]
 pub mod http;
 pub mod multipart;
@@ -91,7 +95,8 @@ pub mod server;
 pub mod webhook;
 
 pub use dispatch::{
-    handle, FetchInput, FetchResponse, IncomingRequest, OutgoingResponse, RequestContext,
+    handle, handle_with, FetchInput, FetchResponse, IncomingRequest, OutgoingResponse,
+    RequestContext,
 };
 
 pub use environment::{

@@ -61,7 +61,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -69,13 +68,15 @@ use super::dispatch::FetchResponse;
 use super::environment::{IntegrationEnvironment, IntegrationInstallation};
 use super::event::FetchEvent;
 use crate::api::{self, types};
+use crate::lang::oauth::{
+    authorize_location, default_redirect_uri, millis_since_epoch, provider_refusal,
+};
+pub use crate::lang::oauth::{default_extract_credentials, OAuthState, StateError};
 
 /// A token is refreshed when it expires within this margin (as `getOAuthToken` does).
 const REFRESH_MARGIN: Duration = Duration::from_secs(10);
 /// Longest provider answer quoted in an error.
 const MAX_ECHOED_BODY: usize = 200;
-/// Longest `state` parameter read; a signed state is far shorter.
-const MAX_STATE_LENGTH: usize = 4096;
 
 /// A URL fixed in the configuration or computed from the installation
 /// (`string | ((installation) => string)` in `createOAuthHandler`).
@@ -245,200 +246,6 @@ impl OAuthConfig {
     }
 }
 
-/// The default reading of a token answer (`defaultOAuthExtractCredentials`):
-/// `{"configuration": {"oauth_credentials": {"access_token", "expires_at"
-/// (milliseconds since the epoch), "refresh_token"}}}`; an answer without
-/// `access_token` is refused.
-///
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// use contentkit::runtime::oauth::default_extract_credentials;
-/// use serde_json::json;
-///
-/// let now = UNIX_EPOCH + Duration::from_secs(1_000);
-/// let update = default_extract_credentials(
-///     &json!({"access_token": "at", "expires_in": 3600, "refresh_token": "rt"}),
-///     now,
-/// ).unwrap();
-/// assert_eq!(
-///     serde_json::Value::Object(update),
-///     json!({"configuration": {"oauth_credentials": {
-///         "access_token": "at", "expires_at": 4_600_000, "refresh_token": "rt"
-///     }}})
-/// );
-/// assert!(default_extract_credentials(&json!({"error": "bad"}), now).is_err());
-/// ```
-pub fn default_extract_credentials(
-    answer: &Value,
-    now: SystemTime,
-) -> Result<Map<String, Value>, String> {
-    let access_token = answer
-        .get("access_token")
-        .and_then(Value::as_str)
-        .filter(|token| !token.is_empty())
-        .ok_or("Failed to retrieve access_token from response")?;
-    let mut credentials = Map::new();
-    credentials.insert("access_token".into(), access_token.into());
-    if let Some(expires_in) = answer.get("expires_in").and_then(as_seconds) {
-        let at = millis_since_epoch(now).saturating_add(expires_in.saturating_mul(1000));
-        credentials.insert("expires_at".into(), at.into());
-    }
-    if let Some(refresh) = answer.get("refresh_token").and_then(Value::as_str) {
-        credentials.insert("refresh_token".into(), refresh.into());
-    }
-    let mut update = Map::new();
-    update.insert(
-        "configuration".into(),
-        json!({ "oauth_credentials": Value::Object(credentials) }),
-    );
-    Ok(update)
-}
-
-/// A number of seconds sent as a JSON number or a numeric string.
-fn as_seconds(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn millis_since_epoch(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
-/// Where the credentials of a flow go, and when it started: the payload of a signed `state`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OAuthState {
-    /// The organization installation.
-    pub installation_id: String,
-    /// The space installation's space, when the flow started from one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub space_id: Option<String>,
-    /// The site installation's site, when the flow started from one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_id: Option<String>,
-    /// When the flow started, in seconds since the epoch.
-    pub issued_at: u64,
-    /// The event that started the flow, so that no two states are alike.
-    pub nonce: String,
-}
-
-/// Why a `state` was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StateError {
-    /// Not of the form `payload.signature`, not base64url, or not JSON of the right shape.
-    #[error("malformed OAuth state")]
-    Malformed,
-    /// The signature does not match: forged or altered.
-    #[error("OAuth state signature does not match")]
-    BadSignature,
-    /// Older than the allowed age (or issued in the future).
-    #[error("OAuth state has expired; start the connection again")]
-    Expired,
-}
-
-impl OAuthState {
-    /// Signs the state with `secret`: `base64url(JSON).hex(HMAC-SHA256(secret, base64url(JSON)))`.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use contentkit::runtime::oauth::{OAuthState, StateError};
-    ///
-    /// let state = OAuthState {
-    ///     installation_id: "inst_1".into(), space_id: None, site_id: None,
-    ///     issued_at: 1_700_000_000, nonce: "evt_1".into(),
-    /// };
-    /// let signed = state.sign(b"secret");
-    /// let max_age = Duration::from_secs(600);
-    /// assert_eq!(OAuthState::verify(&signed, b"secret", 1_700_000_100, max_age), Ok(state));
-    /// assert_eq!(OAuthState::verify(&signed, b"other", 1_700_000_100, max_age), Err(StateError::BadSignature));
-    /// assert_eq!(OAuthState::verify(&signed, b"secret", 1_700_001_000, max_age), Err(StateError::Expired));
-    /// ```
-    pub fn sign(&self, secret: &[u8]) -> String {
-        let payload = base64url_encode(&serde_json::to_vec(self).unwrap_or_default());
-        let tag = hex::encode(
-            state_mac(secret, payload.as_bytes())
-                .finalize()
-                .into_bytes(),
-        );
-        format!("{payload}.{tag}")
-    }
-
-    /// Checks a signed state in constant time, then its age against `now` (seconds since the epoch).
-    pub fn verify(
-        signed: &str,
-        secret: &[u8],
-        now: u64,
-        max_age: Duration,
-    ) -> Result<OAuthState, StateError> {
-        if signed.len() > MAX_STATE_LENGTH {
-            return Err(StateError::Malformed);
-        }
-        let (payload, tag) = signed.rsplit_once('.').ok_or(StateError::Malformed)?;
-        let tag = hex::decode(tag).map_err(|_| StateError::Malformed)?;
-        state_mac(secret, payload.as_bytes())
-            .verify_slice(&tag)
-            .map_err(|_| StateError::BadSignature)?;
-        let json = base64url_decode(payload).ok_or(StateError::Malformed)?;
-        let state: OAuthState = serde_json::from_slice(&json).map_err(|_| StateError::Malformed)?;
-        // A little skew is allowed for a state issued by another instance.
-        let skew = 60;
-        if state.issued_at > now.saturating_add(skew)
-            || now.saturating_sub(state.issued_at) > max_age.as_secs()
-        {
-            return Err(StateError::Expired);
-        }
-        Ok(state)
-    }
-}
-
-fn state_mac(secret: &[u8], payload: &[u8]) -> Hmac<sha2::Sha256> {
-    // HMAC takes keys of any length, so this cannot fail.
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)
-        .expect("HMAC accepts keys of any length");
-    mac.update(payload);
-    mac
-}
-
-const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// Unpadded base64url (RFC 4648 §5): the state is a URL parameter.
-fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(BASE64URL[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut bits, mut count) = (0u32, 0);
-    for c in text.bytes() {
-        let value = BASE64URL.iter().position(|b| *b == c)? as u32;
-        bits = bits << 6 | value;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    // Leftover bits must be zero padding of fewer than 6 bits.
-    (count < 6 && bits == 0).then_some(out)
-}
-
 /// Answers the `fetch` events of an integration's OAuth endpoint (see the
 /// [module documentation](self)).
 #[derive(Clone)]
@@ -537,24 +344,14 @@ impl OAuthHandler {
                 .find(|(key, _)| key == name)
                 .map(|(_, v)| v.into_owned())
         };
-        if let Some(error) = param("error") {
-            let detail = param("error_description")
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default();
-            let status = if error == "access_denied" { 403 } else { 400 };
-            let message: String =
-                format!("The provider refused the authorization ({error}{detail})")
-                    .chars()
-                    .take(MAX_ECHOED_BODY * 2)
-                    .collect();
+        if let Some((status, message)) = provider_refusal(&url) {
             return Err(Refusal::new(status, message));
         }
-        let redirect_uri = self.config.redirect_url.clone().unwrap_or_else(|| {
-            let mut bare = url.clone();
-            bare.set_query(None);
-            bare.set_fragment(None);
-            bare.to_string()
-        });
+        let redirect_uri = self
+            .config
+            .redirect_url
+            .clone()
+            .unwrap_or_else(|| default_redirect_uri(&url));
         match param("code") {
             None => self.start(event, environment, &redirect_uri),
             Some(code) => {
@@ -578,7 +375,7 @@ impl OAuthHandler {
             Refusal::new(400, "Cannot initiate OAuth flow without an installation")
         })?;
         let authorize = self.config.authorize_url.resolve(installation);
-        let mut target = reqwest::Url::parse(&authorize).map_err(|_| {
+        let target = reqwest::Url::parse(&authorize).map_err(|_| {
             Refusal::new(
                 500,
                 format!("The authorize URL {authorize:?} is not a valid URL"),
@@ -597,44 +394,15 @@ impl OAuthHandler {
             issued_at: millis_since_epoch((self.clock)()) / 1000,
             nonce: event.event_id.clone(),
         };
-        let mut pairs: Vec<(String, String)> = target
-            .query_pairs()
-            .filter(|(key, _)| {
-                !matches!(
-                    key.as_ref(),
-                    "client_id" | "redirect_uri" | "response_type" | "state" | "scope" | "prompt"
-                )
-            })
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        pairs.push(("client_id".into(), self.config.client_id.clone()));
-        pairs.push(("redirect_uri".into(), redirect_uri.to_owned()));
-        pairs.push(("response_type".into(), "code".into()));
-        pairs.push((
-            "state".into(),
-            state.sign(environment.signing_secrets.integration.as_bytes()),
-        ));
-        let mut query = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&pairs)
-            .finish();
-        if !self.config.scopes.is_empty() {
-            // Scopes are joined with `%20`, not `+`, as the official handler
-            // does: some providers do not read `+` as a space.
-            let scopes: Vec<String> = self
-                .config
-                .scopes
-                .iter()
-                .map(|scope| form_urlencoded::byte_serialize(scope.as_bytes()).collect())
-                .collect();
-            query.push_str("&scope=");
-            query.push_str(&scopes.join("%20"));
-        }
-        if let Some(prompt) = &self.config.prompt {
-            query.push_str("&prompt=");
-            query.extend(form_urlencoded::byte_serialize(prompt.as_bytes()));
-        }
-        target.set_query(Some(&query));
-        Ok(FetchResponse::new(302).header("Location", target.to_string()))
+        let location = authorize_location(
+            &target,
+            &self.config.client_id,
+            redirect_uri,
+            &state.sign(environment.signing_secrets.integration.as_bytes()),
+            &self.config.scopes,
+            self.config.prompt.as_deref(),
+        );
+        Ok(FetchResponse::new(302).header("Location", location))
     }
 
     /// Exchanges the code and stores the credentials.
@@ -1105,68 +873,6 @@ fn parse_rfc3339(text: &str) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64url_round_trips_every_length() {
-        for len in 0..40u8 {
-            let bytes: Vec<u8> = (0..len)
-                .map(|i| i.wrapping_mul(37).wrapping_add(200))
-                .collect();
-            let encoded = base64url_encode(&bytes);
-            assert!(!encoded.contains(['+', '/', '=']));
-            assert_eq!(base64url_decode(&encoded), Some(bytes));
-        }
-        assert_eq!(base64url_encode(b"foob"), "Zm9vYg");
-        assert_eq!(base64url_decode("Zm9vYg"), Some(b"foob".to_vec()));
-        assert_eq!(base64url_decode("Zm9vYh"), None, "non-zero padding bits");
-        assert_eq!(base64url_decode("Zm9v!"), None);
-    }
-
-    #[test]
-    fn states_refuse_tampering() {
-        let state = OAuthState {
-            installation_id: "inst_1".into(),
-            space_id: Some("space_1".into()),
-            site_id: None,
-            issued_at: 1000,
-            nonce: "evt".into(),
-        };
-        let signed = state.sign(b"k");
-        let max_age = Duration::from_secs(600);
-        assert_eq!(
-            OAuthState::verify(&signed, b"k", 1000, max_age),
-            Ok(state.clone())
-        );
-        // Another installation, same signature.
-        let other = OAuthState {
-            installation_id: "inst_2".into(),
-            ..state.clone()
-        }
-        .sign(b"k");
-        let (forged_payload, _) = other.split_once('.').unwrap();
-        let (_, tag) = signed.split_once('.').unwrap();
-        assert_eq!(
-            OAuthState::verify(&format!("{forged_payload}.{tag}"), b"k", 1000, max_age),
-            Err(StateError::BadSignature)
-        );
-        // The official handler's plain JSON state.
-        assert_eq!(
-            OAuthState::verify(r#"{"installationId":"inst_2"}"#, b"k", 1000, max_age),
-            Err(StateError::Malformed)
-        );
-        assert_eq!(
-            OAuthState::verify(&signed, b"k", 2000, max_age),
-            Err(StateError::Expired)
-        );
-        assert_eq!(
-            OAuthState::verify(&signed, b"k", 100, max_age),
-            Err(StateError::Expired)
-        );
-        assert_eq!(
-            OAuthState::verify(&"a".repeat(5000), b"k", 1000, max_age),
-            Err(StateError::Malformed)
-        );
-    }
 
     #[test]
     fn rfc3339_dates_parse() {

@@ -69,6 +69,7 @@ pub use connections::serve_with;
 pub use limits::ConnectionLimits;
 
 use super::dispatch::{self, IncomingRequest, OutgoingResponse};
+use super::host::HostDriver;
 use super::webhook::{Headers, WebhookError, WebhookReceiver};
 use crate::component::Integration;
 use pool::HandlerPool;
@@ -96,6 +97,10 @@ pub struct ServerConfig {
     pub handler_threads: usize,
     /// Where `POST /webhooks` deliveries go; without it the route is absent.
     pub webhook: Option<Arc<WebhookReceiver>>,
+    /// What performs the host operations of component files (`fetch`, the GitBook
+    /// API); without one, a handler that awaits one answers 500. Default: an
+    /// [`HttpDriver`](super::host::HttpDriver) with the `client` feature.
+    pub host_driver: Option<Arc<dyn HostDriver>>,
 }
 
 impl Default for ServerConfig {
@@ -106,7 +111,20 @@ impl Default for ServerConfig {
             body_memory: 8 * DEFAULT_BODY_LIMIT,
             handler_threads: cores(),
             webhook: None,
+            host_driver: default_host_driver(),
         }
+    }
+}
+
+/// An HTTP driver when the crate has an HTTP client.
+fn default_host_driver() -> Option<Arc<dyn HostDriver>> {
+    #[cfg(feature = "client")]
+    {
+        Some(Arc::new(super::host::HttpDriver::default()))
+    }
+    #[cfg(not(feature = "client"))]
+    {
+        None
     }
 }
 
@@ -138,6 +156,7 @@ struct AppState {
     webhook: Option<Arc<WebhookReceiver>>,
     body: BodyLimits,
     pool: Arc<HandlerPool>,
+    driver: Option<Arc<dyn HostDriver>>,
 }
 
 /// How much of a body is read, and for how long.
@@ -179,6 +198,7 @@ pub fn router_with(source: Arc<dyn IntegrationSource>, config: ServerConfig) -> 
             )),
         },
         pool: Arc::new(HandlerPool::new(config.handler_threads)),
+        driver: config.host_driver,
     };
     let mut app = Router::new().route("/{version}", post(runtime_request));
     if state.webhook.is_some() {
@@ -261,9 +281,10 @@ async fn runtime_request(State(state): State<AppState>, request: Request) -> Res
     let response = match read_fields(path, request).await {
         Ok(request) => {
             let integration = state.source.integration();
+            let driver = state.driver.clone();
             state
                 .pool
-                .run(move || dispatch::handle(&integration, request))
+                .run(move || dispatch::handle_with(&integration, request, driver.as_ref()))
                 .await
         }
         Err(response) => response,

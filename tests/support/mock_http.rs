@@ -130,7 +130,15 @@ impl MockServer {
                         log.push(request.clone());
                         log.len() - 1
                     };
-                    let reply = script(&request, index);
+                    // A script may block (a test holding a request back): on a
+                    // multi-threaded runtime the worker hands its other tasks on first,
+                    // so the requests behind it are still served.
+                    let reply = match tokio::runtime::Handle::current().runtime_flavor() {
+                        tokio::runtime::RuntimeFlavor::MultiThread => {
+                            tokio::task::block_in_place(|| script(&request, index))
+                        }
+                        _ => script(&request, index),
+                    };
                     let mut response: Response = (
                         axum::http::StatusCode::from_u16(reply.status).unwrap(),
                         reply.body,

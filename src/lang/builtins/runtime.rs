@@ -221,7 +221,8 @@ fn body_bytes(vm: &mut Vm<'_>, body: Value, site: Site) -> R<Vec<u8>> {
     })
 }
 
-fn response(
+/// A `Response` object.
+pub(crate) fn response(
     vm: &mut Vm<'_>,
     status: u16,
     headers: Vec<(String, String)>,
@@ -296,6 +297,18 @@ pub(super) fn construct(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
         headers,
         body,
     } = request_parts(vm, arg(args, 0), arg(args, 1), site)?;
+    request(vm, method, url, headers, body, site)
+}
+
+/// A `Request` object.
+pub(crate) fn request(
+    vm: &mut Vm<'_>,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    site: Site,
+) -> R<Value> {
     vm.alloc(
         Object {
             props: Props::new(),

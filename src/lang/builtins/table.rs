@@ -161,6 +161,7 @@ natives! {
     ContextWaitUntil = "waitUntil",
     QueueTask = "queueTask",
     ApiRequest = "api",
+    OAuthHandler = "oauthHandler",
     // ---- methods (dispatched by receiver; these ids name them as values)
     Method = "method",
 }

@@ -127,11 +127,19 @@ impl Vm<'_> {
         self.env = saved_env;
         self.depth -= 1;
         if fc.is_async {
-            // An async function returns a promise: settled at once here, since its
-            // awaits either continued or suspended the whole run.
+            // An async function returns a promise: settled when its awaits continued;
+            // pending when one waits for a host operation, as in JavaScript, where
+            // the caller goes on while the function waits. (Every operation requested
+            // before this run has its result, so the first without one is one this
+            // run requested: awaiting the promise suspends the run, and the run after
+            // the operations are performed goes further in the function.)
             return match result {
                 Ok(v) => self.promise(PromiseState::Fulfilled(v), site),
                 Err(Fault::Throw(e, _)) => self.promise(PromiseState::Rejected(e), site),
+                Err(Fault::Suspend) if self.host.requested.len() > self.host.results.len() => {
+                    let first = self.host.results.len() as u32;
+                    self.promise(PromiseState::Pending(first), site)
+                }
                 Err(other) => Err(other),
             };
         }

@@ -555,6 +555,9 @@ pub enum HostKind {
     Request,
     /// `Headers`.
     Headers,
+    /// A GitBook API client (`context.api`), one of its namespaces
+    /// (`api.integrations`), or one of its operations.
+    Api,
 }
 
 /// The data of host objects.
@@ -587,6 +590,8 @@ pub enum HostData {
         /// The body.
         body: Vec<u8>,
     },
+    /// A GitBook API client, namespace or operation.
+    Api(crate::lang::builtins::api::ApiRef),
 }
 
 /// A JavaScript object.
@@ -634,6 +639,7 @@ impl Object {
                         body.len() + 256
                     }
                     HostData::Url(u, _) => u.as_str().len() + 128,
+                    HostData::Api(a) => a.bytes(),
                 },
                 _ => 0,
             }

@@ -1,0 +1,223 @@
+//! `src/lang/builtins/api_table.rs`, the operations `context.api` offers component
+//! files, is generated from the vendored OpenAPI document (`api/openapi.json`) by this
+//! test: it fails when the committed table differs from what the document gives.
+//!
+//! ```sh
+//! UPDATE_API_TABLE=1 cargo test --test api_table   # rewrite the table
+//! ```
+//!
+//! The names and argument orders are those of the client `@gitbook/api` generates
+//! from the same document (swagger-typescript-api): one object per first path
+//! segment (`/integrations/…` → `api.integrations`), each operation named after its
+//! `operationId` in lodash's camelCase (`getSpacePDF` → `getSpacePdf`), taking its
+//! path parameters in the order the path names them, then the request body (`data`)
+//! and the query parameters (`query`) — the query first only when it is required and
+//! the body is not.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::Value;
+
+const SPEC: &str = "api/openapi.json";
+const TABLE: &str = "src/lang/builtins/api_table.rs";
+const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
+
+/// The words of an identifier as lodash's `words` splits it: case changes,
+/// acronyms (`PDFFile` → `PDF`, `File`), digit runs, and separators.
+fn words(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if let Some(&p) = i.checked_sub(1).and_then(|j| chars.get(j)) {
+            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            let boundary = (c.is_ascii_uppercase()
+                && (p.is_ascii_lowercase() || p.is_ascii_digit()))
+                || (c.is_ascii_uppercase() && p.is_ascii_uppercase() && next_lower)
+                || (c.is_ascii_digit() != p.is_ascii_digit() && p.is_ascii_alphanumeric());
+            if boundary && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// lodash's `camelCase`.
+fn camel(text: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in words(text).iter().enumerate() {
+        let lower = word.to_ascii_lowercase();
+        if i == 0 {
+            out.push_str(&lower);
+        } else {
+            let mut chars = lower.chars();
+            if let Some(first) = chars.next() {
+                out.push(first.to_ascii_uppercase());
+                out.extend(chars);
+            }
+        }
+    }
+    out
+}
+
+/// A parameter, its `$ref` followed.
+fn parameter<'a>(spec: &'a Value, p: &'a Value) -> &'a Value {
+    match p.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap_or_default();
+            &spec["components"]["parameters"][name]
+        }
+        None => p,
+    }
+}
+
+struct Operation {
+    namespace: String,
+    name: String,
+    method: String,
+    path: String,
+    args: Vec<&'static str>,
+}
+
+fn operations(spec: &Value) -> Vec<Operation> {
+    let mut out = Vec::new();
+    let paths = spec["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
+            let id = op["operationId"].as_str().expect("operationId");
+            let params: Vec<&Value> = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(
+                    op.get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                )
+                .map(|p| parameter(spec, p))
+                .collect();
+            let query: Vec<&&Value> = params.iter().filter(|p| p["in"] == "query").collect();
+            let query_required = query.iter().any(|p| p["required"] == true);
+            let body = op.get("requestBody");
+            let body_required = body.is_some_and(|b| b["required"] == true);
+            let mut args: Vec<&'static str> = Vec::new();
+            for _ in path.matches('{') {
+                args.push("Arg::Path");
+            }
+            match (body.is_some(), !query.is_empty()) {
+                (true, true) if query_required && !body_required => {
+                    args.extend(["Arg::Query", "Arg::Data"])
+                }
+                (true, true) => args.extend(["Arg::Data", "Arg::Query"]),
+                (true, false) => args.push("Arg::Data"),
+                (false, true) => args.push("Arg::Query"),
+                (false, false) => {}
+            }
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+            out.push(Operation {
+                namespace: camel(first),
+                name: camel(id),
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                args,
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    out
+}
+
+fn generate(spec: &Value) -> String {
+    let ops = operations(spec);
+    let mut namespaces: Vec<&str> = ops
+        .iter()
+        .map(|o| o.namespace.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    namespaces.dedup();
+    let mut out = String::new();
+    out.push_str(
+        "//! The operations of the GitBook API, as the client of `@gitbook/api` names them\n\
+         //! (`api.integrations.updateIntegrationInstallation(name, id, data)`).\n\
+         //!\n\
+         //! Generated from `api/openapi.json` by `tests/api_table.rs`; do not edit\n\
+         //! (`UPDATE_API_TABLE=1 cargo test --test api_table` rewrites it).\n\n\
+         use super::api::{Arg, Operation};\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "/// The namespaces of the client (`api.spaces`, `api.integrations`), sorted."
+    );
+    out.push_str("pub(crate) const NAMESPACES: &[&str] = &[\n");
+    for n in &namespaces {
+        let _ = writeln!(out, "    {n:?},");
+    }
+    out.push_str("];\n\n");
+    let _ = writeln!(
+        out,
+        "/// Every operation, sorted by namespace (`\"\"` for the client's own methods), then name."
+    );
+    out.push_str("pub(crate) const OPERATIONS: &[Operation] = &[\n");
+    for o in &ops {
+        let _ = writeln!(
+            out,
+            "    Operation {{ namespace: {:?}, name: {:?}, method: {:?}, path: {:?}, args: &[{}] }},",
+            o.namespace,
+            o.name,
+            o.method,
+            o.path,
+            o.args.join(", ")
+        );
+    }
+    out.push_str("];\n");
+    out
+}
+
+#[test]
+fn the_api_table_is_what_the_document_gives() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec: Value =
+        serde_json::from_slice(&std::fs::read(root.join(SPEC)).expect("api/openapi.json"))
+            .expect("the document is JSON");
+    let table = generate(&spec);
+    let path = root.join(TABLE);
+    if std::env::var_os("UPDATE_API_TABLE").is_some() {
+        std::fs::write(&path, &table).expect("writing the table");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == table,
+        "{TABLE} is out of date: run UPDATE_API_TABLE=1 cargo test --test api_table"
+    );
+}
+
+#[test]
+fn names_follow_lodash_camel_case() {
+    assert_eq!(camel("getSpacePDF"), "getSpacePdf");
+    assert_eq!(camel("listOpenAPISpecs"), "listOpenApiSpecs");
+    assert_eq!(
+        camel("setUserAsSSOMemberForOrganization"),
+        "setUserAsSsoMemberForOrganization"
+    );
+    assert_eq!(camel("custom-hostnames"), "customHostnames");
+    assert_eq!(camel("getAuthenticatedUser"), "getAuthenticatedUser");
+    assert_eq!(camel(""), "");
+}
