@@ -74,6 +74,12 @@ struct AtomTable {
     map: FxHashMap<Box<[u8]>, u32>,
 }
 
+/// Bytes held by objects and environments, for the memory budget.
+fn object_bytes(objects: &[Object], envs: &[Env]) -> usize {
+    objects.iter().map(Object::bytes).sum::<usize>()
+        + envs.iter().map(|e| e.slots.len() * 16 + 32).sum::<usize>()
+}
+
 /// The key of an array index name (`"0"`, `"17"`), when `name` is one below 2^31.
 fn index_atom(name: &[u8]) -> Option<Atom> {
     // Only digits can name an index: the common name skips the number parse.
@@ -142,15 +148,36 @@ impl Heap {
             self.base.strs.metas.is_empty(),
             "a program heap has no base"
         );
-        let object_bytes = self.objects.iter().map(Object::bytes).sum::<usize>()
-            + self
-                .envs
-                .iter()
-                .map(|e| e.slots.len() * 16 + 32)
-                .sum::<usize>();
+        let object_bytes = object_bytes(&self.objects, &self.envs);
         Arc::new(Base {
             strs: self.strs,
             atoms: self.atoms,
+            objects: self.objects,
+            envs: self.envs,
+            object_bytes,
+        })
+    }
+
+    /// Freezes a request's heap into the base of later requests: what it made on
+    /// top of its own base (strings, names, objects) becomes part of the start every
+    /// later request copies.
+    pub(crate) fn freeze_over(self) -> Arc<Base> {
+        let base = &*self.base;
+        let mut strs = base.strs.clone();
+        let offset = strs.bufs.len() as u32;
+        strs.bufs.extend(self.strs.bufs);
+        strs.metas
+            .extend(self.strs.metas.into_iter().map(|m| StrMeta {
+                buf: m.buf + offset,
+                ..m
+            }));
+        let mut atoms = base.atoms.clone();
+        atoms.names.extend(self.atoms.names);
+        atoms.map.extend(self.atoms.map);
+        let object_bytes = object_bytes(&self.objects, &self.envs);
+        Arc::new(Base {
+            strs,
+            atoms,
             objects: self.objects,
             envs: self.envs,
             object_bytes,
