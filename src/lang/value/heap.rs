@@ -74,8 +74,53 @@ struct AtomTable {
     map: FxHashMap<Box<[u8]>, u32>,
 }
 
+/// Objects in chunks of a fixed size: a heap that grows to many objects never moves
+/// the ones it has (a `Vec` doubling its buffer copies every object each time).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Objects {
+    chunks: Vec<Vec<Object>>,
+    len: usize,
+}
+
+/// Objects per chunk (a power of two).
+const CHUNK: usize = 1024;
+
+impl Objects {
+    fn push(&mut self, object: Object) -> usize {
+        if self.len % CHUNK == 0 {
+            // The first chunk grows as it fills (most requests make few objects);
+            // a heap that filled one takes the next whole.
+            let capacity = if self.chunks.is_empty() { 0 } else { CHUNK };
+            self.chunks.push(Vec::with_capacity(capacity));
+        }
+        let i = self.len;
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push(object);
+        }
+        self.len += 1;
+        i
+    }
+
+    fn get(&self, i: usize) -> &Object {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    fn get_mut(&mut self, i: usize) -> &mut Object {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Object> {
+        self.chunks.iter().flatten()
+    }
+
+    /// How many there are.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
 /// Bytes held by objects and environments, for the memory budget.
-fn object_bytes(objects: &[Object], envs: &[Env]) -> usize {
+fn object_bytes(objects: &Objects, envs: &[Env]) -> usize {
     objects.iter().map(Object::bytes).sum::<usize>()
         + envs.iter().map(|e| e.slots.len() * 16 + 32).sum::<usize>()
 }
@@ -105,7 +150,7 @@ pub(crate) struct Env {
 pub struct Base {
     strs: StrTable,
     atoms: AtomTable,
-    objects: Vec<Object>,
+    objects: Objects,
     envs: Vec<Env>,
     /// Bytes held by `objects` and `envs`, charged to every request that copies them.
     object_bytes: usize,
@@ -117,7 +162,7 @@ pub struct Heap {
     base: Arc<Base>,
     strs: StrTable,
     atoms: AtomTable,
-    pub(crate) objects: Vec<Object>,
+    pub(crate) objects: Objects,
     pub(crate) envs: Vec<Env>,
     used: usize,
     limit: usize,
@@ -130,7 +175,7 @@ impl Heap {
             base: Arc::new(Base::default()),
             strs: StrTable::default(),
             atoms: AtomTable::default(),
-            objects: Vec::new(),
+            objects: Objects::default(),
             envs: Vec::new(),
             used: 0,
             limit,
@@ -421,18 +466,17 @@ impl Heap {
     /// Allocates an object.
     pub fn alloc(&mut self, object: Object) -> Result<ObjId, MemoryExceeded> {
         self.charge(object.bytes())?;
-        self.objects.push(object);
-        Ok(ObjId((self.objects.len() - 1) as u32))
+        Ok(ObjId(self.objects.push(object) as u32))
     }
 
     /// An object.
     pub fn obj(&self, o: ObjId) -> &Object {
-        &self.objects[o.0 as usize]
+        self.objects.get(o.0 as usize)
     }
 
     /// An object, to change it.
     pub fn obj_mut(&mut self, o: ObjId) -> &mut Object {
-        &mut self.objects[o.0 as usize]
+        self.objects.get_mut(o.0 as usize)
     }
 
     /// Allocates an environment of `n` slots.
