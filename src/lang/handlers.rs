@@ -161,7 +161,7 @@ fn answer(vm: &mut Vm<'_>, event: &[u8], fetch_body: &[u8]) -> R<Reply> {
         }
     };
     let site = integration_site(vm);
-    let context = match runtime_context(vm, site)? {
+    let context = match runtime_context(vm, site, None)? {
         Ok(c) => c,
         Err(message) => {
             let message = format!("Invalid JSON in \"environment\" field: {message}");
@@ -337,11 +337,18 @@ fn response_reply(vm: &mut Vm<'_>, v: Value, what: &str, site: Site) -> R<Reply>
 
 /// The runtime context handlers get, as `createContext` in `@gitbook/runtime` makes
 /// it: `{environment, api, integration: {api, queueTask}, waitUntil}`; `Err` with a
-/// message when the environment is not JSON.
-pub(crate) fn runtime_context(vm: &mut Vm<'_>, site: Site) -> R<Result<Value, String>> {
+/// message when the environment is not JSON. `environment` is the request's
+/// environment when it was already read (the program keeps each distinct one read).
+pub(crate) fn runtime_context(
+    vm: &mut Vm<'_>,
+    site: Site,
+    environment: Option<Value>,
+) -> R<Result<Value, String>> {
     let env_json = std::mem::take(&mut vm.host.environment_json);
     let depth = vm.limits.max_value_depth;
-    let environment = if env_json.is_empty() {
+    let environment = if let Some(v) = environment {
+        v
+    } else if env_json.is_empty() {
         vm.alloc(Object::plain(Props::new()), site)?
     } else {
         match crate::lang::value::json::parse(&mut vm.heap, &env_json, depth) {

@@ -7,7 +7,7 @@
 //! request's heap. A program is `Send + Sync`; requests share it.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
@@ -96,7 +96,27 @@ pub struct Program {
     pub(crate) integration: Option<Value>,
     /// For bare markup: the function rendering it.
     pub(crate) markup: Option<u32>,
+    /// Request environments already read, newest last (see
+    /// [`Program::environment_base`]).
+    environments: Mutex<Vec<EnvironmentBase>>,
 }
+
+/// A request environment read into a base of its own: the program's base plus the
+/// environment's values.
+struct EnvironmentBase {
+    /// The environment's JSON text.
+    text: Box<[u8]>,
+    base: Arc<Base>,
+    /// The environment object, in `base`.
+    value: Value,
+}
+
+/// How many distinct environments a program keeps read (an integration serves few
+/// installations at a time from one process).
+const ENVIRONMENTS_KEPT: usize = 8;
+
+/// The largest environment text kept read.
+const ENVIRONMENT_KEPT_MAX: usize = 64 * 1024;
 
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -163,6 +183,42 @@ fn candidates(path: &str) -> Vec<String> {
 }
 
 impl Program {
+    /// The base a request with environment JSON `text` starts from, and the
+    /// environment object in it; `None` when the text is not JSON (the request
+    /// reports it) or too large to keep.
+    ///
+    /// An installation sends the same environment with every request: it is read
+    /// once into a copy of the program's base, which every later request with the
+    /// same text starts from, as it starts from the program's. Each request still
+    /// gets its own copy of the environment's objects, so what one changes, no other
+    /// sees.
+    pub(crate) fn environment_base(
+        &self,
+        text: &[u8],
+        limits: &Limits,
+    ) -> Option<(Arc<Base>, Value)> {
+        if text.is_empty() || text.len() > ENVIRONMENT_KEPT_MAX {
+            return None;
+        }
+        let mut kept = self.environments.lock().ok()?;
+        if let Some(e) = kept.iter().find(|e| *e.text == *text) {
+            return Some((e.base.clone(), e.value));
+        }
+        let mut heap = Heap::from_base(&self.base, limits.max_memory);
+        let value =
+            crate::lang::value::json::parse(&mut heap, text, limits.max_value_depth).ok()?;
+        let base = heap.freeze_over();
+        if kept.len() == ENVIRONMENTS_KEPT {
+            kept.remove(0);
+        }
+        kept.push(EnvironmentBase {
+            text: text.into(),
+            base: base.clone(),
+            value,
+        });
+        Some((base, value))
+    }
+
     /// Loads the program whose entry file is `entry_name` with text `entry`; its
     /// imports are read from `sources`.
     ///
@@ -364,6 +420,7 @@ impl Program {
             components: Vec::new(),
             integration: None,
             markup: None,
+            environments: Mutex::new(Vec::new()),
         };
         (p, heap)
     }

@@ -336,9 +336,8 @@ pub fn ui_render(
     limits: Limits,
     host: HostState,
 ) -> Outcome {
-    let mut vm = Vm::new(program, limits, host);
-    vm.host.environment_json = environment.to_vec();
-    match render(&mut vm, event, None) {
+    let (mut vm, environment) = request_vm(program, environment, limits, host);
+    match render(&mut vm, event, None, environment) {
         Ok(Some(response)) => Outcome::Done(response),
         // Only a run expecting a component answers `None`.
         Ok(None) => Outcome::Done(Response {
@@ -360,9 +359,8 @@ pub fn ui_render_host(
     limits: Limits,
     host: HostState,
 ) -> (Outcome, HostState) {
-    let mut vm = Vm::new(program, limits, host);
-    vm.host.environment_json = environment.to_vec();
-    let outcome = match render(&mut vm, event, None) {
+    let (mut vm, environment) = request_vm(program, environment, limits, host);
+    let outcome = match render(&mut vm, event, None, environment) {
         Ok(Some(response)) => Outcome::Done(response),
         // Only a run expecting a component answers `None`.
         Ok(None) => Outcome::Done(Response {
@@ -390,13 +388,28 @@ pub fn ui_render_of(
     host: HostState,
     component_id: &str,
 ) -> Option<Outcome> {
-    let mut vm = Vm::new(program, limits, host);
-    vm.host.environment_json = environment.to_vec();
-    match render(&mut vm, event, Some(component_id)) {
+    let (mut vm, environment) = request_vm(program, environment, limits, host);
+    match render(&mut vm, event, Some(component_id), environment) {
         Ok(Some(response)) => Some(Outcome::Done(response)),
         Ok(None) => None,
         Err(f) => Some(failure(&mut vm, f)),
     }
+}
+
+/// The machine of a request with environment JSON `environment`, and the
+/// environment object when it is already read into the heap's base.
+fn request_vm<'p>(
+    program: &'p Program,
+    environment: &[u8],
+    limits: Limits,
+    host: HostState,
+) -> (Vm<'p>, Option<Value>) {
+    let (mut vm, value) = match program.environment_base(environment, &limits) {
+        Some((base, value)) => (Vm::with_base(program, &base, limits, host), Some(value)),
+        None => (Vm::new(program, limits, host), None),
+    };
+    vm.host.environment_json = environment.to_vec();
+    (vm, value)
 }
 
 /// Whether a parsed event's `type` is `"ui_render"` and its `componentId` is `id`.
@@ -417,7 +430,12 @@ fn get(vm: &mut Vm<'_>, v: Value, key: Atom) -> R<Value> {
 
 /// Parses the event and renders it; `None` when `expect` names a component and the
 /// event is not JSON or not a `ui_render` of it.
-fn render(vm: &mut Vm<'_>, event: &[u8], expect: Option<&str>) -> R<Option<Response>> {
+fn render(
+    vm: &mut Vm<'_>,
+    event: &[u8],
+    expect: Option<&str>,
+    environment: Option<Value>,
+) -> R<Option<Response>> {
     let depth = vm.limits.max_value_depth;
     let event = match crate::lang::value::json::parse(&mut vm.heap, event, depth) {
         Ok(v) => v,
@@ -439,10 +457,12 @@ fn render(vm: &mut Vm<'_>, event: &[u8], expect: Option<&str>) -> R<Option<Respo
             return Ok(None);
         }
     }
-    render_event(vm, event).map(Some)
+    render_event(vm, event, environment).map(Some)
 }
 
-fn render_event(vm: &mut Vm<'_>, event: Value) -> R<Response> {
+/// Renders a parsed event; `environment` is the environment object when it is
+/// already read.
+fn render_event(vm: &mut Vm<'_>, event: Value, environment: Option<Value>) -> R<Response> {
     let id = get(vm, event, Atom::COMPONENT_ID)?;
     let id_text = match id {
         Value::Str(s) => vm.heap.str_lossy(s).into_owned(),
@@ -466,7 +486,7 @@ fn render_event(vm: &mut Vm<'_>, event: Value) -> R<Response> {
             vm.host.cache_max_age = Some(age);
         }
     }
-    let context = match runtime_context(vm, site)? {
+    let context = match runtime_context(vm, site, environment)? {
         Ok(c) => c,
         Err(message) => {
             return Ok(Response {
@@ -573,10 +593,15 @@ pub(crate) fn native(vm: &mut Vm<'_>, n: Native, site: Site) -> R<Value> {
     )
 }
 
-/// The runtime context (`crate::lang::handlers::runtime_context`); `Err` with a
+/// The runtime context (`crate::lang::handlers::runtime_context`), over the
+/// request's environment already read (`Some`) or read from its JSON; `Err` with a
 /// message when the environment is not JSON.
-fn runtime_context(vm: &mut Vm<'_>, site: Site) -> R<Result<Value, String>> {
-    crate::lang::handlers::runtime_context(vm, site)
+fn runtime_context(
+    vm: &mut Vm<'_>,
+    site: Site,
+    environment: Option<Value>,
+) -> R<Result<Value, String>> {
+    crate::lang::handlers::runtime_context(vm, site, environment)
 }
 
 fn cache_control(vm: &mut Vm<'_>, site: Site) -> R<Option<String>> {
@@ -819,4 +844,60 @@ fn markup_inner(
         body = b"null".to_vec();
     }
     Ok(Ok(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::program::NoSources;
+
+    fn body(program: &Program, event: &[u8], environment: &[u8]) -> (u16, String) {
+        match ui_render(
+            program,
+            event,
+            environment,
+            Limits::default(),
+            HostState::default(),
+        ) {
+            Outcome::Done(r) => (r.status, String::from_utf8(r.body).unwrap()),
+            Outcome::NeedsHost(_) => panic!("no host operations here"),
+        }
+    }
+
+    #[test]
+    fn each_request_gets_its_own_copy_of_a_kept_environment() {
+        // The handler changes the environment it is given: a later request with the
+        // same environment text must not see the change.
+        let program = Program::load(
+            "env.tsx",
+            r#"import { createComponent } from '@gitbook/runtime';
+            export const env = createComponent({
+                componentId: 'env',
+                render: (element, context) => {
+                    const seen = context.environment.seen ?? 'none';
+                    context.environment.seen = 'changed';
+                    context.environment.nested.n += 1;
+                    return <block><text>{`${seen} ${context.environment.nested.n}`}</text></block>;
+                },
+            })"#,
+            &NoSources,
+        )
+        .unwrap();
+        let event = br#"{"componentId":"env","props":{},"context":{}}"#;
+        let environment = br#"{"nested":{"n":1}}"#;
+        for _ in 0..3 {
+            let (status, text) = body(&program, event, environment);
+            assert_eq!(status, 200, "{text}");
+            assert!(text.contains(r#""children":["none 2"]"#), "{text}");
+        }
+        // Another environment is read as itself, and the first is still kept.
+        let (_, text) = body(&program, event, br#"{"nested":{"n":10}}"#);
+        assert!(text.contains(r#""children":["none 11"]"#), "{text}");
+        let (_, text) = body(&program, event, environment);
+        assert!(text.contains(r#""children":["none 2"]"#), "{text}");
+        // Not JSON: the request says so.
+        let (status, text) = body(&program, event, b"{nope");
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains("environment"), "{text}");
+    }
 }

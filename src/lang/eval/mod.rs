@@ -27,7 +27,9 @@ use std::sync::Arc;
 use crate::lang::compile::ir::{Place, Site};
 use crate::lang::host::HostState;
 use crate::lang::program::Program;
-use crate::lang::value::{Atom, EnvId, Heap, MemoryExceeded, ObjKind, Object, Props, StrId, Value};
+use crate::lang::value::{
+    Atom, Base, EnvId, Heap, MemoryExceeded, ObjKind, Object, Props, StrId, Value,
+};
 
 /// Bounds on one request's evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,9 +144,20 @@ pub(crate) struct Vm<'p> {
 impl<'p> Vm<'p> {
     /// A fresh evaluation of `p`.
     pub(crate) fn new(p: &'p Program, limits: Limits, host: HostState) -> Vm<'p> {
+        Vm::with_base(p, &p.base, limits, host)
+    }
+
+    /// A request's machine whose heap starts from `base`: the program's, or one made
+    /// from it ([`Program::environment_base`]).
+    pub(crate) fn with_base(
+        p: &'p Program,
+        base: &Arc<Base>,
+        limits: Limits,
+        host: HostState,
+    ) -> Vm<'p> {
         Vm {
             p,
-            heap: Heap::from_base(&p.base, limits.max_memory),
+            heap: Heap::from_base(base, limits.max_memory),
             stack: Vec::with_capacity(256),
             fp: 0,
             env: None,

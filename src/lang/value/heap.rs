@@ -80,6 +80,52 @@ struct AtomTable {
     map: FxHashMap<Box<[u8]>, u32>,
 }
 
+/// Objects in chunks of a fixed size: a heap that grows to many objects never moves
+/// the ones it has (a `Vec` doubling its buffer copies every object each time).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Objects {
+    chunks: Vec<Vec<Object>>,
+    len: usize,
+}
+
+/// Objects per chunk (a power of two).
+const CHUNK: usize = 1024;
+
+impl Objects {
+    fn push(&mut self, object: Object) -> usize {
+        if self.len % CHUNK == 0 {
+            // The first chunk grows as it fills (most requests make few objects);
+            // a heap that filled one takes the next whole.
+            let capacity = if self.chunks.is_empty() { 0 } else { CHUNK };
+            self.chunks.push(Vec::with_capacity(capacity));
+        }
+        let i = self.len;
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push(object);
+        }
+        self.len += 1;
+        i
+    }
+
+    fn get(&self, i: usize) -> &Object {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    fn get_mut(&mut self, i: usize) -> &mut Object {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Object> {
+        self.chunks.iter().flatten()
+    }
+}
+
+/// Bytes held by objects and environments, for the memory budget.
+fn object_bytes(objects: &Objects, envs: &[Env]) -> usize {
+    objects.iter().map(Object::bytes).sum::<usize>()
+        + envs.iter().map(|e| e.slots.len() * 16 + 32).sum::<usize>()
+}
+
 /// The key of an array index name (`"0"`, `"17"`), when `name` is one below 2^31.
 fn index_atom(name: &[u8]) -> Option<Atom> {
     // Only digits can name an index: the common name skips the number parse.
@@ -105,7 +151,7 @@ pub(crate) struct Env {
 pub struct Base {
     strs: StrTable,
     atoms: AtomTable,
-    objects: Vec<Object>,
+    objects: Objects,
     envs: Vec<Env>,
     /// Bytes held by `objects` and `envs`, charged to every request that copies them.
     object_bytes: usize,
@@ -117,7 +163,7 @@ pub struct Heap {
     base: Arc<Base>,
     strs: StrTable,
     atoms: AtomTable,
-    pub(crate) objects: Vec<Object>,
+    pub(crate) objects: Objects,
     pub(crate) envs: Vec<Env>,
     used: usize,
     limit: usize,
@@ -130,7 +176,7 @@ impl Heap {
             base: Arc::new(Base::default()),
             strs: StrTable::default(),
             atoms: AtomTable::default(),
-            objects: Vec::new(),
+            objects: Objects::default(),
             envs: Vec::new(),
             used: 0,
             limit,
@@ -148,15 +194,36 @@ impl Heap {
             self.base.strs.metas.is_empty(),
             "a program heap has no base"
         );
-        let object_bytes = self.objects.iter().map(Object::bytes).sum::<usize>()
-            + self
-                .envs
-                .iter()
-                .map(|e| e.slots.len() * 16 + 32)
-                .sum::<usize>();
+        let object_bytes = object_bytes(&self.objects, &self.envs);
         Arc::new(Base {
             strs: self.strs,
             atoms: self.atoms,
+            objects: self.objects,
+            envs: self.envs,
+            object_bytes,
+        })
+    }
+
+    /// Freezes a request's heap into the base of later requests: what it made on
+    /// top of its own base (strings, names, objects) becomes part of the start every
+    /// later request copies.
+    pub(crate) fn freeze_over(self) -> Arc<Base> {
+        let base = &*self.base;
+        let mut strs = base.strs.clone();
+        let offset = strs.bufs.len() as u32;
+        strs.bufs.extend(self.strs.bufs);
+        strs.metas
+            .extend(self.strs.metas.into_iter().map(|m| StrMeta {
+                buf: m.buf + offset,
+                ..m
+            }));
+        let mut atoms = base.atoms.clone();
+        atoms.names.extend(self.atoms.names);
+        atoms.map.extend(self.atoms.map);
+        let object_bytes = object_bytes(&self.objects, &self.envs);
+        Arc::new(Base {
+            strs,
+            atoms,
             objects: self.objects,
             envs: self.envs,
             object_bytes,
@@ -410,18 +477,17 @@ impl Heap {
     /// Allocates an object.
     pub fn alloc(&mut self, object: Object) -> Result<ObjId, MemoryExceeded> {
         self.charge(object.bytes())?;
-        self.objects.push(object);
-        Ok(ObjId((self.objects.len() - 1) as u32))
+        Ok(ObjId(self.objects.push(object) as u32))
     }
 
     /// An object.
     pub fn obj(&self, o: ObjId) -> &Object {
-        &self.objects[o.0 as usize]
+        self.objects.get(o.0 as usize)
     }
 
     /// An object, to change it.
     pub fn obj_mut(&mut self, o: ObjId) -> &mut Object {
-        &mut self.objects[o.0 as usize]
+        self.objects.get_mut(o.0 as usize)
     }
 
     /// Allocates an environment of `n` slots.
