@@ -117,10 +117,7 @@ fn operations(spec: &Value) -> Vec<Operation> {
             let query_required = query.iter().any(|p| p["required"] == true);
             let body = op.get("requestBody");
             let body_required = body.is_some_and(|b| b["required"] == true);
-            let mut args: Vec<&'static str> = Vec::new();
-            for _ in path.matches('{') {
-                args.push("Arg::Path");
-            }
+            let mut args: Vec<&'static str> = vec!["Arg::Path"; path.matches('{').count()];
             match (body.is_some(), !query.is_empty()) {
                 (true, true) if query_required && !body_required => {
                     args.extend(["Arg::Query", "Arg::Data"])

@@ -93,7 +93,7 @@ const CHUNK: usize = 1024;
 
 impl Objects {
     fn push(&mut self, object: Object) -> usize {
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             // The first chunk grows as it fills (most requests make few objects);
             // a heap that filled one takes the next whole.
             let capacity = if self.chunks.is_empty() { 0 } else { CHUNK };
