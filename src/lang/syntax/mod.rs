@@ -14,6 +14,7 @@
 //! assert!(matches!(module.body[1].kind, StmtKind::Var(_)));
 //! ```
 
+mod asi;
 pub mod ast;
 mod depth;
 mod errors;

@@ -5,6 +5,7 @@
 use pest::iterators::Pair;
 use pest::Parser as _;
 
+use super::asi;
 use super::ast::*;
 use super::grammar::{Rule, ScriptParser};
 use super::text::{attr_string_value, clean_jsx_text, cook};
@@ -17,6 +18,7 @@ pub(crate) fn parse_module(file: &SourceFile) -> Result<Module, Diagnostics> {
     let pairs = ScriptParser::parse(Rule::module, file.text())
         .map_err(|e| Diagnostics::one(super::errors::syntax_error(file, &e, Rule::module)))?;
     let mut b = Builder::new(file);
+    asi::check(file, pairs.clone(), &mut b.errors);
     let mut body = Vec::new();
     if let Some(module) = pairs.into_iter().next() {
         for p in module.into_inner() {
@@ -57,7 +59,8 @@ struct Builder<'f> {
 fn is_token(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::k_as
+        Rule::asi_gap
+            | Rule::k_as
             | Rule::k_async
             | Rule::k_await
             | Rule::k_break
