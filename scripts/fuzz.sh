@@ -5,7 +5,8 @@
 #   scripts/fuzz.sh TARGET [SECONDS]     # targets: fuzz/fuzz_targets/*.rs; default 60 s
 #
 # Stable Rust runs cargo-fuzz with RUSTC_BOOTSTRAP=1. AddressSanitizer is used when the
-# toolchain has its runtime, else the target runs without a sanitizer (`-s none`).
+# toolchain has its runtime, else the target runs without a sanitizer (`-s none`);
+# FUZZ_SANITIZER=none skips the sanitizer (and its build) from the start.
 # Inputs that fail land in fuzz/artifacts/TARGET/; each becomes a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,10 +49,47 @@ case "$target" in
       cp "$f" "$corpus/seed-$(basename "$f")"
     done
     ;;
+  json_tree)
+    # The trees of fixtures/trees and every element the differential suite recorded.
+    for f in fixtures/trees/*.json; do
+      cp "$f" "$corpus/seed-$(basename "$f")"
+    done
+    if command -v node >/dev/null; then
+      node -e '
+        const fs = require("fs");
+        const recorded = JSON.parse(fs.readFileSync("fixtures/differential/expected.json", "utf8"));
+        let i = 0;
+        for (const steps of Object.values(recorded))
+          for (const step of steps)
+            if (step.json && step.json.element)
+              fs.writeFileSync(process.argv[1] + "/seed-recorded-" + i++ + ".json", JSON.stringify(step.json.element));
+      ' "$corpus"
+    fi
+    ;;
+  dispatch)
+    # Multipart bodies as GitBook sends them: each event fixture, and renders of the
+    # reference components, with the fixture environment.
+    part() { printf -- '--fuzz\r\nContent-Disposition: form-data; name="%s"\r\n\r\n' "$1"; cat; printf '\r\n'; }
+    env=fixtures/events/environment.json
+    renders=$(mktemp -d)
+    context='"context":{"type":"document","theme":"light","spaceId":"s","editable":true}'
+    printf '{"type":"ui_render","componentId":"counter","props":{},%s}' "$context" >"$renders/first.json"
+    printf '{"type":"ui_render","componentId":"counter","props":{},"state":{"count":1},"action":{"action":"inc"},%s}' "$context" >"$renders/action.json"
+    i=0
+    for f in fixtures/events/*.json "$renders"/*.json; do
+      [ "$f" = "$env" ] && continue
+      { part event <"$f"; part environment <"$env"; printf -- '--fuzz--\r\n'; } > "$corpus/seed-$i"
+      i=$((i + 1))
+    done
+    rm -rf "$renders"
+    ;;
 esac
 
 sanitizer=()
-if ! cargo fuzz build "$target" >/dev/null 2>&1; then
+if [ "${FUZZ_SANITIZER:-}" = none ]; then
+  sanitizer=(-s none)
+  cargo fuzz build "${sanitizer[@]}" "$target"
+elif ! cargo fuzz build "$target" >/dev/null 2>&1; then
   echo "== AddressSanitizer unavailable here: running without a sanitizer"
   sanitizer=(-s none)
   cargo fuzz build "${sanitizer[@]}" "$target"

@@ -96,7 +96,11 @@ impl<'a> Scan<'a> {
     fn skip_string(&mut self) -> Option<()> {
         self.eat(b'"')?;
         loop {
-            let rel = self.b[self.i..]
+            // `get`: an escape's backslash may be the text's last byte, which puts
+            // `i` past the end.
+            let rel = self
+                .b
+                .get(self.i..)?
                 .iter()
                 .position(|&c| c == b'"' || c == b'\\')?;
             self.i += rel;
@@ -150,6 +154,15 @@ impl<'a> Scan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_ending_in_an_escape_is_refused_not_a_panic() {
+        // Found by fuzzing (fuzz/fuzz_targets/dispatch.rs): a skipped string whose
+        // last byte is a backslash.
+        assert_eq!(ui_render_component(br#"{"x": "a\"#), None);
+        assert_eq!(ui_render_component(br#"{"x": ["\"#), None);
+        assert_eq!(ui_render_component(b"{\"x\": \"\\"), None);
+    }
 
     #[test]
     fn finds_the_component_at_the_top_level_only() {
