@@ -336,18 +336,7 @@ pub fn ui_render(
     limits: Limits,
     host: HostState,
 ) -> Outcome {
-    let (mut vm, environment) = request_vm(program, environment, limits, host);
-    match render(&mut vm, event, None, environment) {
-        Ok(Some(response)) => Outcome::Done(response),
-        // Only a run expecting a component answers `None`.
-        Ok(None) => Outcome::Done(Response {
-            status: 400,
-            body: error_body("Invalid \"event\" field"),
-            cache_control: None,
-            diagnostics: Vec::new(),
-        }),
-        Err(f) => failure(&mut vm, f),
-    }
+    ui_render_host(program, event, environment, limits, host).0
 }
 
 /// [`ui_render`], giving back the host state the run left too: the operations it
