@@ -268,3 +268,37 @@ fn json_nested_past_the_parser_limit_is_a_clear_error() {
         )
     );
 }
+
+#[test]
+fn check_and_render_read_imports_beside_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let helper = dir.path().join("words.ts");
+    let component = dir.path().join("hello.tsx");
+    let broken = dir.path().join("broken.ts");
+    std::fs::write(&helper, "export const HELLO = 'Hello';\n").unwrap();
+    std::fs::write(
+        &component,
+        "import { createComponent } from '@gitbook/runtime';\nimport { HELLO } from './words';\n\
+         export const hello = createComponent({ componentId: 'hello', render: () => <block><text>{HELLO}</text></block> });\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &broken,
+        "import { x } from './missing';\nexport const y = x;\n",
+    )
+    .unwrap();
+    let path = |p: &std::path::Path| p.display().to_string();
+    // A component importing a helper module, and the helper module itself, check clean.
+    let (code, out, err) = contentkit(&["check", &path(&component), &path(&helper)]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = contentkit(&["render", &path(&component)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(r#"["Hello"]"#), "{out}");
+    // A module that parses reports its own error (the import), not the markup's.
+    let (code, out, _) = contentkit(&["check", &path(&broken)]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("broken.ts:1:19: error: cannot find \"./missing\""),
+        "{out}"
+    );
+}

@@ -276,13 +276,13 @@ fn is_component_file(text: &str) -> bool {
     text.contains("createComponent")
 }
 
-/// Whether a file reads as a module (imports or exports), so its module errors are the
-/// ones to report rather than the markup's.
-fn looks_like_module(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("import ") || l.starts_with("export ")
-    })
+/// Whether a file's module diagnostics say it parsed as a module (its errors are past
+/// the syntax: an import not found, an element misused), so they are the ones to
+/// report rather than the markup's.
+fn parsed_as_module(module: &contentkit::lang::diagnostic::Diagnostics) -> bool {
+    module
+        .iter()
+        .all(|d| d.kind != contentkit::lang::diagnostic::DiagnosticKind::Syntax)
 }
 
 /// A render output is tagged `element`/`complete`, or wraps an `element`; anything else is a tree.
@@ -435,7 +435,7 @@ fn check_file(path: &Path) -> Result<(), Failure> {
         Ok(_) => Ok(()),
         Err(markup) => match component::file::load(path) {
             Ok(_) => Ok(()),
-            Err(module) if looks_like_module(&text) => Err(Failure(module.to_string())),
+            Err(module) if parsed_as_module(&module) => Err(Failure(module.to_string())),
             Err(_) => Err(Failure(markup.to_string())),
         },
     }

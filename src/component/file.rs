@@ -65,8 +65,7 @@ pub fn is_component_file(path: &Path) -> bool {
 /// assert_eq!(out.output.to_value()["element"]["children"][0]["label"], "Click me");
 /// ```
 pub fn compile(source: &str, file_name: &str) -> Result<Vec<Component>, Diagnostics> {
-    let program = Program::load(file_name, source, &NoSources)?;
-    Ok(components(Arc::new(program)))
+    compile_with(source, file_name, &NoSources)
 }
 
 /// Compiles every component a file declares, reading its relative imports from
