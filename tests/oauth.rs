@@ -538,26 +538,25 @@ async fn tokens_are_refreshed_within_ten_seconds_of_expiry() {
     assert!(error.to_string().contains("No refresh token"), "{error}");
 }
 
-/// The flow through `runtime::handle`, the fetch handler being a thin sync
-/// adapter over the async OAuth handler (until dispatch is async).
+/// The flow through the runtime: the handler as the integration's async fetch
+/// handler, its credentials stored with `context.api()`.
 #[test]
 fn the_flow_runs_through_the_runtime() {
-    use contentkit::component::{ComponentError, Integration};
-    use contentkit::runtime::{handle, IncomingRequest};
-    use std::sync::Arc;
+    use contentkit::component::Integration;
+    use contentkit::runtime::{handle_async, IncomingRequest, OutgoingResponse};
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let provider = runtime.block_on(MockServer::start(|_, _| token_answer()));
     let api_server = runtime.block_on(MockServer::start(|_, _| {
         Reply::json(200, installation_json("inst_1", json!({})))
     }));
-    let handler = Arc::new(OAuthHandler::new(config(&provider)));
-    let tokio_handle = runtime.handle().clone();
-    let integration = Integration::new().on_fetch(move |input, context| {
-        let api = Client::for_installation(&context.environment)
-            .map_err(|e| ComponentError::Internal(e.to_string()))?;
-        Ok(tokio_handle.block_on(handler.handle(input.event, &context.environment, &api)))
-    });
+    let integration =
+        Integration::new().on_fetch(OAuthHandler::new(config(&provider)).into_fetch_handler());
+    let handle = |integration: &Integration, request: IncomingRequest| -> OutgoingResponse {
+        runtime
+            .block_on(handle_async(integration, request, None))
+            .response
+    };
     let environment = serde_json::to_vec(&environment(&api_server)).unwrap();
     let request = |url: &str| {
         let event = json!({

@@ -491,7 +491,7 @@ fn integration_with_a_url_select() -> Integration {
     };
     Integration::new()
         .component(Component::new("fruits", render))
-        .on_fetch(|request, _| {
+        .on_fetch(|request, _| async move {
             let url = request.url();
             let query = url
                 .split_once("query=")

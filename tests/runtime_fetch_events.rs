@@ -26,7 +26,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 #[test]
 fn a_published_script_is_answered_as_the_handler_returns_it() {
-    let integration = Integration::new().on_fetch_published_script(|event, context| {
+    let integration = Integration::new().on_fetch_published_script(|event, context| async move {
         assert_eq!(event.site_id, "site_Q1mXvE5r0pZkTwa9Ldc2");
         let name = &context.environment.integration.name;
         Ok(Some(
@@ -56,7 +56,7 @@ fn a_published_script_is_answered_as_the_handler_returns_it() {
 
 #[test]
 fn no_script_is_a_no_op_script() {
-    let integration = Integration::new().on_fetch_published_script(|_, _| Ok(None));
+    let integration = Integration::new().on_fetch_published_script(|_, _| async { Ok(None) });
     let response = handle(&integration, request("fetch_published_script.json"));
     assert_eq!(response.status, 200);
     assert_eq!(
@@ -68,16 +68,17 @@ fn no_script_is_a_no_op_script() {
 
 #[test]
 fn visitor_authentication_answers_the_handlers_redirect() {
-    let integration = Integration::new().on_fetch_visitor_authentication(|event, context| {
-        if event.action == Some(VisitorAuthenticationAction::Logout) {
-            return Ok(FetchResponse::redirect("https://idp.example/logout"));
-        }
-        let location = event.location.as_deref().unwrap_or("/");
-        Ok(FetchResponse::redirect(format!(
-            "https://idp.example/authorize?client_id={}&state={location}",
-            context.environment.integration.name
-        )))
-    });
+    let integration =
+        Integration::new().on_fetch_visitor_authentication(|event, context| async move {
+            if event.action == Some(VisitorAuthenticationAction::Logout) {
+                return Ok(FetchResponse::redirect("https://idp.example/logout"));
+            }
+            let location = event.location.as_deref().unwrap_or("/");
+            Ok(FetchResponse::redirect(format!(
+                "https://idp.example/authorize?client_id={}&state={location}",
+                context.environment.integration.name
+            )))
+        });
     let response = handle(&integration, request("fetch_visitor_authentication.json"));
     assert_eq!(response.status, 302);
     assert_eq!(
@@ -90,13 +91,13 @@ fn visitor_authentication_answers_the_handlers_redirect() {
 #[test]
 fn handler_errors_and_bad_responses_keep_the_runtime_statuses() {
     let integration = Integration::new()
-        .on_fetch_visitor_authentication(|_, _| {
+        .on_fetch_visitor_authentication(|_, _| async {
             Err(ComponentError::exposed(
                 400,
                 "OIDC configuration is missing",
             ))
         })
-        .on_fetch_published_script(|_, _| {
+        .on_fetch_published_script(|_, _| async {
             Ok(Some(FetchResponse::script("x").header("X-Bad", "a\r\nb")))
         });
     let response = handle(&integration, request("fetch_visitor_authentication.json"));
@@ -129,7 +130,7 @@ fn without_a_typed_handler_the_official_400_stays() {
     let seen = calls.clone();
     let integration = Integration::new().on_event("fetch_published_script", move |_, _| {
         seen.fetch_add(1, Ordering::SeqCst);
-        Ok(())
+        async { Ok(()) }
     });
     let response = handle(&integration, request("fetch_published_script.json"));
     assert_eq!(

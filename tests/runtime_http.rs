@@ -107,10 +107,10 @@ fn unhandled_requests_get_the_reference_statuses() {
 #[test]
 fn failures_map_to_the_reference_statuses() {
     let integration = integration()
-        .on_event("installation_setup", |_, _| {
+        .on_event("installation_setup", |_, _| async {
             Err(ComponentError::Internal("token expired for inst_7T".into()))
         })
-        .on_event("space_content_updated", |_, _| {
+        .on_event("space_content_updated", |_, _| async {
             Err(ComponentError::exposed(409, "Sync already running"))
         });
     let server = start(integration, ServerConfig::default());
@@ -154,32 +154,38 @@ fn every_handler_of_an_event_type_runs() {
     let (v1, v2, s1, t1) = (views.clone(), views.clone(), seen.clone(), tasks.clone());
     let integration = Integration::new()
         .on_event("space_view", move |event, context| {
-            v1.fetch_add(1, Ordering::SeqCst);
-            let Event::Unknown { raw, .. } = event else {
-                return Err(ComponentError::Internal("space_view is not typed".into()));
-            };
-            s1.lock().unwrap().push(format!(
-                "{} viewed {} ({})",
-                raw["visitor"]["anonymousId"].as_str().unwrap_or_default(),
-                raw["pageId"].as_str().unwrap_or_default(),
-                context.environment.integration.name
-            ));
-            Ok(())
+            let (v1, s1) = (v1.clone(), s1.clone());
+            async move {
+                v1.fetch_add(1, Ordering::SeqCst);
+                let Event::Unknown { raw, .. } = event else {
+                    return Err(ComponentError::Internal("space_view is not typed".into()));
+                };
+                s1.lock().unwrap().push(format!(
+                    "{} viewed {} ({})",
+                    raw["visitor"]["anonymousId"].as_str().unwrap_or_default(),
+                    raw["pageId"].as_str().unwrap_or_default(),
+                    context.environment.integration.name
+                ));
+                Ok(())
+            }
         })
         .on_event("space_view", move |_, _| {
             v2.fetch_add(10, Ordering::SeqCst);
-            Ok(())
+            async { Ok(()) }
         })
         .on_task(move |task, context| {
-            let kind = task.task["type"].as_str().unwrap_or_default().to_owned();
-            let project = context
-                .environment
-                .configuration_value("project")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            t1.lock().unwrap().push(format!("{kind} for {project}"));
-            Ok(())
+            let t1 = t1.clone();
+            async move {
+                let kind = task.task["type"].as_str().unwrap_or_default().to_owned();
+                let project = context
+                    .environment
+                    .configuration_value("project")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                t1.lock().unwrap().push(format!("{kind} for {project}"));
+                Ok(())
+            }
         });
     let server = start(integration, ServerConfig::default());
 
@@ -207,12 +213,12 @@ fn a_failing_handler_does_not_stop_the_others() {
     let ran = Arc::new(AtomicUsize::new(0));
     let r = ran.clone();
     let integration = Integration::new()
-        .on_event("space_view", |_, _| {
+        .on_event("space_view", |_, _| async {
             Err(ComponentError::exposed(422, "first failed"))
         })
         .on_event("space_view", move |_, _| {
             r.fetch_add(1, Ordering::SeqCst);
-            Ok(())
+            async { Ok(()) }
         });
     let server = start(integration, ServerConfig::default());
     let reply = server.event(&fixture("unknown/space_view.json"));
@@ -234,25 +240,28 @@ fn the_fetch_handler_sees_the_request_and_its_raw_body() {
     let seen = Arc::new(Mutex::new(SeenFetch::default()));
     let s = seen.clone();
     let integration = Integration::new().on_fetch(move |request, context| {
-        *s.lock().unwrap() = SeenFetch {
-            method: request.method().to_owned(),
-            url: request.url().to_owned(),
-            content_type: request.header("Content-Type").map(str::to_owned),
-            body: request.body.to_vec(),
-        };
-        // Signatures are over the raw bytes, which is why they are kept.
-        let secret = context
-            .environment
-            .secret("CLIENT_SECRET")
-            .unwrap_or_default();
-        let signature = request.header("x-hub-signature-256").unwrap_or_default();
-        if verify_signature(secret.as_bytes(), request.body, signature).is_err() {
-            return Err(ComponentError::exposed(401, "Bad signature"));
+        let s = s.clone();
+        async move {
+            *s.lock().unwrap() = SeenFetch {
+                method: request.method().to_owned(),
+                url: request.url().to_owned(),
+                content_type: request.header("Content-Type").map(str::to_owned),
+                body: request.body.to_vec(),
+            };
+            // Signatures are over the raw bytes, which is why they are kept.
+            let secret = context
+                .environment
+                .secret("CLIENT_SECRET")
+                .unwrap_or_default();
+            let signature = request.header("x-hub-signature-256").unwrap_or_default();
+            if verify_signature(secret.as_bytes(), &request.body, signature).is_err() {
+                return Err(ComponentError::exposed(401, "Bad signature"));
+            }
+            Ok(FetchResponse::new(202)
+                .header("Content-Type", "application/octet-stream")
+                .header("X-Received", request.body.len().to_string())
+                .body(request.body.iter().rev().copied().collect::<Vec<u8>>()))
         }
-        Ok(FetchResponse::new(202)
-            .header("Content-Type", "application/octet-stream")
-            .header("X-Received", request.body.len().to_string())
-            .body(request.body.iter().rev().copied().collect::<Vec<u8>>()))
     });
     let server = start(integration, ServerConfig::default());
 

@@ -29,7 +29,7 @@ fn integration() -> Integration {
             })
             .cache_max_age(60),
         )
-        .on_fetch(|request, _| {
+        .on_fetch(|request, _| async move {
             Ok(FetchResponse::new(202)
                 .header("X-Method", request.method())
                 .body(request.body.iter().rev().copied().collect::<Vec<u8>>()))

@@ -36,6 +36,7 @@ mod error;
 pub mod file;
 mod request;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -45,6 +46,7 @@ pub use error::ComponentError;
 pub use request::{default_context, RenderRequest};
 
 use crate::element::{CompleteOutput, Element, ElementOutput, Object, RenderOutput};
+use crate::runtime::handler::boxed;
 
 /// What an action handler and a render see.
 #[derive(Debug, Clone, Copy)]
@@ -375,7 +377,7 @@ pub struct Rendered {
 #[derive(Debug, Default)]
 pub struct Integration {
     components: Vec<Arc<Component>>,
-    handlers: crate::runtime::dispatch::Handlers,
+    handlers: crate::runtime::handler::Handlers,
 }
 
 impl Integration {
@@ -418,11 +420,15 @@ impl Integration {
     /// `installation_setup`, or a type this version does not know). Several
     /// handlers of one type all run, in the order added.
     ///
+    /// Handlers are `async`: they own their event and a clone of the
+    /// [`RequestContext`](crate::runtime::RequestContext), and may await the GitBook
+    /// API (`context.api()`, feature `api`) or anything else.
+    ///
     /// ```
     /// use contentkit::component::{ComponentError, Integration};
     /// use contentkit::runtime::Event;
     ///
-    /// let integration = Integration::new().on_event("space_view", |event, context| {
+    /// let integration = Integration::new().on_event("space_view", |event, _context| async move {
     ///     match event {
     ///         Event::Unknown { raw, .. } if raw["spaceId"].is_string() => Ok(()),
     ///         _ => Err(ComponentError::exposed(422, "a space view needs a space")),
@@ -431,18 +437,15 @@ impl Integration {
     /// assert!(integration.handles_event("space_view"));
     /// ```
     #[must_use]
-    pub fn on_event<F>(mut self, event_type: impl Into<String>, handler: F) -> Self
+    pub fn on_event<F, Fut>(mut self, event_type: impl Into<String>, handler: F) -> Self
     where
-        F: Fn(
-                &crate::runtime::Event,
-                &crate::runtime::RequestContext,
-            ) -> Result<(), ComponentError>
-            + Send
-            + Sync
-            + 'static,
+        F: Fn(crate::runtime::Event, crate::runtime::RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), ComponentError>> + Send + 'static,
     {
-        self.handlers
-            .add_event(event_type.into(), Box::new(handler));
+        self.handlers.add_event(
+            event_type.into(),
+            Arc::new(move |event, context| boxed(handler(event, context))),
+        );
         self
     }
 
@@ -453,23 +456,24 @@ impl Integration {
     /// use contentkit::component::Integration;
     /// use contentkit::runtime::FetchResponse;
     ///
-    /// let integration = Integration::new().on_fetch(|request, _context| {
+    /// let integration = Integration::new().on_fetch(|request, _context| async move {
     ///     Ok(FetchResponse::text(200, format!("{} {} ({} bytes)", request.method(), request.url(), request.body.len())))
     /// });
     /// assert!(integration.handles_event("fetch"));
     /// ```
     #[must_use]
-    pub fn on_fetch<F>(mut self, handler: F) -> Self
+    pub fn on_fetch<F, Fut>(mut self, handler: F) -> Self
     where
-        F: Fn(
-                &crate::runtime::FetchInput<'_>,
-                &crate::runtime::RequestContext,
-            ) -> Result<crate::runtime::FetchResponse, ComponentError>
+        F: Fn(crate::runtime::FetchInput, crate::runtime::RequestContext) -> Fut
             + Send
             + Sync
             + 'static,
+        Fut:
+            Future<Output = Result<crate::runtime::FetchResponse, ComponentError>> + Send + 'static,
     {
-        self.handlers.set_fetch(Box::new(handler));
+        self.handlers.fetch = Some(Arc::new(move |input, context| {
+            boxed(handler(input, context))
+        }));
         self
     }
 
@@ -481,7 +485,7 @@ impl Integration {
     /// use contentkit::component::Integration;
     /// use contentkit::runtime::FetchResponse;
     ///
-    /// let integration = Integration::new().on_fetch_published_script(|event, context| {
+    /// let integration = Integration::new().on_fetch_published_script(|event, context| async move {
     ///     let tracking_id = context.environment.configuration_value("tracking_id");
     ///     Ok(tracking_id.and_then(|id| id.as_str()).map(|id| {
     ///         FetchResponse::script(format!("track({id:?}, {:?});", event.site_id))
@@ -491,17 +495,19 @@ impl Integration {
     /// assert!(integration.handles_event("fetch_published_script"));
     /// ```
     #[must_use]
-    pub fn on_fetch_published_script<F>(mut self, handler: F) -> Self
+    pub fn on_fetch_published_script<F, Fut>(mut self, handler: F) -> Self
     where
-        F: Fn(
-                &crate::runtime::FetchPublishedScriptEvent,
-                &crate::runtime::RequestContext,
-            ) -> Result<Option<crate::runtime::FetchResponse>, ComponentError>
+        F: Fn(crate::runtime::FetchPublishedScriptEvent, crate::runtime::RequestContext) -> Fut
             + Send
             + Sync
             + 'static,
+        Fut: Future<Output = Result<Option<crate::runtime::FetchResponse>, ComponentError>>
+            + Send
+            + 'static,
     {
-        self.handlers.set_published_script(Box::new(handler));
+        self.handlers.published_script = Some(Arc::new(move |event, context| {
+            boxed(handler(event, context))
+        }));
         self
     }
 
@@ -513,49 +519,52 @@ impl Integration {
     /// use contentkit::component::Integration;
     /// use contentkit::runtime::FetchResponse;
     ///
-    /// let integration = Integration::new().on_fetch_visitor_authentication(|event, _context| {
+    /// let integration = Integration::new().on_fetch_visitor_authentication(|event, _context| async move {
     ///     let back_to = event.location.as_deref().unwrap_or("/");
     ///     Ok(FetchResponse::redirect(format!("https://idp.example/authorize?state={back_to}")))
     /// });
     /// assert!(integration.handles_event("fetch_visitor_authentication"));
     /// ```
     #[must_use]
-    pub fn on_fetch_visitor_authentication<F>(mut self, handler: F) -> Self
+    pub fn on_fetch_visitor_authentication<F, Fut>(mut self, handler: F) -> Self
     where
         F: Fn(
-                &crate::runtime::FetchVisitorAuthenticationEvent,
-                &crate::runtime::RequestContext,
-            ) -> Result<crate::runtime::FetchResponse, ComponentError>
+                crate::runtime::FetchVisitorAuthenticationEvent,
+                crate::runtime::RequestContext,
+            ) -> Fut
             + Send
             + Sync
             + 'static,
+        Fut:
+            Future<Output = Result<crate::runtime::FetchResponse, ComponentError>> + Send + 'static,
     {
-        self.handlers.set_visitor_authentication(Box::new(handler));
+        self.handlers.visitor_authentication = Some(Arc::new(move |event, context| {
+            boxed(handler(event, context))
+        }));
         self
     }
 
-    /// Adds a handler of `task` events, which sees the typed task; it runs
-    /// with the `on_event("task", …)` handlers, in the order added.
+    /// Adds a handler of `task` events (queued with
+    /// `RequestContext::queue_task`), which sees the typed task; it runs with the
+    /// `on_event("task", …)` handlers, in the order added.
     ///
     /// ```
     /// use contentkit::component::Integration;
     ///
-    /// let integration = Integration::new().on_task(|task, _context| {
+    /// let integration = Integration::new().on_task(|task, _context| async move {
     ///     let _kind = task.task.get("type");
     ///     Ok(())
     /// });
     /// assert!(integration.handles_event("task"));
     /// ```
     #[must_use]
-    pub fn on_task<F>(mut self, handler: F) -> Self
+    pub fn on_task<F, Fut>(mut self, handler: F) -> Self
     where
-        F: Fn(
-                &crate::runtime::TaskEvent,
-                &crate::runtime::RequestContext,
-            ) -> Result<(), ComponentError>
+        F: Fn(crate::runtime::TaskEvent, crate::runtime::RequestContext) -> Fut
             + Send
             + Sync
             + 'static,
+        Fut: Future<Output = Result<(), ComponentError>> + Send + 'static,
     {
         self.handlers.add_task(handler);
         self
@@ -567,7 +576,7 @@ impl Integration {
         self.handlers.handles(event_type)
     }
 
-    pub(crate) fn handlers(&self) -> &crate::runtime::dispatch::Handlers {
+    pub(crate) fn handlers(&self) -> &crate::runtime::handler::Handlers {
         &self.handlers
     }
 

@@ -4,7 +4,9 @@
 //! [`handle`] does no I/O and never blocks on anything but the integration's
 //! own handlers, so the same code answers behind the axum server
 //! (`runtime::server`, feature `server`), in a worker compiled to wasm, or in
-//! a test.
+//! a test. Rust handlers are `async` ([`super::handler`]): [`handle_async`] awaits
+//! them inside an async runtime and returns the work they left to
+//! [`RequestContext::wait_until`]; [`handle`] runs both on the calling thread.
 //!
 //! # What it answers
 //!
@@ -58,7 +60,7 @@
 //!     .component(Component::new("hello", |_: &contentkit::component::Input<'_>| {
 //!         Ok(Block::new([Text::new(["Hello"])]).into())
 //!     }))
-//!     .on_event("space_view", |event, _context| {
+//!     .on_event("space_view", |event, _context| async move {
 //!         assert_eq!(event.type_name(), "space_view");
 //!         Ok(())
 //!     });
@@ -85,11 +87,10 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::context::{BackgroundWork, RequestContext};
 use super::environment::IntegrationEnvironment;
-use super::event::{
-    Event, FetchEvent, FetchPublishedScriptEvent, FetchVisitorAuthenticationEvent, TaskEvent,
-    UiRenderEvent,
-};
+use super::event::{Event, FetchEvent, UiRenderEvent};
+use super::handler::{block_on, CatchPanic, HandlerFuture, Handlers};
 use super::host::{drive, HostDriver, ProgramRun};
 use crate::component::{ComponentError, Integration, RenderRequest, Rendered};
 use crate::element::normalize_numbers;
@@ -186,33 +187,18 @@ impl OutgoingResponse {
     }
 }
 
-/// What every handler gets besides its event: where the request runs.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RequestContext {
-    /// The `environment` part of the request.
-    pub environment: IntegrationEnvironment,
-}
-
-impl RequestContext {
-    /// A context for `environment` (for calling handlers in tests).
-    pub fn new(environment: IntegrationEnvironment) -> Self {
-        RequestContext { environment }
-    }
-}
-
 /// The HTTP request a fetch handler answers: the `fetch` event and the raw
 /// `fetch-body`.
-#[derive(Debug, Clone, Copy)]
-pub struct FetchInput<'a> {
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchInput {
     /// The `fetch` event (method, URL, headers, installation, user).
-    pub event: &'a FetchEvent,
+    pub event: FetchEvent,
     /// The raw body, byte for byte (empty when none was sent), so signatures
     /// over it can be checked.
-    pub body: &'a [u8],
+    pub body: Vec<u8>,
 }
 
-impl FetchInput<'_> {
+impl FetchInput {
     /// The method as GitBook sends it (lowercase, e.g. `post`).
     pub fn method(&self) -> &str {
         self.event.request.method.as_str()
@@ -328,131 +314,13 @@ impl FetchResponse {
 /// answers nothing.
 const NO_OP_SCRIPT: &str = "/** no-op */";
 
-/// A handler of events of one type.
-pub type EventHandler =
-    Box<dyn Fn(&Event, &RequestContext) -> Result<(), ComponentError> + Send + Sync>;
-
-/// The handler of `fetch` events.
-pub type FetchHandler = Box<
-    dyn Fn(&FetchInput<'_>, &RequestContext) -> Result<FetchResponse, ComponentError> + Send + Sync,
->;
-
-/// The handler of `fetch_published_script` events: the script to inject in
-/// a published site, or `None` for none (a no-op script is sent).
-pub type PublishedScriptHandler = Box<
-    dyn Fn(
-            &FetchPublishedScriptEvent,
-            &RequestContext,
-        ) -> Result<Option<FetchResponse>, ComponentError>
-        + Send
-        + Sync,
->;
-
-/// The handler of `fetch_visitor_authentication` events: where to send a
-/// visitor of a protected site to authenticate.
-pub type VisitorAuthenticationHandler = Box<
-    dyn Fn(
-            &FetchVisitorAuthenticationEvent,
-            &RequestContext,
-        ) -> Result<FetchResponse, ComponentError>
-        + Send
-        + Sync,
->;
-
-/// An integration's event and fetch handlers (kept inside [`Integration`]).
-#[derive(Default)]
-pub(crate) struct Handlers {
-    /// `(event type, handler)`, in registration order.
-    events: Vec<(String, EventHandler)>,
-    fetch: Option<FetchHandler>,
-    published_script: Option<PublishedScriptHandler>,
-    visitor_authentication: Option<VisitorAuthenticationHandler>,
-}
-
-impl fmt::Debug for Handlers {
-    // Closures have no Debug; the event types say what is handled.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let events: Vec<&str> = self.events.iter().map(|(t, _)| t.as_str()).collect();
-        f.debug_struct("Handlers")
-            .field("events", &events)
-            .field("fetch", &self.fetch.is_some())
-            .field("published_script", &self.published_script.is_some())
-            .field(
-                "visitor_authentication",
-                &self.visitor_authentication.is_some(),
-            )
-            .finish()
-    }
-}
-
-impl Handlers {
-    pub(crate) fn add_event(&mut self, event_type: String, handler: EventHandler) {
-        self.events.push((event_type, handler));
-    }
-
-    pub(crate) fn add_task(
-        &mut self,
-        handler: impl Fn(&TaskEvent, &RequestContext) -> Result<(), ComponentError>
-            + Send
-            + Sync
-            + 'static,
-    ) {
-        // A task handler is an event handler of `task` that sees the typed
-        // payload; keeping one list keeps the registration order.
-        self.add_event(
-            "task".to_owned(),
-            Box::new(move |event, context| match event {
-                Event::Task(task) => handler(task, context),
-                _ => Ok(()),
-            }),
-        );
-    }
-
-    pub(crate) fn set_fetch(&mut self, handler: FetchHandler) {
-        self.fetch = Some(handler);
-    }
-
-    pub(crate) fn set_published_script(&mut self, handler: PublishedScriptHandler) {
-        self.published_script = Some(handler);
-    }
-
-    pub(crate) fn set_visitor_authentication(&mut self, handler: VisitorAuthenticationHandler) {
-        self.visitor_authentication = Some(handler);
-    }
-
-    pub(crate) fn handles(&self, event_type: &str) -> bool {
-        match event_type {
-            "ui_render" => false,
-            "fetch" => self.fetch.is_some(),
-            "fetch_published_script" if self.published_script.is_some() => true,
-            "fetch_visitor_authentication" if self.visitor_authentication.is_some() => true,
-            _ => self.events.iter().any(|(t, _)| t == event_type),
-        }
-    }
-
-    /// Runs every handler of the event's type, even after one failed (as the
-    /// official runtime's `Promise.all` does); the first error is returned.
-    /// `None` when no handler is registered for the type.
-    fn run_events(
-        &self,
-        event: &Event,
-        context: &RequestContext,
-    ) -> Option<Result<(), ComponentError>> {
-        let mut ran = false;
-        let mut outcome = Ok(());
-        for (_, handler) in self.events.iter().filter(|(t, _)| t == event.type_name()) {
-            ran = true;
-            let result = handler(event, context);
-            if outcome.is_ok() {
-                outcome = result;
-            }
-        }
-        ran.then_some(outcome)
-    }
-}
-
 /// Answers one runtime request. Never panics on any input; only the
 /// integration's own handlers can.
+///
+/// The Rust handlers' futures are run on the calling thread ([`block_on`]), and
+/// the work they leave with [`RequestContext::wait_until`] before returning: use
+/// [`handle_async`] inside an async runtime, where handlers await I/O (the GitBook
+/// API client).
 ///
 /// See the [module documentation](self) for every status it answers.
 pub fn handle(integration: &Integration, request: IncomingRequest) -> OutgoingResponse {
@@ -468,11 +336,148 @@ pub fn handle_with(
     request: IncomingRequest,
     driver: Option<&Arc<dyn HostDriver>>,
 ) -> OutgoingResponse {
+    let handled = match prepare(integration, request, driver) {
+        Prepared::Answered(response) => return response,
+        Prepared::Pending(pending) => {
+            block_on(pending.finish()).unwrap_or_else(|| Handled::from(cannot_wait()))
+        }
+    };
+    for work in handled.background {
+        // Nothing is lost, only time: the caller gets the answer after the work.
+        if block_on(work).is_none() {
+            tracing::error!("wait_until work awaited something this host cannot drive");
+        }
+    }
+    handled.response
+}
+
+/// [`handle_with`] inside an async runtime: the Rust handlers' futures are awaited
+/// here, and the work they leave with [`RequestContext::wait_until`] is returned,
+/// for the caller to run after sending the response ([`Handled::background`]).
+///
+/// Component files' handlers and Rust components' renders are synchronous and run
+/// before the first await, on the calling thread (the server runs that part on its
+/// handler threads).
+///
+/// ```
+/// use contentkit::component::Integration;
+/// use contentkit::runtime::{handle_async, IncomingRequest, IntegrationEnvironment};
+///
+/// let integration = Integration::new().on_event("space_view", |_event, context| async move {
+///     context.wait_until(async { /* e.g. report the view somewhere */ });
+///     Ok(())
+/// });
+/// let environment = serde_json::to_vec(&IntegrationEnvironment::for_tests()).unwrap();
+/// let view = br#"{"eventId": "e2", "type": "space_view", "spaceId": "s"}"#.to_vec();
+/// let handled = contentkit::runtime::block_on(handle_async(
+///     &integration,
+///     IncomingRequest::new("/v1", view, environment),
+///     None,
+/// ))
+/// .unwrap();
+/// assert_eq!(handled.response.status, 200);
+/// assert_eq!(handled.background.len(), 1);
+/// ```
+pub async fn handle_async(
+    integration: &Integration,
+    request: IncomingRequest,
+    driver: Option<&Arc<dyn HostDriver>>,
+) -> Handled {
+    match prepare(integration, request, driver) {
+        Prepared::Answered(response) => Handled::from(response),
+        Prepared::Pending(pending) => pending.finish().await,
+    }
+}
+
+/// A request's answer, and the work its handlers left to go on after it.
+pub struct Handled {
+    /// What to send.
+    pub response: OutgoingResponse,
+    /// What the Rust handlers gave [`RequestContext::wait_until`], in order: run it
+    /// after sending the response, bounded in time.
+    pub background: Vec<BackgroundWork>,
+}
+
+impl fmt::Debug for Handled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handled")
+            .field("response", &self.response)
+            .field("background", &self.background.len())
+            .finish()
+    }
+}
+
+impl From<OutgoingResponse> for Handled {
+    fn from(response: OutgoingResponse) -> Self {
+        Handled {
+            response,
+            background: Vec::new(),
+        }
+    }
+}
+
+/// A request after its synchronous part: answered, or waiting on Rust handlers.
+pub(crate) enum Prepared {
+    Answered(OutgoingResponse),
+    Pending(Pending),
+}
+
+impl From<OutgoingResponse> for Prepared {
+    fn from(response: OutgoingResponse) -> Self {
+        Prepared::Answered(response)
+    }
+}
+
+/// Rust handlers under way: their future, the context they share, and what the
+/// log calls the request.
+pub(crate) struct Pending {
+    future: HandlerFuture<OutgoingResponse>,
+    context: RequestContext,
+    label: Option<String>,
+}
+
+impl Pending {
+    /// Awaits the handlers; a failure (a panic included) becomes its error response.
+    pub(crate) async fn finish(self) -> Handled {
+        let response = CatchPanic(self.future)
+            .await
+            .unwrap_or_else(|error| error_response(&error, self.label.as_deref()));
+        Handled {
+            response,
+            background: self.context.take_background(),
+        }
+    }
+}
+
+/// The answer when a handler's future waits on something [`block_on`] cannot drive.
+fn cannot_wait() -> OutgoingResponse {
+    tracing::error!("a handler awaited something this host cannot drive");
+    OutgoingResponse::error(500, "Internal server error")
+}
+
+/// The synchronous part of a request: checks, routing, component files' runs and
+/// Rust renders; a Rust handler's future is returned to be awaited.
+pub(crate) fn prepare(
+    integration: &Integration,
+    request: IncomingRequest,
+    driver: Option<&Arc<dyn HostDriver>>,
+) -> Prepared {
     let mut label = None;
     match dispatch(integration, request, driver, &mut label) {
-        Ok(response) => response,
-        Err(error) => error_response(&error, label.as_deref()),
+        Ok(Route::Answered(response)) => Prepared::Answered(response),
+        Ok(Route::Handler(future, context)) => Prepared::Pending(Pending {
+            future,
+            context,
+            label,
+        }),
+        Err(error) => Prepared::Answered(error_response(&error, label.as_deref())),
     }
+}
+
+/// Where [`dispatch`] sent a request.
+enum Route {
+    Answered(OutgoingResponse),
+    Handler(HandlerFuture<OutgoingResponse>, RequestContext),
 }
 
 fn dispatch(
@@ -480,7 +485,7 @@ fn dispatch(
     request: IncomingRequest,
     driver: Option<&Arc<dyn HostDriver>>,
     label: &mut Option<String>,
-) -> Result<OutgoingResponse, ComponentError> {
+) -> Result<Route, ComponentError> {
     let bad = ComponentError::BadRequest;
     if request.path != VERSION_PATH {
         let version = request.path.strip_prefix('/').unwrap_or(&request.path);
@@ -501,7 +506,7 @@ fn dispatch(
             // the program reads the raw bytes itself.
             check_environment(environment)?;
             let run = ProgramRun::ui_render(program.clone(), raw_event, environment.to_vec());
-            return Ok(program_response(drive(run, driver)));
+            return Ok(Route::Answered(program_response(drive(run, driver))));
         }
     }
     let value: Value = serde_json::from_slice(&raw_event)
@@ -519,9 +524,11 @@ fn dispatch(
             let environment = request.environment.unwrap_or_default();
             let fetch_body = request.fetch_body.unwrap_or_default();
             let run = ProgramRun::event(program.clone(), raw_event, fetch_body, environment);
-            return Ok(program_response(drive(run, driver)));
+            return Ok(Route::Answered(program_response(drive(run, driver))));
         }
     }
+    let answer =
+        |future: HandlerFuture<OutgoingResponse>| Ok(Route::Handler(future, context.clone()));
     match event {
         // The typed event is taken apart, not copied: props and state can be large.
         Event::UiRender(ui) => match integration.get(&ui.component_id).and_then(|c| c.program()) {
@@ -529,43 +536,60 @@ fn dispatch(
             Some(program) => {
                 let environment = request.environment.unwrap_or_default();
                 let run = ProgramRun::ui_render(program.clone(), raw_event, environment);
-                Ok(program_response(drive(run, driver)))
+                Ok(Route::Answered(program_response(drive(run, driver))))
             }
-            None => render_response(integration.render_owned(render_request(ui))?),
+            None => Ok(Route::Answered(render_response(
+                integration.render_owned(render_request(ui))?,
+            )?)),
         },
-        Event::Fetch(ref fetch) => {
+        Event::Fetch(fetch) => {
             let handler = handlers.fetch.as_ref().ok_or_else(|| {
                 ComponentError::exposed(400, "Integration does not handle HTTP requests")
             })?;
             let input = FetchInput {
                 event: fetch,
-                body: request.fetch_body.as_deref().unwrap_or_default(),
+                body: request.fetch_body.unwrap_or_default(),
             };
-            fetch_response(handler(&input, &context)?)
+            let future = handler(input, context.clone());
+            answer(Box::pin(async move { fetch_response(future.await?) }))
         }
-        Event::FetchPublishedScript(ref script) => match &handlers.published_script {
-            Some(handler) => fetch_response(
-                handler(script, &context)?.unwrap_or_else(|| FetchResponse::script(NO_OP_SCRIPT)),
-            ),
-            None => run_events(handlers, &event, &context),
+        Event::FetchPublishedScript(script) => match &handlers.published_script {
+            Some(handler) => {
+                let future = handler(script, context.clone());
+                answer(Box::pin(async move {
+                    let script = future.await?;
+                    fetch_response(script.unwrap_or_else(|| FetchResponse::script(NO_OP_SCRIPT)))
+                }))
+            }
+            None => run_events(handlers, &Event::FetchPublishedScript(script), &context),
         },
-        Event::FetchVisitorAuthentication(ref visitor) => match &handlers.visitor_authentication {
-            Some(handler) => fetch_response(handler(visitor, &context)?),
-            None => run_events(handlers, &event, &context),
+        Event::FetchVisitorAuthentication(visitor) => match &handlers.visitor_authentication {
+            Some(handler) => {
+                let future = handler(visitor, context.clone());
+                answer(Box::pin(async move { fetch_response(future.await?) }))
+            }
+            None => run_events(
+                handlers,
+                &Event::FetchVisitorAuthentication(visitor),
+                &context,
+            ),
         },
         ref other => run_events(handlers, other, &context),
     }
 }
 
-/// Runs the plain event handlers of `event`: `OK` when some ran, else why
-/// nobody answered.
+/// The plain event handlers of `event`, answering `OK` when they all succeed; why
+/// nobody answered when none is registered.
 fn run_events(
     handlers: &Handlers,
     event: &Event,
     context: &RequestContext,
-) -> Result<OutgoingResponse, ComponentError> {
+) -> Result<Route, ComponentError> {
     match handlers.run_events(event, context) {
-        Some(result) => result.map(|()| handled_response()),
+        Some(future) => Ok(Route::Handler(
+            Box::pin(async move { future.await.map(|()| handled_response()) }),
+            context.clone(),
+        )),
         None => Err(unhandled(event)),
     }
 }

@@ -80,9 +80,11 @@
 //! # Ok::<(), contentkit::runtime::WebhookError>(())
 //! ```
 
+pub mod context;
 pub mod dispatch;
 pub mod environment;
 pub mod event;
+pub mod handler;
 pub mod host;
 #[cfg(feature = "client")]
 pub mod http;
@@ -94,10 +96,12 @@ pub mod peek;
 pub mod server;
 pub mod webhook;
 
+pub use context::RequestContext;
 pub use dispatch::{
-    handle, handle_with, FetchInput, FetchResponse, IncomingRequest, OutgoingResponse,
-    RequestContext,
+    handle, handle_async, handle_with, FetchInput, FetchResponse, Handled, IncomingRequest,
+    OutgoingResponse,
 };
+pub use handler::{block_on, HandlerFuture};
 
 pub use environment::{
     ApiTokens, InstallationTarget, InstallationUrls, Integration, IntegrationEnvironment,

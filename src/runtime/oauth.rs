@@ -64,10 +64,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::dispatch::FetchResponse;
+use super::context::RequestContext;
+use super::dispatch::{FetchInput, FetchResponse};
 use super::environment::{IntegrationEnvironment, IntegrationInstallation};
 use super::event::FetchEvent;
+use super::handler::HandlerFuture;
 use crate::api::{self, types};
+use crate::component::ComponentError;
 use crate::lang::oauth::{
     authorize_location, default_redirect_uri, millis_since_epoch, provider_refusal,
 };
@@ -312,6 +315,40 @@ impl OAuthHandler {
     /// The configuration.
     pub fn config(&self) -> &OAuthConfig {
         &self.config
+    }
+
+    /// This handler as an integration's fetch handler: every `fetch` event is a
+    /// step of the flow, the credentials stored with the request's `context.api()`.
+    ///
+    /// ```
+    /// use contentkit::component::Integration;
+    /// use contentkit::runtime::oauth::{OAuthConfig, OAuthHandler};
+    ///
+    /// let config = OAuthConfig::new(
+    ///     "client-id",
+    ///     "client-secret",
+    ///     "https://provider.example/oauth/authorize",
+    ///     "https://provider.example/oauth/token",
+    /// );
+    /// let integration = Integration::new().on_fetch(OAuthHandler::new(config).into_fetch_handler());
+    /// assert!(integration.handles_event("fetch"));
+    /// ```
+    pub fn into_fetch_handler(
+        self,
+    ) -> impl Fn(FetchInput, RequestContext) -> HandlerFuture<FetchResponse> + Send + Sync + 'static
+    {
+        let handler = Arc::new(self);
+        move |input, context| {
+            let handler = handler.clone();
+            Box::pin(async move {
+                let api = context.api().map_err(|e| {
+                    ComponentError::Internal(format!("the GitBook API client: {e}"))
+                })?;
+                Ok(handler
+                    .handle(&input.event, &context.environment, &api)
+                    .await)
+            })
+        }
     }
 
     /// Answers one request of the flow. `api` is the client that stores the

@@ -68,8 +68,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 pub use connections::serve_with;
 pub use limits::ConnectionLimits;
 
-use super::dispatch::{self, IncomingRequest, OutgoingResponse};
-use super::host::HostDriver;
+use super::dispatch::{self, IncomingRequest, OutgoingResponse, Pending, Prepared};
+use super::host::{HostDriver, FOREGROUND_TIMEOUT, WAIT_UNTIL_TIMEOUT};
 use super::webhook::{Headers, WebhookError, WebhookReceiver};
 use crate::component::Integration;
 use pool::HandlerPool;
@@ -282,14 +282,56 @@ async fn runtime_request(State(state): State<AppState>, request: Request) -> Res
         Ok(request) => {
             let integration = state.source.integration();
             let driver = state.driver.clone();
-            state
+            // The synchronous part (component files, Rust renders) on the handler
+            // threads; Rust handlers' futures here, on the async runtime.
+            let prepared = state
                 .pool
-                .run(move || dispatch::handle_with(&integration, request, driver.as_ref()))
-                .await
+                .run(move || dispatch::prepare(&integration, request, driver.as_ref()))
+                .await;
+            match prepared {
+                Prepared::Answered(response) => response,
+                Prepared::Pending(pending) => finish(pending).await,
+            }
         }
         Err(response) => response,
     };
     into_response(response)
+}
+
+/// Awaits Rust handlers, within [`FOREGROUND_TIMEOUT`], and sends the work they
+/// left (`wait_until`) on to run after the response, within [`WAIT_UNTIL_TIMEOUT`]
+/// in all.
+async fn finish(pending: Pending) -> OutgoingResponse {
+    let Ok(handled) = tokio::time::timeout(FOREGROUND_TIMEOUT, pending.finish()).await else {
+        tracing::error!(
+            "a handler did not answer within {} s",
+            FOREGROUND_TIMEOUT.as_secs()
+        );
+        return OutgoingResponse::error(500, "Internal server error");
+    };
+    if !handled.background.is_empty() {
+        let works = handled.background;
+        tokio::spawn(async move {
+            let all = async {
+                let mut set = tokio::task::JoinSet::new();
+                for work in works {
+                    set.spawn(work);
+                }
+                while let Some(done) = set.join_next().await {
+                    if let Err(error) = done {
+                        tracing::error!(%error, "wait_until work failed");
+                    }
+                }
+            };
+            if tokio::time::timeout(WAIT_UNTIL_TIMEOUT, all).await.is_err() {
+                tracing::error!(
+                    "wait_until work stopped after {} s",
+                    WAIT_UNTIL_TIMEOUT.as_secs()
+                );
+            }
+        });
+    }
+    handled.response
 }
 
 /// Splits a multipart body (already in memory) into the runtime's fields; the first

@@ -45,10 +45,12 @@ impl HandlerPool {
         HandlerPool { jobs: Some(jobs) }
     }
 
-    /// Runs `handler` and answers what it answers; a panic is a 500.
-    pub(super) async fn run<F>(&self, handler: F) -> OutgoingResponse
+    /// Runs `handler` and answers what it answers; a panic, a full queue or a lost
+    /// thread is an error response (5xx), turned into `T`.
+    pub(super) async fn run<F, T>(&self, handler: F) -> T
     where
-        F: FnOnce() -> OutgoingResponse + Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+        T: From<OutgoingResponse> + Send + 'static,
     {
         let Some(jobs) = &self.jobs else {
             return guarded(handler);
@@ -61,16 +63,16 @@ impl HandlerPool {
         match jobs.try_send(job) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
-                return OutgoingResponse::error(503, "The server is busy, try again");
+                return OutgoingResponse::error(503, "The server is busy, try again").into();
             }
             Err(TrySendError::Disconnected(_)) => {
                 tracing::error!("no handler thread is running");
-                return OutgoingResponse::error(500, "Internal server error");
+                return OutgoingResponse::error(500, "Internal server error").into();
             }
         }
         answered.await.unwrap_or_else(|_| {
             tracing::error!("a handler thread stopped");
-            OutgoingResponse::error(500, "Internal server error")
+            OutgoingResponse::error(500, "Internal server error").into()
         })
     }
 }
@@ -88,10 +90,10 @@ fn work(queue: &Mutex<Receiver<Job>>) {
 }
 
 /// Runs `handler`; a panic is logged and answered 500.
-fn guarded(handler: impl FnOnce() -> OutgoingResponse) -> OutgoingResponse {
+fn guarded<T: From<OutgoingResponse>>(handler: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(handler)).unwrap_or_else(|_| {
         tracing::error!("a handler panicked");
-        OutgoingResponse::error(500, "Internal server error")
+        OutgoingResponse::error(500, "Internal server error").into()
     })
 }
 
