@@ -191,3 +191,37 @@ fn failing_expressions_are_errors_with_locations_never_panics() {
     assert_eq!(out.output.to_value()["state"], json!({"items": []}));
     let _: Value = out.output.to_value();
 }
+
+/// A `ui_render` whose text repeats `componentId` is the component the last one
+/// names (as `JSON.parse` reads it), even when the first names a component of
+/// another file.
+#[test]
+fn a_repeated_component_id_renders_the_last_one_named_across_files() {
+    use contentkit::runtime::{handle, IncomingRequest, IntegrationEnvironment};
+
+    let file_of = |id: &str, text: &str| {
+        let source = format!(
+            "createComponent({{ componentId: '{id}', render: () => <block><text>{text}</text></block> }})"
+        );
+        file::compile(&source, &format!("{id}.ckx"))
+            .unwrap_or_else(|d| panic!("{d}"))
+            .remove(0)
+    };
+    let integration = Integration::new()
+        .component(file_of("first", "from the first file"))
+        .component(file_of("second", "from the second file"));
+    let environment = serde_json::to_vec(&IntegrationEnvironment::for_tests()).unwrap();
+    let event = br#"{"eventId":"e","type":"ui_render","installationId":"i","componentId":"first","props":{},
+        "context":{"type":"document","theme":"light"},"componentId":"second"}"#;
+    let response = handle(
+        &integration,
+        IncomingRequest::new("/v1", event.to_vec(), environment),
+    );
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    let body: Value = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(
+        body["element"]["children"][0]["children"][0],
+        json!("from the second file"),
+        "{body}"
+    );
+}

@@ -237,8 +237,9 @@ pub fn render_with_host(
         program.clone(),
         event_bytes(request),
         environment,
+        None,
     );
-    let reply = crate::runtime::host::drive(run, Some(driver));
+    let reply = crate::runtime::host::drive_to_reply(run, Some(driver));
     let cache_control = reply
         .headers
         .iter()

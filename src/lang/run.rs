@@ -336,53 +336,46 @@ pub fn ui_render(
     limits: Limits,
     host: HostState,
 ) -> Outcome {
-    ui_render_host(program, event, environment, limits, host).0
+    ui_render_host(program, event, environment, limits, host, None)
+        .0
+        .unwrap_or_else(invalid_event)
+}
+
+/// The answer to an event that is not a `ui_render` where one was expected.
+fn invalid_event() -> Outcome {
+    Outcome::Done(Response {
+        status: 400,
+        body: error_body("Invalid \"event\" field"),
+        cache_control: None,
+        diagnostics: Vec::new(),
+    })
 }
 
 /// [`ui_render`], giving back the host state the run left too: the operations it
 /// requested (those it did not await included, for `waitUntil`) and its logs.
+///
+/// With `expect`, the event was routed here by a look at its text
+/// ([`crate::runtime::peek::ui_render_component`]): the outcome is `None`, with
+/// nothing run, when the event is not JSON or, once parsed, is not a `ui_render` of
+/// that component after all (a later key repeated `type` or `componentId`); the
+/// caller then reads the event the general way.
 pub fn ui_render_host(
     program: &Program,
     event: &[u8],
     environment: &[u8],
     limits: Limits,
     host: HostState,
-) -> (Outcome, HostState) {
+    expect: Option<&str>,
+) -> (Option<Outcome>, HostState) {
     let (mut vm, environment) = request_vm(program, environment, limits, host);
-    let outcome = match render(&mut vm, event, None, environment) {
-        Ok(Some(response)) => Outcome::Done(response),
+    let outcome = match render(&mut vm, event, expect, environment) {
+        Ok(Some(response)) => Some(Outcome::Done(response)),
         // Only a run expecting a component answers `None`.
-        Ok(None) => Outcome::Done(Response {
-            status: 400,
-            body: error_body("Invalid \"event\" field"),
-            cache_control: None,
-            diagnostics: Vec::new(),
-        }),
-        Err(f) => failure(&mut vm, f),
+        Ok(None) => expect.is_none().then(invalid_event),
+        Err(f) => Some(failure(&mut vm, f)),
     };
     let host = std::mem::take(&mut vm.host);
     (outcome, host)
-}
-
-/// [`ui_render`] of an event routed here by a look at its text
-/// ([`crate::runtime::peek::ui_render_component`]): `None`, with nothing run, when the
-/// event is not JSON or, once parsed, is not a `ui_render` of `component_id` after
-/// all (a later key repeated `type` or `componentId`); the caller then reads the
-/// event the general way.
-pub fn ui_render_of(
-    program: &Program,
-    event: &[u8],
-    environment: &[u8],
-    limits: Limits,
-    host: HostState,
-    component_id: &str,
-) -> Option<Outcome> {
-    let (mut vm, environment) = request_vm(program, environment, limits, host);
-    match render(&mut vm, event, Some(component_id), environment) {
-        Ok(Some(response)) => Some(Outcome::Done(response)),
-        Ok(None) => None,
-        Err(f) => Some(failure(&mut vm, f)),
-    }
 }
 
 /// The machine of a request with environment JSON `environment`, and the

@@ -91,7 +91,7 @@ use super::context::{BackgroundWork, RequestContext};
 use super::environment::IntegrationEnvironment;
 use super::event::{Event, FetchEvent, UiRenderEvent};
 use super::handler::{block_on, CatchPanic, HandlerFuture, Handlers};
-use super::host::{drive, HostDriver, ProgramRun};
+use super::host::{drive, drive_to_reply, HostDriver, ProgramRun};
 use crate::component::{ComponentError, Integration, RenderRequest, Rendered};
 use crate::element::normalize_numbers;
 use crate::lang::handlers::Reply;
@@ -495,6 +495,7 @@ fn dispatch(
         .event
         .ok_or_else(|| bad(r#"Missing "event" field"#.into()))?;
     // A `ui_render` of a component file: its program reads the event itself, once.
+    let mut raw_event = raw_event;
     if let Some(id) = super::peek::ui_render_component(&raw_event) {
         if let Some(program) = integration.get(id).and_then(|c| c.program()) {
             *label = Some(format!("ui_render {id}"));
@@ -505,8 +506,15 @@ fn dispatch(
             // Checked as on the typed path, so a bad environment is a 400 here too;
             // the program reads the raw bytes itself.
             check_environment(environment)?;
-            let run = ProgramRun::ui_render(program.clone(), raw_event, environment.to_vec());
-            return Ok(Route::Answered(program_response(drive(run, driver))));
+            let expect = Some(id.to_owned());
+            let run =
+                ProgramRun::ui_render(program.clone(), raw_event, environment.to_vec(), expect);
+            match drive(run, driver) {
+                Ok(reply) => return Ok(Route::Answered(program_response(reply))),
+                // Parsed, it names another component (a repeated key): the general
+                // path reads it.
+                Err(run) => raw_event = run.into_event(),
+            }
         }
     }
     let value: Value = serde_json::from_slice(&raw_event)
@@ -524,7 +532,9 @@ fn dispatch(
             let environment = request.environment.unwrap_or_default();
             let fetch_body = request.fetch_body.unwrap_or_default();
             let run = ProgramRun::event(program.clone(), raw_event, fetch_body, environment);
-            return Ok(Route::Answered(program_response(drive(run, driver))));
+            return Ok(Route::Answered(program_response(drive_to_reply(
+                run, driver,
+            ))));
         }
     }
     let answer =
@@ -535,8 +545,10 @@ fn dispatch(
             // A component file's render the fast path did not take (an escaped id).
             Some(program) => {
                 let environment = request.environment.unwrap_or_default();
-                let run = ProgramRun::ui_render(program.clone(), raw_event, environment);
-                Ok(Route::Answered(program_response(drive(run, driver))))
+                let run = ProgramRun::ui_render(program.clone(), raw_event, environment, None);
+                Ok(Route::Answered(program_response(drive_to_reply(
+                    run, driver,
+                ))))
             }
             None => Ok(Route::Answered(render_response(
                 integration.render_owned(render_request(ui))?,

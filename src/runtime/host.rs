@@ -112,6 +112,9 @@ enum Handler {
 pub(crate) struct ProgramRun {
     program: Arc<Program>,
     handler: Handler,
+    /// For a `ui_render` routed by a look at the text: the component it must name
+    /// once parsed.
+    expect: Option<String>,
     event: Vec<u8>,
     fetch_body: Vec<u8>,
     environment: Vec<u8>,
@@ -123,13 +126,20 @@ pub(crate) struct ProgramRun {
 static RUNS: AtomicU64 = AtomicU64::new(0);
 
 impl ProgramRun {
-    /// A `ui_render` of one of the program's components.
-    pub(crate) fn ui_render(program: Arc<Program>, event: Vec<u8>, environment: Vec<u8>) -> Self {
+    /// A `ui_render` of one of the program's components; with `expect`, only if the
+    /// parsed event names that component ([`drive`] gives the run back otherwise).
+    pub(crate) fn ui_render(
+        program: Arc<Program>,
+        event: Vec<u8>,
+        environment: Vec<u8>,
+        expect: Option<String>,
+    ) -> Self {
         // The seed the runtime has always given renders.
         let seed = event.len() as u64 ^ 0x9e37_79b9;
         ProgramRun {
             program,
             handler: Handler::UiRender,
+            expect,
             event,
             fetch_body: Vec::new(),
             environment,
@@ -154,6 +164,7 @@ impl ProgramRun {
         ProgramRun {
             program,
             handler: Handler::Event,
+            expect: None,
             event,
             fetch_body,
             environment,
@@ -162,18 +173,30 @@ impl ProgramRun {
         }
     }
 
+    /// The event's bytes, back from a run that was not for this program.
+    pub(crate) fn into_event(self) -> Vec<u8> {
+        self.event
+    }
+
     /// Runs once with `results`: the reply, or the operations it waits for.
-    fn once(&self, results: Vec<HostResult>) -> (Result<Reply, Vec<HostOp>>, HostState) {
+    fn once(&self, results: Vec<HostResult>) -> (Step, HostState) {
         let mut host = HostState::new(self.now_ms, self.seed);
         host.results = results;
         let limits = Limits::default();
         match self.handler {
             Handler::UiRender => {
-                let (outcome, host) =
-                    ui_render_host(&self.program, &self.event, &self.environment, limits, host);
+                let (outcome, host) = ui_render_host(
+                    &self.program,
+                    &self.event,
+                    &self.environment,
+                    limits,
+                    host,
+                    self.expect.as_deref(),
+                );
                 let step = match outcome {
-                    Outcome::Done(r) => Ok(Reply::from_render(r)),
-                    Outcome::NeedsHost(ops) => Err(ops),
+                    Some(Outcome::Done(r)) => Step::Reply(Reply::from_render(r)),
+                    Some(Outcome::NeedsHost(ops)) => Step::Needs(ops),
+                    None => Step::Elsewhere,
                 };
                 (step, host)
             }
@@ -187,8 +210,8 @@ impl ProgramRun {
                     host,
                 );
                 let step = match outcome {
-                    HandlerOutcome::Done(r) => Ok(r),
-                    HandlerOutcome::NeedsHost(ops) => Err(ops),
+                    HandlerOutcome::Done(r) => Step::Reply(r),
+                    HandlerOutcome::NeedsHost(ops) => Step::Needs(ops),
                 };
                 (step, host)
             }
@@ -196,15 +219,30 @@ impl ProgramRun {
     }
 }
 
+/// What one run of a handler came to.
+enum Step {
+    Reply(Reply),
+    /// It waits for these operations.
+    Needs(Vec<HostOp>),
+    /// The event is not for this program after all (see [`ProgramRun::ui_render`]).
+    Elsewhere,
+}
+
 /// Runs `run` to its reply, performing its operations with `driver`; the operations
 /// it did not await go on after the reply (see the [module documentation](self)).
-pub(crate) fn drive(run: ProgramRun, driver: Option<&Arc<dyn HostDriver>>) -> Reply {
+/// The run comes back when its event is not for this program after all.
+pub(crate) fn drive(
+    run: ProgramRun,
+    driver: Option<&Arc<dyn HostDriver>>,
+) -> Result<Reply, ProgramRun> {
     let mut results = Vec::new();
     let mut deadline = None;
     loop {
         let (step, host) = run.once(results);
         match step {
-            Ok(reply) => {
+            // The event is the same on every run: only the first can find this.
+            Step::Elsewhere => return Err(run),
+            Step::Reply(reply) => {
                 log_run(&host);
                 let pending =
                     host.requested[host.results.len().min(host.requested.len())..].to_vec();
@@ -217,19 +255,19 @@ pub(crate) fn drive(run: ProgramRun, driver: Option<&Arc<dyn HostDriver>>) -> Re
                         ),
                     }
                 }
-                return reply;
+                return Ok(reply);
             }
-            Err(ops) => {
+            Step::Needs(ops) => {
                 let Some(driver) = driver else {
                     tracing::error!(
                         operations = ops.len(),
                         "a handler awaits host operations (fetch, API calls), and this runtime has no host driver to perform them"
                     );
-                    return internal_error();
+                    return Ok(internal_error());
                 };
                 if ops.is_empty() {
                     tracing::error!("a handler suspended without an operation to wait for");
-                    return internal_error();
+                    return Ok(internal_error());
                 }
                 let deadline = *deadline.get_or_insert_with(|| Instant::now() + FOREGROUND_TIMEOUT);
                 results = host.results;
@@ -238,6 +276,11 @@ pub(crate) fn drive(run: ProgramRun, driver: Option<&Arc<dyn HostDriver>>) -> Re
             }
         }
     }
+}
+
+/// [`drive`] of a run that expects no component, which always replies.
+pub(crate) fn drive_to_reply(run: ProgramRun, driver: Option<&Arc<dyn HostDriver>>) -> Reply {
+    drive(run, driver).unwrap_or_else(|_| internal_error())
 }
 
 /// The operations' results from `driver`, one each whatever it answers; all failed
@@ -290,8 +333,8 @@ fn after_response(
             extend_within(&mut results, new);
             let (step, host) = run.once(results);
             pending = match step {
-                Err(ops) => ops,
-                Ok(_) => {
+                Step::Needs(ops) => ops,
+                Step::Reply(_) | Step::Elsewhere => {
                     log_run(&host);
                     host.requested[host.results.len().min(host.requested.len())..].to_vec()
                 }

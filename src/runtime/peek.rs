@@ -10,7 +10,7 @@
 /// The scan stops at the first `type` and `componentId`: it does not read the rest,
 /// so a text that goes on to break, or to repeat either key, may still get an answer
 /// here. Whoever routes by it must confirm both once the event is parsed (as
-/// [`crate::lang::run::ui_render_of`] does).
+/// [`crate::lang::run::ui_render_host`] does when given the id it expects).
 ///
 /// ```
 /// use contentkit::runtime::peek::ui_render_component;
