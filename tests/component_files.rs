@@ -217,7 +217,12 @@ fn a_repeated_component_id_renders_the_last_one_named_across_files() {
         &integration,
         IncomingRequest::new("/v1", event.to_vec(), environment),
     );
-    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!(
+        response.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
     let body: Value = serde_json::from_slice(&response.body).unwrap();
     assert_eq!(
         body["element"]["children"][0]["children"][0],

@@ -513,7 +513,7 @@ fn dispatch(
                 Ok(reply) => return Ok(Route::Answered(program_response(reply))),
                 // Parsed, it names another component (a repeated key): the general
                 // path reads it.
-                Err(run) => raw_event = run.into_event(),
+                Err(event) => raw_event = event,
             }
         }
     }

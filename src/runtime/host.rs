@@ -127,7 +127,7 @@ static RUNS: AtomicU64 = AtomicU64::new(0);
 
 impl ProgramRun {
     /// A `ui_render` of one of the program's components; with `expect`, only if the
-    /// parsed event names that component ([`drive`] gives the run back otherwise).
+    /// parsed event names that component ([`drive`] gives the event back otherwise).
     pub(crate) fn ui_render(
         program: Arc<Program>,
         event: Vec<u8>,
@@ -171,11 +171,6 @@ impl ProgramRun {
             now_ms,
             seed,
         }
-    }
-
-    /// The event's bytes, back from a run that was not for this program.
-    pub(crate) fn into_event(self) -> Vec<u8> {
-        self.event
     }
 
     /// Runs once with `results`: the reply, or the operations it waits for.
@@ -230,18 +225,18 @@ enum Step {
 
 /// Runs `run` to its reply, performing its operations with `driver`; the operations
 /// it did not await go on after the reply (see the [module documentation](self)).
-/// The run comes back when its event is not for this program after all.
+/// The event's bytes come back when it is not for this program after all.
 pub(crate) fn drive(
     run: ProgramRun,
     driver: Option<&Arc<dyn HostDriver>>,
-) -> Result<Reply, ProgramRun> {
+) -> Result<Reply, Vec<u8>> {
     let mut results = Vec::new();
     let mut deadline = None;
     loop {
         let (step, host) = run.once(results);
         match step {
             // The event is the same on every run: only the first can find this.
-            Step::Elsewhere => return Err(run),
+            Step::Elsewhere => return Err(run.event),
             Step::Reply(reply) => {
                 log_run(&host);
                 let pending =
