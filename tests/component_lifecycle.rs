@@ -242,3 +242,56 @@ fn closing_a_root_modal_completes_the_flow() {
         Some(&json!({"choice": "blue"}).as_object().cloned())
     );
 }
+
+/// A Rust component in a runtime request reads the request's environment (the space
+/// installation's configuration here) and asks for caching per render, as
+/// `context.environment` and `element.setCache` do in @gitbook/runtime.
+#[test]
+fn rust_components_read_the_environment_and_set_the_cache_per_render() {
+    use contentkit::component::Input;
+    use contentkit::runtime::{handle, IncomingRequest};
+
+    let project = Component::new("project", |input: &Input<'_>| {
+        let project = input
+            .environment
+            .and_then(|e| e.configuration_value("project"))
+            .and_then(Value::as_str)
+            .unwrap_or("none");
+        if project != "none" {
+            input.set_cache(120);
+        }
+        Ok(Block::new([Text::new([format!("Project {project}")])]).into())
+    })
+    .cache_max_age(5);
+    let integration = Integration::new().component(project);
+    let environment = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/events/environment.json"
+    ))
+    .unwrap();
+    let event = json!({
+        "eventId": "e", "type": "ui_render", "installationId": "inst_7TbqNQCKw3XUmPx9gA2d",
+        "componentId": "project", "props": {}, "context": {"type": "document", "theme": "light"}
+    });
+    let response = handle(
+        &integration,
+        IncomingRequest::new("/v1", event.to_string().into_bytes(), environment),
+    );
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("cache-control"), Some("max-age=120"));
+    let body: Value = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(
+        body["element"]["children"][0]["children"][0],
+        "Project PLAT"
+    );
+
+    // Outside a runtime request: no environment, the component's own cache age.
+    let rendered = integration
+        .render(&RenderRequest::new("project", Default::default()))
+        .unwrap();
+    assert_eq!(rendered.cache_max_age, Some(5));
+    assert_eq!(
+        rendered.output.to_value()["element"]["children"][0]["children"][0],
+        "Project none"
+    );
+}

@@ -363,6 +363,7 @@ fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
             state: args.state,
             context,
             action: args.action,
+            environment: None,
         };
         // What the component asks of the outside world (fetch, the GitBook API) is
         // performed over HTTP.

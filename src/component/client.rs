@@ -294,6 +294,7 @@ impl<T: Transport> Client<T> {
             state,
             context: self.context.clone(),
             action,
+            environment: None,
         })
     }
 

@@ -210,7 +210,13 @@ pub(crate) fn render(
 ) -> Result<Rendered, ComponentError> {
     let bytes = event_bytes(request);
     let host = HostState::new(now_ms(), 0x5eed);
-    let response = match ui_render(program, &bytes, &default_environment(), Limits::default(), host) {
+    // The request's environment when it has one (a runtime request), else the test one.
+    let environment = request
+        .environment
+        .as_ref()
+        .and_then(|e| serde_json::to_vec(e.as_ref()).ok())
+        .unwrap_or_else(default_environment);
+    let response = match ui_render(program, &bytes, &environment, Limits::default(), host) {
         Outcome::Done(r) => r,
         Outcome::NeedsHost(ops) => {
             return Err(ComponentError::Internal(format!(

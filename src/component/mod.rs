@@ -36,6 +36,7 @@ mod error;
 pub mod file;
 mod request;
 
+use std::cell::Cell;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -49,6 +50,27 @@ use crate::element::{CompleteOutput, Element, ElementOutput, Object, RenderOutpu
 use crate::runtime::handler::boxed;
 
 /// What an action handler and a render see.
+///
+/// ```
+/// use contentkit::component::{Component, ComponentError, Input, Integration, RenderRequest};
+/// use contentkit::element::{Block, Text};
+/// use contentkit::runtime::IntegrationEnvironment;
+///
+/// let project = Component::new("project", |input: &Input<'_>| {
+///     // `context.environment` of @gitbook/runtime: the installation's configuration.
+///     let name = input
+///         .environment
+///         .and_then(|e| e.configuration_value("project"))
+///         .and_then(|v| v.as_str())
+///         .unwrap_or("none");
+///     input.set_cache(60); // `element.setCache({ maxAge: 60 })`
+///     Ok(Block::new([Text::new([format!("Project: {name}")])]).into())
+/// });
+/// let integration = Integration::new().component(project);
+/// let rendered = integration.render(&RenderRequest::new("project", Default::default()))?;
+/// assert_eq!(rendered.cache_max_age, Some(60));
+/// # Ok::<(), ComponentError>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
     /// The props.
@@ -63,6 +85,20 @@ pub struct Input<'a> {
     pub context: &'a Value,
     /// The action being handled (an empty object during render).
     pub action: &'a Object,
+    /// The environment of the runtime request (installation, configuration,
+    /// secrets), when the render comes from one.
+    pub environment: Option<&'a crate::runtime::IntegrationEnvironment>,
+    /// What `set_cache` asked, for the response's `Cache-Control`.
+    cache: &'a Cell<Option<u32>>,
+}
+
+impl Input<'_> {
+    /// Asks that this render's answer be cached `max_age` seconds (`element.setCache`
+    /// of @gitbook/runtime): the response carries `Cache-Control: max-age=N`, over the
+    /// component's own [`Component::cache_max_age`].
+    pub fn set_cache(&self, max_age: u32) {
+        self.cache.set(Some(max_age));
+    }
 }
 
 /// What an action handler returns.
@@ -292,6 +328,8 @@ impl Component {
             (None, Initial::Computed(f)) => f.initial_state(as_object(&props), &request.context)?,
         });
         let empty = Object::new();
+        let cache = Cell::new(None);
+        let environment = request.environment.as_deref();
         if let (Some(action), Some(handler)) = (&request.action, &self.action) {
             let input = Input {
                 props: as_object(&props),
@@ -300,6 +338,8 @@ impl Component {
                 state_json: &state,
                 context: &request.context,
                 action,
+                environment,
+                cache: &cache,
             };
             match handler.handle(&input)? {
                 ActionResult::Complete { return_value } => {
@@ -329,6 +369,8 @@ impl Component {
             state_json: &state,
             context: &request.context,
             action: request.action.as_ref().unwrap_or(&empty),
+            environment,
+            cache: &cache,
         })?;
         if !element.kind().is_root() {
             return Err(ComponentError::Internal(format!(
@@ -344,7 +386,7 @@ impl Component {
                 element,
                 can_access_visitor_claims: None,
             }),
-            cache_max_age: self.cache_max_age,
+            cache_max_age: cache.get().or(self.cache_max_age),
         })
     }
 }

@@ -18,6 +18,9 @@ pub struct RenderRequest {
     pub context: Value,
     /// The action that triggered this render, if any.
     pub action: Option<Object>,
+    /// The environment of the runtime request it comes from (what Rust components
+    /// read as [`super::Input::environment`]); `None` outside one.
+    pub environment: Option<std::sync::Arc<crate::runtime::IntegrationEnvironment>>,
 }
 
 impl RenderRequest {
@@ -29,6 +32,7 @@ impl RenderRequest {
             state: None,
             context: default_context(),
             action: None,
+            environment: None,
         }
     }
 
@@ -61,6 +65,7 @@ impl RenderRequest {
                 .cloned()
                 .unwrap_or_else(default_context),
             action: object("action", false)?,
+            environment: None,
         })
     }
 }

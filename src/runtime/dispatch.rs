@@ -551,7 +551,7 @@ fn dispatch(
                 ))))
             }
             None => Ok(Route::Answered(render_response(
-                integration.render_owned(render_request(ui))?,
+                integration.render_owned(render_request(ui, context.environment.clone()))?,
             )?)),
         },
         Event::Fetch(fetch) => {
@@ -629,8 +629,8 @@ fn program_response(reply: Reply) -> OutgoingResponse {
 }
 
 /// The render request of a `ui_render` event, numbers normalized the way component code
-/// expects them (`7.0` reads as `7`).
-fn render_request(ui: UiRenderEvent) -> RenderRequest {
+/// expects them (`7.0` reads as `7`), in the request's environment.
+fn render_request(ui: UiRenderEvent, environment: Arc<IntegrationEnvironment>) -> RenderRequest {
     let normalized = |map: Map<String, Value>| {
         let mut v = Value::Object(map);
         normalize_numbers(&mut v);
@@ -645,6 +645,7 @@ fn render_request(ui: UiRenderEvent) -> RenderRequest {
         state: ui.state.map(normalized),
         context: ui.context,
         action: ui.action.map(normalized),
+        environment: Some(environment),
     }
 }
 
