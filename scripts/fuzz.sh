@@ -95,12 +95,24 @@ elif ! cargo fuzz build "$target" >/dev/null 2>&1; then
   cargo fuzz build "${sanitizer[@]}" "$target"
 fi
 
+# The language targets touch tens of thousands of coverage features per input, and
+# libFuzzer's entropic scheduling updates a frequency for each of them on every run:
+# that took 63% of the component target's time. Without it the target runs 3.5 times
+# as many inputs a second (98 -> 349 on the development machine) and reaches as much
+# coverage in the same time. FUZZ_ARGS adds libFuzzer options of your own.
+extra=()
+case "$target" in
+  component|markup) extra=(-entropic=0) ;;
+esac
+# shellcheck disable=SC2206 # FUZZ_ARGS is a list of options, split on purpose
+extra+=(${FUZZ_ARGS:-})
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # libFuzzer's progress lines are many; show the start, the end and any failure.
 set +e
 cargo fuzz run "${sanitizer[@]}" "$target" "$corpus" -- \
-  -max_total_time="$seconds" -print_final_stats=1 2>&1 | tee "$log" |
+  -max_total_time="$seconds" -print_final_stats=1 "${extra[@]}" 2>&1 | tee "$log" |
   grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|==[0-9]+==|SUMMARY|thread|Failing input|Test unit written|artifact_prefix)'
 status=${PIPESTATUS[0]}
 set -e
