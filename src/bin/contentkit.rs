@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use contentkit::component::{self, Integration, RenderRequest};
+use contentkit::element::json::Json;
+use contentkit::element::tape::Tape;
 use contentkit::element::{
     self, Action, Element, Object, RenderContext, RenderOutput, Theme, ValidationErrors,
 };
@@ -154,16 +156,14 @@ fn read(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure(format!("{}: cannot read: {e}", path.display())))
 }
 
-fn parse_json(path: &Path, text: &str) -> Result<Value, Failure> {
-    serde_json::from_str(text).map_err(|e| {
-        Failure(format!(
-            "{}:{}:{}: invalid JSON: {}",
-            path.display(),
-            e.line(),
-            e.column(),
-            json_error_message(&e)
-        ))
-    })
+fn json_failure(path: &Path, e: &serde_json::Error) -> Failure {
+    Failure(format!(
+        "{}:{}:{}: invalid JSON: {}",
+        path.display(),
+        e.line(),
+        e.column(),
+        json_error_message(e)
+    ))
 }
 
 /// serde_json's message without the position it appends (we print it first), with
@@ -286,11 +286,12 @@ fn parsed_as_module(module: &contentkit::lang::diagnostic::Diagnostics) -> bool 
 }
 
 /// A render output is tagged `element`/`complete`, or wraps an `element`; anything else is a tree.
-fn is_render_output(v: &Value) -> bool {
+fn is_render_output<'a>(v: impl Json<'a>) -> bool {
+    let ty = v.get("type");
     matches!(
-        v.get("type").and_then(Value::as_str),
+        ty.and_then(|t| t.as_str()).as_deref(),
         Some("element" | "complete")
-    ) || (v.get("type").is_none() && v.get("element").is_some())
+    ) || (ty.is_none() && v.get("element").is_some())
 }
 
 /// What a file renders to.
@@ -311,26 +312,46 @@ fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "json")
 }
 
-/// A JSON element tree or render output, checked; every error as `FILE: path: message`.
+/// A JSON element tree or render output, read and checked; every error as
+/// `FILE: path: message`. Read through a [`Tape`], which indexes the text instead of
+/// building a `serde_json::Value` twenty times its size.
 fn load_json(path: &Path, text: &str) -> Result<Rendered, Failure> {
-    let value = parse_json(path, text)?;
-    let located = |e: ValidationErrors| {
-        Failure(
-            e.iter()
-                .map(|e| format!("{}: {e}", path.display()))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    };
-    if is_render_output(&value) {
-        RenderOutput::from_value(&value)
+    let tape = Tape::parse(text).map_err(|e| json_failure(path, &e))?;
+    let root = tape.root();
+    if is_render_output(root) {
+        RenderOutput::from_json(root)
             .map(Rendered::Output)
-            .map_err(located)
+            .map_err(|e| located(path, &e))
     } else {
-        Element::from_root_value(&value)
+        Element::from_root_json(root)
             .map(Rendered::Tree)
-            .map_err(located)
+            .map_err(|e| located(path, &e))
     }
+}
+
+/// Checks a JSON element tree or render output as [`load_json`] reads it, keeping
+/// nothing: memory is the text, its index and the depth of the tree.
+fn check_json(path: &Path, text: &str) -> Result<(), Failure> {
+    let tape = Tape::parse(text).map_err(|e| json_failure(path, &e))?;
+    let root = tape.root();
+    if is_render_output(root) {
+        RenderOutput::check_json(root)
+    } else {
+        Element::check_root_json(root)
+    }
+    .map_err(|e| located(path, &e))
+}
+
+/// Every error of a file, one a line, prefixed by the file.
+fn located(path: &Path, errors: &ValidationErrors) -> Failure {
+    Failure(
+        errors
+            .to_string()
+            .lines()
+            .map(|line| format!("{}: {line}", path.display()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
@@ -423,7 +444,7 @@ fn check_file(path: &Path) -> Result<(), Failure> {
     let name = path.display().to_string();
     let text = read(path)?;
     if is_json(path) {
-        return load_json(path, &text).map(|_| ());
+        return check_json(path, &text);
     }
     if is_component_file(&text) {
         return component::file::load(path)
