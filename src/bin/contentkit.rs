@@ -412,15 +412,13 @@ fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
 fn print(rendered: &Rendered, format: Format, pretty: bool) -> Result<(), Failure> {
     let text = match format {
         Format::Json => {
-            let value = match rendered {
-                Rendered::Tree(e) => e.to_value(),
-                Rendered::Output(o) => o.to_value(),
-            };
-            // Numbers as JavaScript prints them, so the output is what GitBook would get.
-            let r = if pretty {
-                element::to_json_string_pretty(&value)
-            } else {
-                element::to_json_string(&value)
+            // Numbers as JavaScript prints them, so the output is what GitBook would get;
+            // written from the typed tree, without a `Value` copy of it.
+            let r = match (rendered, pretty) {
+                (Rendered::Tree(e), false) => element::to_json_string(e),
+                (Rendered::Tree(e), true) => element::to_json_string_pretty(e),
+                (Rendered::Output(o), false) => element::to_json_string(o),
+                (Rendered::Output(o), true) => element::to_json_string_pretty(o),
             };
             r.map_err(|e| Failure(e.to_string()))?
         }

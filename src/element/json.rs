@@ -95,17 +95,43 @@ pub trait Json<'a>: Copy {
     /// Whether arrays and objects nest more than `max` levels in this value (a scalar
     /// is 0 levels, `[]` one). Walks with its own stack: any depth is safe to ask about.
     fn nests_deeper_than(self, max: usize) -> bool {
-        let mut pending = vec![(self, 0usize)];
-        while let Some((v, depth)) = pending.pop() {
-            match v.json_type() {
-                JsonType::Array | JsonType::Object if depth == max => return true,
-                JsonType::Array => pending.extend(v.items().map(|i| (i, depth + 1))),
-                JsonType::Object => pending.extend(v.fields().map(|(_, f)| (f, depth + 1))),
-                _ => {}
+        // One iterator a level: memory follows the depth, not the width.
+        let mut levels: Vec<Level<Self::Items, Self::Fields>> = Vec::new();
+        let mut next = Some(self);
+        loop {
+            if let Some(v) = next.take() {
+                let level = match v.json_type() {
+                    JsonType::Array => Level::Items(v.items()),
+                    JsonType::Object => Level::Fields(v.fields()),
+                    _ => Level::Done,
+                };
+                if !matches!(level, Level::Done) {
+                    if levels.len() == max {
+                        return true;
+                    }
+                    levels.push(level);
+                }
+            }
+            let Some(top) = levels.last_mut() else {
+                return false;
+            };
+            next = match top {
+                Level::Items(items) => items.next(),
+                Level::Fields(fields) => fields.next().map(|(_, v)| v),
+                Level::Done => None,
+            };
+            if next.is_none() {
+                levels.pop();
             }
         }
-        false
     }
+}
+
+/// Where a walk stands in one array or object.
+enum Level<I, F> {
+    Items(I),
+    Fields(F),
+    Done,
 }
 
 /// The fields of a `Value` that may not be an object.
