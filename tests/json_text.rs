@@ -1,12 +1,15 @@
 //! Reading JSON text through a tape gives what reading it into a `serde_json::Value`
-//! gives: the same tree, or the same errors in the same order; and checking (which keeps
-//! nothing) finds exactly the errors that reading finds.
+//! gives: the same tree, or the same errors in the same order; checking (which keeps
+//! nothing) finds exactly the errors that reading finds; and the JSON written straight
+//! from a checked tape (`element::transcode`) is the JSON of the decoded tree.
 
 mod common;
 
 use contentkit::element::tape::Tape;
-use contentkit::element::{to_json_string, Element, RenderOutput};
+use contentkit::element::transcode::{OutputJson, TreeJson};
+use contentkit::element::{to_json_string, to_json_string_pretty, Element, RenderOutput};
 use proptest::prelude::*;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// Changes the `pick`-th value of `v` (in document order) in one of seven ways, so that
@@ -64,7 +67,17 @@ fn agree(text: &str) -> Result<(), TestCaseError> {
     let from_tape = RenderOutput::from_json(tape.root());
     prop_assert_eq!(&from_tape, &from_value, "{}", text);
     let checked = RenderOutput::check_json(tape.root());
-    prop_assert_eq!(checked.err(), from_value.err(), "{}", text);
+    prop_assert_eq!(checked.err(), from_value.clone().err(), "{}", text);
+    let written = OutputJson::check(tape.root());
+    prop_assert_eq!(
+        written.as_ref().err(),
+        from_value.as_ref().err(),
+        "{}",
+        text
+    );
+    if let (Ok(out), Ok(written)) = (&from_value, written) {
+        same_json(out, &written, text)?;
+    }
 
     let element = &value["element"];
     let from_value = Element::from_root_value(element);
@@ -72,11 +85,43 @@ fn agree(text: &str) -> Result<(), TestCaseError> {
         prop_assert_eq!(&Element::from_root_json(node), &from_value, "{}", text);
         prop_assert_eq!(
             Element::check_root_json(node).err(),
-            from_value.err(),
+            from_value.clone().err(),
             "{}",
             text
         );
+        let written = TreeJson::check(node);
+        prop_assert_eq!(
+            written.as_ref().err(),
+            from_value.as_ref().err(),
+            "{}",
+            text
+        );
+        if let (Ok(tree), Ok(written)) = (&from_value, written) {
+            same_json(tree, &written, text)?;
+        }
     }
+    Ok(())
+}
+
+/// The JSON written straight from the text is the JSON of the decoded value, compact
+/// and pretty, byte for byte.
+fn same_json(
+    decoded: &impl Serialize,
+    written: &impl Serialize,
+    text: &str,
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(
+        to_json_string(written).unwrap(),
+        to_json_string(decoded).unwrap(),
+        "{}",
+        text
+    );
+    prop_assert_eq!(
+        to_json_string_pretty(written).unwrap(),
+        to_json_string_pretty(decoded).unwrap(),
+        "{}",
+        text
+    );
     Ok(())
 }
 
@@ -132,4 +177,39 @@ fn escaped_and_repeated_keys_read_as_serde_json_reads_them() {
     );
     let tape = Tape::parse(text).unwrap();
     assert_eq!(RenderOutput::from_json(tape.root()), from_value);
+}
+
+#[test]
+fn every_fixture_tree_is_written_from_its_text_as_decoded() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    let mut seen = 0;
+    for sub in ["html", "trees"] {
+        for entry in std::fs::read_dir(format!("{dir}/{sub}")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            agree(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // The same tree with its keys in reverse order: written in schema order.
+            let value: Value = serde_json::from_str(&text).unwrap();
+            agree(&serde_json::to_string(&reversed(value)).unwrap())
+                .unwrap_or_else(|e| panic!("{} reversed: {e}", path.display()));
+            seen += 1;
+        }
+    }
+    assert!(seen >= 6, "{seen} fixtures");
+}
+
+/// `v` with the keys of every object in reverse order.
+fn reversed(v: Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.into_iter().map(reversed).collect()),
+        Value::Object(m) => {
+            let mut fields: Vec<(String, Value)> = m.into_iter().collect();
+            fields.reverse();
+            Value::Object(fields.into_iter().map(|(k, v)| (k, reversed(v))).collect())
+        }
+        other => other,
+    }
 }

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use contentkit::component::{self, Integration, RenderRequest};
 use contentkit::element::json::Json;
 use contentkit::element::tape::Tape;
+use contentkit::element::transcode::{OutputJson, TreeJson};
 use contentkit::element::{
     self, Action, Element, Object, RenderContext, RenderOutput, Theme, ValidationErrors,
 };
@@ -354,14 +355,58 @@ fn located(path: &Path, errors: &ValidationErrors) -> Failure {
     )
 }
 
-fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
-    let name = path.display().to_string();
+/// Prints a JSON element tree or render output as [`load_json`] reads it and
+/// [`print`] writes it, straight from its text: the tree is checked (keeping nothing),
+/// then written from the text's index, so memory is the text and its index rather
+/// than a typed tree several times its size.
+fn print_json_file(path: &Path, pretty: bool) -> Result<(), Failure> {
     let text = read(path)?;
+    let tape = Tape::parse(&text).map_err(|e| json_failure(path, &e))?;
+    let root = tape.root();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = if is_render_output(root) {
+        let checked = OutputJson::check(root).map_err(|e| located(path, &e))?;
+        write_json(&mut out, &checked, pretty)
+    } else {
+        let checked = TreeJson::check(root).map_err(|e| located(path, &e))?;
+        write_json(&mut out, &checked, pretty)
+    };
+    written
+        .and_then(|()| {
+            std::io::Write::write_all(&mut out, b"\n")?;
+            std::io::Write::flush(&mut out)
+        })
+        .map_err(|e| Failure(format!("cannot write the output: {e}")))
+}
+
+/// Writes `value` as JSON to `out`, numbers as JavaScript prints them.
+fn write_json(
+    out: &mut impl std::io::Write,
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> std::io::Result<()> {
+    let written = if pretty {
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            element::JsFormatter::pretty(),
+        ))
+    } else {
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            element::JsFormatter::new(),
+        ))
+    };
+    written.map_err(std::io::Error::from)
+}
+
+fn render_file(path: &Path, text: &str, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
+    let name = path.display().to_string();
     if is_json(path) {
-        return load_json(path, &text);
+        return load_json(path, text);
     }
     let context = args.context.unwrap_or_else(component::default_context);
-    if is_component_file(&text) {
+    if is_component_file(text) {
         let components = component::file::load(path).map_err(|d| Failure(d.to_string()))?;
         let ids: Vec<String> = components.iter().map(|c| c.id().to_owned()).collect();
         let id = match (args.component, ids.as_slice()) {
@@ -399,7 +444,7 @@ fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
         .map_err(|e| Failure(format!("{name}: {e}")))?;
         return Ok(Rendered::Output(out.output));
     }
-    let template = Template::compile(&text, &name).map_err(|d| Failure(d.to_string()))?;
+    let template = Template::compile(text, &name).map_err(|d| Failure(d.to_string()))?;
     let props = Value::Object(args.props.unwrap_or_default());
     let state = Value::Object(args.state.unwrap_or_default());
     let scope = Scope::new().props(&props).state(&state).context(&context);
@@ -461,8 +506,10 @@ fn check_file(path: &Path) -> Result<(), Failure> {
 }
 
 fn fmt_file(path: &Path) -> Result<(), Failure> {
+    let text = read(path)?;
     let rendered = render_file(
         path,
+        &text,
         RenderArgs {
             component: None,
             props: None,
@@ -677,6 +724,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
             action,
             context,
         } => {
+            if is_json(&file) && format == Format::Json {
+                // The arguments are for components and markup; a tree takes none, but
+                // they are read and checked all the same.
+                let mut source = ArgSource::default();
+                source.object("props", props.as_deref())?;
+                source.object("state", state.as_deref())?;
+                source.action(action.as_deref())?;
+                source.context(context.as_deref())?;
+                return print_json_file(&file, pretty);
+            }
+            let text = read(&file)?;
             let mut source = ArgSource::default();
             let args = RenderArgs {
                 component: component.as_deref(),
@@ -685,7 +743,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 action: source.action(action.as_deref())?,
                 context: source.context(context.as_deref())?,
             };
-            let rendered = render_file(&file, args)?;
+            let rendered = render_file(&file, &text, args)?;
             print(&rendered, format, pretty)
         }
         Command::Check { files } => {

@@ -41,6 +41,7 @@ mod output;
 pub mod placement;
 pub mod shape;
 pub mod tape;
+pub mod transcode;
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;
