@@ -13,6 +13,7 @@ use contentkit::element::transcode::{OutputJson, TreeJson};
 use contentkit::element::{
     self, Action, Element, Object, RenderContext, RenderOutput, Theme, ValidationErrors,
 };
+use contentkit::lang::eval::Limits;
 use contentkit::markup::{self, Scope, Template};
 use contentkit::render::html::{self, HtmlOptions};
 use serde_json::Value;
@@ -190,6 +191,9 @@ const JSON_NESTING_LIMIT: usize = 127;
 #[derive(Default)]
 struct ArgSource {
     stdin_taken_by: Option<&'static str>,
+    /// The limits of the component run the arguments go to, when they go to one:
+    /// each must fit in its memory budget.
+    run: Option<Limits>,
 }
 
 impl ArgSource {
@@ -215,6 +219,18 @@ impl ArgSource {
                 (format!("{file}:"), text)
             }
         };
+        // Before a `Value` (several times the text) is built: a text the run cannot
+        // hold is refused for what it is, with the argument it came in.
+        if let Some(limits) = &self.run {
+            if !contentkit::lang::run::json_fits_memory(text.as_bytes(), limits) {
+                let origin = origin.strip_suffix(':').map(|o| format!("{o}: "));
+                return Err(Failure(format!(
+                    "--{name}: {}too large: reading it ran out of the component's memory budget ({} bytes)",
+                    origin.unwrap_or_default(),
+                    limits.max_memory
+                )));
+            }
+        }
         serde_json::from_str(&text).map_err(|e| {
             Failure(format!(
                 "--{name}: {origin}{}:{}: invalid JSON: {}",
@@ -398,6 +414,12 @@ fn write_json(
         ))
     };
     written.map_err(std::io::Error::from)
+}
+
+/// Whether rendering the file `text` of `path` runs a component (whose run reads the
+/// props, state and action within its limits).
+fn runs_a_component(path: &Path, text: &str) -> bool {
+    !is_json(path) && is_component_file(text)
 }
 
 fn render_file(path: &Path, text: &str, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
@@ -735,7 +757,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 return print_json_file(&file, pretty);
             }
             let text = read(&file)?;
-            let mut source = ArgSource::default();
+            let mut source = ArgSource {
+                run: runs_a_component(&file, &text).then(Limits::default),
+                ..ArgSource::default()
+            };
             let args = RenderArgs {
                 component: component.as_deref(),
                 props: source.object("props", props.as_deref())?,
