@@ -33,6 +33,10 @@ open(f"{out}/errors.json", "w").write('{"type":"block","children":[' + ",".join(
 props = {f"k{i}": i for i in range(1_000_000)}
 props["start"] = 1
 open(f"{out}/props.json", "w").write(json.dumps(props))
+# The most a small input may be: 1 MB of props (about 60,000 keys), which render.
+small = {f"k{i}": i for i in range(60_000)}
+small["start"] = 1
+open(f"{out}/props-1mb.json", "w").write(json.dumps(small))
 long = "word **bold** [link](https://x.test)\n" * (2_000_000 // 36)
 open(f"{out}/string.json", "w").write(json.dumps(
     {"type": "block", "children": [{"type": "markdown", "content": long}]}))
@@ -57,5 +61,7 @@ measure "render tree (JSON)" "$dir/tree.json" render "$dir/tree.json"
 measure "render tree (HTML)" "$dir/tree.json" render --format html "$dir/tree.json"
 measure "check 2 MB string" "$dir/string.json" check "$dir/string.json"
 measure "render 2 MB string (HTML)" "$dir/string.json" render --format html "$dir/string.json"
+measure "render with 1 MB of props" "$dir/props-1mb.json" render fixtures/reference/counter.ckx --props "@$dir/props-1mb.json"
 measure "render with 1M-key props" "$dir/props.json" render fixtures/reference/counter.ckx --props "@$dir/props.json"
+echo "1M-key props: $("$bin" render fixtures/reference/counter.ckx --props "@$dir/props.json" 2>&1 >/dev/null | head -n 1)"
 echo "errors printed for the tree of errors: $("$bin" check "$dir/errors.json" | wc -l) lines"

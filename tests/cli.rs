@@ -180,6 +180,42 @@ fn json_argument_errors_name_the_argument_and_the_file() {
 }
 
 #[test]
+fn props_too_large_for_the_component_are_refused_as_the_props() {
+    // A million keys: more than a run's 64 MiB once read, though 19 MB of text. The
+    // run would fail at the component's first line; the refusal names the argument.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    let mut text = String::from("{");
+    for i in 0..1_000_000 {
+        text.push_str(&format!("\"k{i}\": {i}, "));
+    }
+    text.push_str("\"start\": 1}");
+    std::fs::write(&big, &text).unwrap();
+    let (code, stdout, stderr) =
+        contentkit(&["render", COUNTER, "--props", &format!("@{}", big.display())]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.trim_end()),
+        (
+            1,
+            "",
+            format!(
+                "--props: {}: too large: reading it ran out of the component's memory budget (67108864 bytes)",
+                big.display()
+            )
+            .as_str()
+        )
+    );
+    // Where no component runs (a JSON tree takes no props), the same text is only read.
+    let (code, _, stderr) = contentkit(&[
+        "render",
+        "fixtures/trees/counter.json",
+        "--props",
+        &format!("@{}", big.display()),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
 fn an_action_without_its_name_is_refused() {
     let (code, stdout, stderr) = contentkit(&["render", COUNTER, "--action", r#"{"id": 1}"#]);
     assert_eq!((code, stdout.as_str()), (1, ""));

@@ -7,9 +7,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use contentkit::component::{self, Integration, RenderRequest};
+use contentkit::element::json::Json;
+use contentkit::element::tape::Tape;
+use contentkit::element::transcode::{OutputJson, TreeJson};
 use contentkit::element::{
     self, Action, Element, Object, RenderContext, RenderOutput, Theme, ValidationErrors,
 };
+use contentkit::lang::eval::Limits;
 use contentkit::markup::{self, Scope, Template};
 use contentkit::render::html::{self, HtmlOptions};
 use serde_json::Value;
@@ -154,16 +158,14 @@ fn read(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure(format!("{}: cannot read: {e}", path.display())))
 }
 
-fn parse_json(path: &Path, text: &str) -> Result<Value, Failure> {
-    serde_json::from_str(text).map_err(|e| {
-        Failure(format!(
-            "{}:{}:{}: invalid JSON: {}",
-            path.display(),
-            e.line(),
-            e.column(),
-            json_error_message(&e)
-        ))
-    })
+fn json_failure(path: &Path, e: &serde_json::Error) -> Failure {
+    Failure(format!(
+        "{}:{}:{}: invalid JSON: {}",
+        path.display(),
+        e.line(),
+        e.column(),
+        json_error_message(e)
+    ))
 }
 
 /// serde_json's message without the position it appends (we print it first), with
@@ -189,6 +191,9 @@ const JSON_NESTING_LIMIT: usize = 127;
 #[derive(Default)]
 struct ArgSource {
     stdin_taken_by: Option<&'static str>,
+    /// The limits of the component run the arguments go to, when they go to one:
+    /// each must fit in its memory budget.
+    run: Option<Limits>,
 }
 
 impl ArgSource {
@@ -214,6 +219,18 @@ impl ArgSource {
                 (format!("{file}:"), text)
             }
         };
+        // Before a `Value` (several times the text) is built: a text the run cannot
+        // hold is refused for what it is, with the argument it came in.
+        if let Some(limits) = &self.run {
+            if !contentkit::lang::run::json_fits_memory(text.as_bytes(), limits) {
+                let origin = origin.strip_suffix(':').map(|o| format!("{o}: "));
+                return Err(Failure(format!(
+                    "--{name}: {}too large: reading it ran out of the component's memory budget ({} bytes)",
+                    origin.unwrap_or_default(),
+                    limits.max_memory
+                )));
+            }
+        }
         serde_json::from_str(&text).map_err(|e| {
             Failure(format!(
                 "--{name}: {origin}{}:{}: invalid JSON: {}",
@@ -286,11 +303,12 @@ fn parsed_as_module(module: &contentkit::lang::diagnostic::Diagnostics) -> bool 
 }
 
 /// A render output is tagged `element`/`complete`, or wraps an `element`; anything else is a tree.
-fn is_render_output(v: &Value) -> bool {
+fn is_render_output<'a>(v: impl Json<'a>) -> bool {
+    let ty = v.get("type");
     matches!(
-        v.get("type").and_then(Value::as_str),
+        ty.and_then(|t| t.as_str()).as_deref(),
         Some("element" | "complete")
-    ) || (v.get("type").is_none() && v.get("element").is_some())
+    ) || (ty.is_none() && v.get("element").is_some())
 }
 
 /// What a file renders to.
@@ -311,36 +329,106 @@ fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "json")
 }
 
-/// A JSON element tree or render output, checked; every error as `FILE: path: message`.
+/// A JSON element tree or render output, read and checked; every error as
+/// `FILE: path: message`. Read through a [`Tape`], which indexes the text instead of
+/// building a `serde_json::Value` twenty times its size.
 fn load_json(path: &Path, text: &str) -> Result<Rendered, Failure> {
-    let value = parse_json(path, text)?;
-    let located = |e: ValidationErrors| {
-        Failure(
-            e.iter()
-                .map(|e| format!("{}: {e}", path.display()))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    };
-    if is_render_output(&value) {
-        RenderOutput::from_value(&value)
+    let tape = Tape::parse(text).map_err(|e| json_failure(path, &e))?;
+    let root = tape.root();
+    if is_render_output(root) {
+        RenderOutput::from_json(root)
             .map(Rendered::Output)
-            .map_err(located)
+            .map_err(|e| located(path, &e))
     } else {
-        Element::from_root_value(&value)
+        Element::from_root_json(root)
             .map(Rendered::Tree)
-            .map_err(located)
+            .map_err(|e| located(path, &e))
     }
 }
 
-fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
-    let name = path.display().to_string();
+/// Checks a JSON element tree or render output as [`load_json`] reads it, keeping
+/// nothing: memory is the text, its index and the depth of the tree.
+fn check_json(path: &Path, text: &str) -> Result<(), Failure> {
+    let tape = Tape::parse(text).map_err(|e| json_failure(path, &e))?;
+    let root = tape.root();
+    if is_render_output(root) {
+        RenderOutput::check_json(root)
+    } else {
+        Element::check_root_json(root)
+    }
+    .map_err(|e| located(path, &e))
+}
+
+/// Every error of a file, one a line, prefixed by the file.
+fn located(path: &Path, errors: &ValidationErrors) -> Failure {
+    Failure(
+        errors
+            .to_string()
+            .lines()
+            .map(|line| format!("{}: {line}", path.display()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// Prints a JSON element tree or render output as [`load_json`] reads it and
+/// [`print`] writes it, straight from its text: the tree is checked (keeping nothing),
+/// then written from the text's index, so memory is the text and its index rather
+/// than a typed tree several times its size.
+fn print_json_file(path: &Path, pretty: bool) -> Result<(), Failure> {
     let text = read(path)?;
+    let tape = Tape::parse(&text).map_err(|e| json_failure(path, &e))?;
+    let root = tape.root();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = if is_render_output(root) {
+        let checked = OutputJson::check(root).map_err(|e| located(path, &e))?;
+        write_json(&mut out, &checked, pretty)
+    } else {
+        let checked = TreeJson::check(root).map_err(|e| located(path, &e))?;
+        write_json(&mut out, &checked, pretty)
+    };
+    written
+        .and_then(|()| {
+            std::io::Write::write_all(&mut out, b"\n")?;
+            std::io::Write::flush(&mut out)
+        })
+        .map_err(|e| Failure(format!("cannot write the output: {e}")))
+}
+
+/// Writes `value` as JSON to `out`, numbers as JavaScript prints them.
+fn write_json(
+    out: &mut impl std::io::Write,
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> std::io::Result<()> {
+    let written = if pretty {
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            element::JsFormatter::pretty(),
+        ))
+    } else {
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            element::JsFormatter::new(),
+        ))
+    };
+    written.map_err(std::io::Error::from)
+}
+
+/// Whether rendering the file `text` of `path` runs a component (whose run reads the
+/// props, state and action within its limits).
+fn runs_a_component(path: &Path, text: &str) -> bool {
+    !is_json(path) && is_component_file(text)
+}
+
+fn render_file(path: &Path, text: &str, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
+    let name = path.display().to_string();
     if is_json(path) {
-        return load_json(path, &text);
+        return load_json(path, text);
     }
     let context = args.context.unwrap_or_else(component::default_context);
-    if is_component_file(&text) {
+    if is_component_file(text) {
         let components = component::file::load(path).map_err(|d| Failure(d.to_string()))?;
         let ids: Vec<String> = components.iter().map(|c| c.id().to_owned()).collect();
         let id = match (args.component, ids.as_slice()) {
@@ -379,7 +467,7 @@ fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
         .map_err(|e| Failure(format!("{name}: {e}")))?;
         return Ok(Rendered::Output(out.output));
     }
-    let template = Template::compile(&text, &name).map_err(|d| Failure(d.to_string()))?;
+    let template = Template::compile(text, &name).map_err(|d| Failure(d.to_string()))?;
     let props = Value::Object(args.props.unwrap_or_default());
     let state = Value::Object(args.state.unwrap_or_default());
     let scope = Scope::new().props(&props).state(&state).context(&context);
@@ -392,15 +480,13 @@ fn render_file(path: &Path, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
 fn print(rendered: &Rendered, format: Format, pretty: bool) -> Result<(), Failure> {
     let text = match format {
         Format::Json => {
-            let value = match rendered {
-                Rendered::Tree(e) => e.to_value(),
-                Rendered::Output(o) => o.to_value(),
-            };
-            // Numbers as JavaScript prints them, so the output is what GitBook would get.
-            let r = if pretty {
-                element::to_json_string_pretty(&value)
-            } else {
-                element::to_json_string(&value)
+            // Numbers as JavaScript prints them, so the output is what GitBook would get;
+            // written from the typed tree, without a `Value` copy of it.
+            let r = match (rendered, pretty) {
+                (Rendered::Tree(e), false) => element::to_json_string(e),
+                (Rendered::Tree(e), true) => element::to_json_string_pretty(e),
+                (Rendered::Output(o), false) => element::to_json_string(o),
+                (Rendered::Output(o), true) => element::to_json_string_pretty(o),
             };
             r.map_err(|e| Failure(e.to_string()))?
         }
@@ -424,7 +510,7 @@ fn check_file(path: &Path) -> Result<(), Failure> {
     let name = path.display().to_string();
     let text = read(path)?;
     if is_json(path) {
-        return load_json(path, &text).map(|_| ());
+        return check_json(path, &text);
     }
     if is_component_file(&text) {
         return component::file::load(path)
@@ -443,8 +529,10 @@ fn check_file(path: &Path) -> Result<(), Failure> {
 }
 
 fn fmt_file(path: &Path) -> Result<(), Failure> {
+    let text = read(path)?;
     let rendered = render_file(
         path,
+        &text,
         RenderArgs {
             component: None,
             props: None,
@@ -659,7 +747,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
             action,
             context,
         } => {
-            let mut source = ArgSource::default();
+            if is_json(&file) && format == Format::Json {
+                // The arguments are for components and markup; a tree takes none, but
+                // they are read and checked all the same.
+                let mut source = ArgSource::default();
+                source.object("props", props.as_deref())?;
+                source.object("state", state.as_deref())?;
+                source.action(action.as_deref())?;
+                source.context(context.as_deref())?;
+                return print_json_file(&file, pretty);
+            }
+            let text = read(&file)?;
+            let mut source = ArgSource {
+                run: runs_a_component(&file, &text).then(Limits::default),
+                ..ArgSource::default()
+            };
             let args = RenderArgs {
                 component: component.as_deref(),
                 props: source.object("props", props.as_deref())?,
@@ -667,7 +769,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 action: source.action(action.as_deref())?,
                 context: source.context(context.as_deref())?,
             };
-            let rendered = render_file(&file, args)?;
+            let rendered = render_file(&file, &text, args)?;
             print(&rendered, format, pretty)
         }
         Command::Check { files } => {

@@ -4,7 +4,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::decode::{decode_plain_object, Decode, Decoder, Object};
+use super::decode::{decode_plain_object, free_form, Decode, Decoder, Object};
+use super::json::Json;
 
 /// The actions GitBook itself handles, by name.
 pub mod names {
@@ -167,7 +168,7 @@ impl Serialize for Action {
 }
 
 impl Decode for Action {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
         let obj = d.object(v)?;
         let name = d.required(obj, "action", String::decode)?;
         match name.as_str() {
@@ -206,13 +207,8 @@ impl Decode for Action {
                 Some(Action::UpdateProps { props })
             }
             _ => {
-                let mut fields = obj.clone();
+                let mut fields = free_form(obj, d)?;
                 fields.shift_remove("action");
-                let mut value = Value::Object(fields);
-                super::number::normalize_numbers(&mut value);
-                let Value::Object(fields) = value else {
-                    return None;
-                };
                 Some(Action::Custom(CustomAction {
                     action: name,
                     fields,

@@ -2,9 +2,9 @@
 
 use indexmap::IndexMap;
 use serde::Serialize;
-use serde_json::Value;
 
 use super::decode::{Decode, Decoder};
+use super::json::{Json, View};
 
 record! {
     /// A live binding to a key of the client's local state: `{"$state": "key"}`.
@@ -56,12 +56,12 @@ impl From<DynamicBinding> for StringOrBinding {
 }
 
 impl Decode for StringOrBinding {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(StringOrBinding::String(s.clone())),
-            Value::Object(_) => DynamicBinding::decode(v, d).map(StringOrBinding::Binding),
-            other => {
-                d.wrong_type("string or {\"$state\": key}", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::String(s) => Some(StringOrBinding::String(s.into_owned())),
+            View::Object(_) => DynamicBinding::decode(v, d).map(StringOrBinding::Binding),
+            _ => {
+                d.wrong_type("string or {\"$state\": key}", v);
                 None
             }
         }
@@ -72,15 +72,16 @@ impl Decode for StringOrBinding {
 pub type StringMap<T> = IndexMap<String, T>;
 
 impl<T: Decode> Decode for StringMap<T> {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
         let obj = d.object(v)?;
-        let mut out = IndexMap::with_capacity(obj.len());
+        let mut out = IndexMap::with_capacity(if d.retains() { obj.len() } else { 0 });
         let mut ok = true;
-        for (k, item) in obj {
-            match d.at_key(k, |d| T::decode(item, d)) {
-                Some(x) => {
-                    out.insert(k.clone(), x);
+        for (k, item) in obj.fields() {
+            match d.at_key(&k, |d| T::decode(item, d)) {
+                Some(x) if d.retains() => {
+                    out.insert(k.into_owned(), x);
                 }
+                Some(_) => {}
                 None => ok = false,
             }
         }
@@ -134,12 +135,12 @@ impl From<String> for UrlOrString {
 }
 
 impl Decode for UrlOrString {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(UrlOrString::String(s.clone())),
-            Value::Object(_) => ContentKitUrl::decode(v, d).map(UrlOrString::Url),
-            other => {
-                d.wrong_type("URL string or {host, pathname}", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::String(s) => Some(UrlOrString::String(s.into_owned())),
+            View::Object(_) => ContentKitUrl::decode(v, d).map(UrlOrString::Url),
+            _ => {
+                d.wrong_type("URL string or {host, pathname}", v);
                 None
             }
         }

@@ -1,11 +1,11 @@
 //! Content: text, links, images, markdown, code, web frames and hints.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::binding::{StringMap, StringOrBinding, UrlOrString};
 use super::decode::{Decode, Decoder};
-use super::placement::{self, INLINE, TEXT_CHILD};
+use super::json::{Json, View};
+use super::placement::{self, decode_inline, TEXT_CHILD};
 use super::{Button, Element, JsNumber};
 
 string_enum! {
@@ -60,10 +60,10 @@ impl From<Link> for TextNode {
 }
 
 impl Decode for TextNode {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(TextNode::String(s.clone())),
-            _ => placement::decode_in(v, d, TEXT_CHILD).map(TextNode::Element),
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.as_str() {
+            Some(s) => Some(TextNode::String(s.into_owned())),
+            None => placement::decode_in(v, d, TEXT_CHILD).map(TextNode::Element),
         }
     }
 }
@@ -79,12 +79,12 @@ pub enum TextChildren {
 }
 
 impl Decode for TextChildren {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(TextChildren::String(s.clone())),
-            Value::Array(_) => Vec::decode(v, d).map(TextChildren::Nodes),
-            other => {
-                d.wrong_type("string or array", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::String(s) => Some(TextChildren::String(s.into_owned())),
+            View::Array(_) => Vec::decode(v, d).map(TextChildren::Nodes),
+            _ => {
+                d.wrong_type("string or array", v);
                 None
             }
         }
@@ -135,12 +135,12 @@ pub enum LinkChildren {
 }
 
 impl Decode for LinkChildren {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(LinkChildren::String(s.clone())),
-            Value::Array(_) => Vec::decode(v, d).map(LinkChildren::Strings),
-            other => {
-                d.wrong_type("string or array of strings", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::String(s) => Some(LinkChildren::String(s.into_owned())),
+            View::Array(_) => Vec::decode(v, d).map(LinkChildren::Strings),
+            _ => {
+                d.wrong_type("string or array of strings", v);
                 None
             }
         }
@@ -231,12 +231,12 @@ pub enum LineNumbers {
 }
 
 impl Decode for LineNumbers {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::Bool(b) => Some(LineNumbers::Bool(*b)),
-            Value::Number(_) => JsNumber::decode(v, d).map(LineNumbers::Start),
-            other => {
-                d.wrong_type("boolean or number", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::Bool(b) => Some(LineNumbers::Bool(b)),
+            View::Number(n) => Some(LineNumbers::Start(JsNumber(n))),
+            _ => {
+                d.wrong_type("boolean or number", v);
                 None
             }
         }
@@ -321,10 +321,6 @@ record! {
         /// Texts, images and links.
         req children: Vec<Element> = "children" via decode_inline as super::shape::Shape::Elements(super::placement::INLINE),
     }
-}
-
-fn decode_inline(v: &Value, d: &mut Decoder) -> Option<Vec<Element>> {
-    placement::decode_list_in(v, d, INLINE)
 }
 
 impl Hint {

@@ -5,6 +5,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::decode::{Decode, Decoder};
+use super::json::Json;
 use super::ErrorKind;
 
 string_enum! {
@@ -160,7 +161,7 @@ impl Serialize for RenderContext {
 }
 
 impl Decode for RenderContext {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
         let obj = d.object(v)?;
         let ty = d.required(obj, "type", String::decode)?;
         let theme = d.required(obj, "theme", Theme::decode);
@@ -228,7 +229,7 @@ impl Decode for RenderContext {
             _ => {
                 d.at_key("type", |d| {
                     d.error(ErrorKind::UnknownValue {
-                        found: ty.clone(),
+                        found: super::decode::quoted(&ty),
                         expected: CONTEXT_TYPES,
                     })
                 });

@@ -1,11 +1,11 @@
 //! Controls: buttons, confirmations, and the elements that write into state.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::binding::UrlOrString;
 use super::decode::{check_max_len, Decode, Decoder};
 use super::icon::{Icon, IconOrImage};
+use super::json::{Json, JsonType, View};
 use super::{Action, Element, JsNumber};
 
 string_enum! {
@@ -174,12 +174,12 @@ pub enum SelectValue {
 }
 
 impl Decode for SelectValue {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(SelectValue::One(s.clone())),
-            Value::Array(_) => Vec::decode(v, d).map(SelectValue::Many),
-            other => {
-                d.wrong_type("string or array of strings", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::String(s) => Some(SelectValue::One(s.into_owned())),
+            View::Array(_) => Vec::decode(v, d).map(SelectValue::Many),
+            _ => {
+                d.wrong_type("string or array of strings", v);
                 None
             }
         }
@@ -252,15 +252,15 @@ pub enum SelectOptions {
 }
 
 impl Decode for SelectOptions {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::Array(_) => Vec::decode(v, d).map(SelectOptions::List),
-            Value::Object(m) if m.contains_key("source") => {
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.json_type() {
+            JsonType::Array => Vec::decode(v, d).map(SelectOptions::List),
+            JsonType::Object if v.get("source").is_some() => {
                 BuiltInSource::decode(v, d).map(SelectOptions::BuiltIn)
             }
-            Value::Object(_) => UrlSource::decode(v, d).map(SelectOptions::Url),
-            other => {
-                d.wrong_type("array of options, {source} or {url}", other);
+            JsonType::Object => UrlSource::decode(v, d).map(SelectOptions::Url),
+            _ => {
+                d.wrong_type("array of options, {source} or {url}", v);
                 None
             }
         }
@@ -351,12 +351,12 @@ pub enum StringOrNumber {
 }
 
 impl Decode for StringOrNumber {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(StringOrNumber::String(s.clone())),
-            Value::Number(_) => JsNumber::decode(v, d).map(StringOrNumber::Number),
-            other => {
-                d.wrong_type("string or number", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::String(s) => Some(StringOrNumber::String(s.into_owned())),
+            View::Number(n) => Some(StringOrNumber::Number(JsNumber(n))),
+            _ => {
+                d.wrong_type("string or number", v);
                 None
             }
         }
@@ -435,10 +435,10 @@ pub enum InputHint {
 }
 
 impl Decode for InputHint {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(InputHint::String(s.clone())),
-            _ => super::placement::decode_in(v, d, super::placement::INLINE)
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.as_str() {
+            Some(s) => Some(InputHint::String(s.into_owned())),
+            None => super::placement::decode_in(v, d, super::placement::INLINE)
                 .map(|e| InputHint::Element(Box::new(e))),
         }
     }
@@ -462,7 +462,7 @@ record! {
     }
 }
 
-fn decode_input_element(v: &Value, d: &mut Decoder) -> Option<Box<Element>> {
+fn decode_input_element<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Box<Element>> {
     super::placement::decode_in(v, d, super::placement::INPUT_CONTROL).map(Box::new)
 }
 

@@ -1,11 +1,27 @@
 //! Reading ContentKit JSON into the typed tree, collecting every error with its path.
 //!
 //! Decoding never stops at the first problem: each field is decoded on its own, so a
-//! `contentkit check` run reports everything wrong with a file at once.
+//! `contentkit check` run reports everything wrong with a file at once. It reads any
+//! [`Json`] document: a `serde_json::Value`, or a [`Tape`](super::tape::Tape) over the
+//! text itself.
+//!
+//! Every input is bounded: the first [`MAX_ERRORS`] errors are kept and the rest
+//! counted; values quoted in messages and paths are cut to [`MAX_QUOTED`] characters;
+//! nesting past [`MAX_DEPTH`](super::MAX_DEPTH) is an error, checked without recursion
+//! before any free-form value (state, props, action fields) is copied. A decoder made
+//! with [`Decoder::checking`] keeps nothing it does not need to check the rest, so a
+//! tree is checked in memory proportional to its depth, not its size.
 
 use serde_json::{Map, Value};
 
 use super::error::{ErrorKind, ValidationError, ValidationErrors};
+use super::json::{Json, JsonType, View};
+
+/// How many errors a decoder keeps; past it, errors are only counted.
+pub const MAX_ERRORS: usize = 100;
+
+/// How many characters of a value read from the input an error quotes.
+pub const MAX_QUOTED: usize = 80;
 
 /// One step of a JSON path.
 #[derive(Debug, Clone)]
@@ -23,6 +39,8 @@ enum Segment {
 pub struct Decoder {
     path: Vec<Segment>,
     errors: Vec<ValidationError>,
+    omitted: usize,
+    retain: bool,
 }
 
 impl Decoder {
@@ -35,20 +53,41 @@ impl Decoder {
                 vec![Segment::Key(root.to_owned())]
             },
             errors: Vec::new(),
+            omitted: 0,
+            retain: true,
         }
+    }
+
+    /// A decoder that only checks: lists of elements and free-form values (state,
+    /// props, action fields, maps) are checked and dropped, so the decoded value holds
+    /// empty lists and maps in their place and only tells that the input is valid.
+    pub fn checking(root: &str) -> Self {
+        Decoder {
+            retain: false,
+            ..Decoder::new(root)
+        }
+    }
+
+    /// Whether decoded lists and free-form values are kept (see [`Decoder::checking`]).
+    pub fn retains(&self) -> bool {
+        self.retain
     }
 
     /// Records an error at the current path.
     pub fn error(&mut self, kind: ErrorKind) {
+        if self.errors.len() >= MAX_ERRORS {
+            self.omitted += 1;
+            return;
+        }
         let path = self.path_string();
         self.errors.push(ValidationError { path, kind });
     }
 
     /// Records a type mismatch at the current path.
-    pub fn wrong_type(&mut self, expected: &'static str, found: &Value) {
+    pub fn wrong_type<'a>(&mut self, expected: &'static str, found: impl Json<'a>) {
         self.error(ErrorKind::WrongType {
             expected,
-            found: json_type_name(found),
+            found: found.json_type().name(),
         });
     }
 
@@ -81,30 +120,29 @@ impl Decoder {
         out
     }
 
-    /// The value as an object, or an error.
-    pub fn object<'v>(&mut self, v: &'v Value) -> Option<&'v Map<String, Value>> {
-        match v {
-            Value::Object(m) => Some(m),
-            other => {
-                self.wrong_type("object", other);
-                None
-            }
+    /// The value when it is an object, or an error.
+    pub fn object<'a, J: Json<'a>>(&mut self, v: J) -> Option<J> {
+        if v.json_type() == JsonType::Object {
+            Some(v)
+        } else {
+            self.wrong_type("object", v);
+            None
         }
     }
 
     /// Reports every key of `obj` that is not in `known` (nor `type`, when the object is tagged).
-    pub fn unknown_keys(
+    pub fn unknown_keys<'a, J: Json<'a>>(
         &mut self,
-        obj: &Map<String, Value>,
+        obj: J,
         known: &[&str],
         tagged: bool,
         owner: &'static str,
     ) {
-        for key in obj.keys() {
-            if !(known.contains(&key.as_str()) || tagged && key == "type") {
-                self.at_key(key, |d| {
+        for (key, _) in obj.fields() {
+            if !(known.contains(&key.as_ref()) || tagged && key == "type") {
+                self.at_key(&key, |d| {
                     d.error(ErrorKind::UnknownAttribute {
-                        name: key.clone(),
+                        name: quoted(&key),
                         owner,
                     })
                 });
@@ -113,11 +151,11 @@ impl Decoder {
     }
 
     /// Decodes a required field: absent is an error.
-    pub fn required<T>(
+    pub fn required<'a, J: Json<'a>, T>(
         &mut self,
-        obj: &Map<String, Value>,
+        obj: J,
         key: &'static str,
-        decode: impl FnOnce(&Value, &mut Self) -> Option<T>,
+        decode: impl FnOnce(J, &mut Self) -> Option<T>,
     ) -> Option<T> {
         match obj.get(key) {
             Some(v) => self.at_field(key, |d| decode(v, d)),
@@ -129,11 +167,11 @@ impl Decoder {
     }
 
     /// Decodes an optional field: `Some(None)` when absent, `None` when present but wrong.
-    pub fn optional<T>(
+    pub fn optional<'a, J: Json<'a>, T>(
         &mut self,
-        obj: &Map<String, Value>,
+        obj: J,
         key: &'static str,
-        decode: impl FnOnce(&Value, &mut Self) -> Option<T>,
+        decode: impl FnOnce(J, &mut Self) -> Option<T>,
     ) -> Option<Option<T>> {
         match obj.get(key) {
             Some(v) => self.at_field(key, |d| decode(v, d)).map(Some),
@@ -159,7 +197,7 @@ impl Decoder {
                         kind: ErrorKind::Rule("invalid value"),
                     });
                 }
-                Err(ValidationErrors(errors))
+                Err(ValidationErrors::new(errors, self.omitted))
             }
         }
     }
@@ -174,7 +212,7 @@ impl Decoder {
                     }
                     out.push_str(k);
                 }
-                Segment::Key(k) if is_identifier(k) => {
+                Segment::Key(k) if is_identifier(k) && k.len() <= MAX_QUOTED => {
                     if !out.is_empty() {
                         out.push('.');
                     }
@@ -182,7 +220,7 @@ impl Decoder {
                 }
                 Segment::Key(k) => {
                     out.push('[');
-                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push_str(&Value::String(quoted(k)).to_string());
                     out.push(']');
                 }
                 Segment::Index(i) => {
@@ -194,6 +232,29 @@ impl Decoder {
         }
         out
     }
+
+    /// Checks that `v` nests no deeper than the element depth limit allows from here;
+    /// records the error when it does.
+    fn within_depth<'a>(&mut self, v: impl Json<'a>) -> bool {
+        let room = super::MAX_DEPTH.saturating_sub(self.depth());
+        if v.nests_deeper_than(room) {
+            self.error(ErrorKind::TooDeep {
+                max: super::MAX_DEPTH,
+            });
+            false
+        } else {
+            true
+        }
+    }
+}
+
+/// `s` as an error quotes it: whole when short, else its first [`MAX_QUOTED`]
+/// characters and how long it was.
+pub fn quoted(s: &str) -> String {
+    match s.char_indices().nth(MAX_QUOTED) {
+        None => s.to_owned(),
+        Some((cut, _)) => format!("{}… ({} characters)", &s[..cut], s.chars().count()),
+    }
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -204,14 +265,7 @@ fn is_identifier(s: &str) -> bool {
 
 /// The JSON type of a value, as error messages name it.
 pub fn json_type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
+    v.json_type().name()
 }
 
 /// A type that can be read from ContentKit JSON with located errors.
@@ -220,15 +274,15 @@ pub trait Decode: Sized {
     const EXPECTED: Option<&'static [&'static str]> = None;
 
     /// Reads `v`, recording every problem in `d`; `None` when anything was wrong.
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self>;
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self>;
 }
 
 impl Decode for String {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(s.clone()),
-            other => {
-                d.wrong_type("string", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.as_str() {
+            Some(s) => Some(s.into_owned()),
+            None => {
+                d.wrong_type("string", v);
                 None
             }
         }
@@ -236,11 +290,11 @@ impl Decode for String {
 }
 
 impl Decode for bool {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::Bool(b) => Some(*b),
-            other => {
-                d.wrong_type("boolean", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::Bool(b) => Some(b),
+            _ => {
+                d.wrong_type("boolean", v);
                 None
             }
         }
@@ -248,10 +302,10 @@ impl Decode for bool {
 }
 
 impl Decode for super::JsNumber {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v.as_f64() {
-            Some(n) => Some(super::JsNumber(n)),
-            None => {
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.view() {
+            View::Number(n) => Some(super::JsNumber(n)),
+            _ => {
                 d.wrong_type("number", v);
                 None
             }
@@ -259,26 +313,36 @@ impl Decode for super::JsNumber {
     }
 }
 
-impl<T: Decode> Decode for Vec<T> {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        let Value::Array(items) = v else {
-            d.wrong_type("array", v);
-            return None;
-        };
-        let mut out = Vec::with_capacity(items.len());
-        let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
-            match d.at_index(i, |d| T::decode(item, d)) {
-                Some(x) => out.push(x),
-                None => ok = false,
-            }
+/// Decodes each item of an array with `item`, keeping them unless the decoder only checks.
+pub fn decode_items<'a, J: Json<'a>, T>(
+    v: J,
+    d: &mut Decoder,
+    mut item: impl FnMut(J, &mut Decoder) -> Option<T>,
+) -> Option<Vec<T>> {
+    if v.json_type() != JsonType::Array {
+        d.wrong_type("array", v);
+        return None;
+    }
+    let mut out = Vec::with_capacity(if d.retain { v.len() } else { 0 });
+    let mut ok = true;
+    for (i, x) in v.items().enumerate() {
+        match d.at_index(i, |d| item(x, d)) {
+            Some(x) if d.retain => out.push(x),
+            Some(_) => {}
+            None => ok = false,
         }
-        ok.then_some(out)
+    }
+    ok.then_some(out)
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        decode_items(v, d, T::decode)
     }
 }
 
 impl<T: Decode> Decode for Box<T> {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
         T::decode(v, d).map(Box::new)
     }
 }
@@ -287,59 +351,77 @@ impl<T: Decode> Decode for Box<T> {
 pub type Object = Map<String, Value>;
 
 impl Decode for Object {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::Object(m) => {
-                let mut v = Value::Object(m.clone());
-                super::number::normalize_numbers(&mut v);
-                match v {
-                    Value::Object(m) => Some(m),
-                    _ => None,
-                }
-            }
-            other => {
-                d.wrong_type("object", other);
-                None
-            }
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        let obj = d.object(v)?;
+        free_form(obj, d)
+    }
+}
+
+/// An object read as it is: checked for depth, copied with numbers normalized unless
+/// the decoder only checks.
+pub(crate) fn free_form<'a, J: Json<'a>>(obj: J, d: &mut Decoder) -> Option<Object> {
+    if !d.within_depth(obj) {
+        return None;
+    }
+    copy_free_form(obj, d)
+}
+
+/// The copy [`free_form`] makes, for an object whose depth is checked.
+fn copy_free_form<'a, J: Json<'a>>(obj: J, d: &mut Decoder) -> Option<Object> {
+    if !d.retain {
+        return Some(Map::new());
+    }
+    match obj.to_value() {
+        Value::Object(mut m) => {
+            m.values_mut().for_each(super::number::normalize_numbers);
+            Some(m)
         }
+        _ => None,
     }
 }
 
 /// Checks that `v` is a GitBook `PlainObject`: an object whose values are strings,
 /// booleans, numbers, plain objects, or arrays of those (no `null`, no nested arrays).
-pub fn decode_plain_object(v: &Value, d: &mut Decoder) -> Option<Object> {
-    let obj = Object::decode(v, d)?;
-    let ok = check_plain_members(&obj, d);
-    ok.then_some(obj)
+pub fn decode_plain_object<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Object> {
+    let obj = d.object(v)?;
+    if !d.within_depth(obj) {
+        return None;
+    }
+    if check_plain_members(obj, d) {
+        copy_free_form(obj, d)
+    } else {
+        None
+    }
 }
 
-fn check_plain_members(obj: &Object, d: &mut Decoder) -> bool {
+fn check_plain_members<'a, J: Json<'a>>(obj: J, d: &mut Decoder) -> bool {
     let mut ok = true;
-    for (k, v) in obj {
-        ok &= d.at_key(k, |d| check_plain_value(v, d, true));
+    for (k, v) in obj.fields() {
+        ok &= d.at_key(&k, |d| check_plain_value(v, d, true));
     }
     ok
 }
 
-fn check_plain_value(v: &Value, d: &mut Decoder, array_allowed: bool) -> bool {
-    match v {
-        Value::String(_) | Value::Bool(_) | Value::Number(_) => true,
-        Value::Object(m) => check_plain_members(m, d),
-        Value::Array(items) if array_allowed => {
+/// Recurses once per level of objects: callers check the depth first.
+fn check_plain_value<'a, J: Json<'a>>(v: J, d: &mut Decoder, array_allowed: bool) -> bool {
+    match v.json_type() {
+        JsonType::String | JsonType::Boolean | JsonType::Number => true,
+        JsonType::Object => check_plain_members(v, d),
+        JsonType::Array if array_allowed => {
             let mut ok = true;
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in v.items().enumerate() {
                 ok &= d.at_index(i, |d| check_plain_value(item, d, false));
             }
             ok
         }
-        other => {
+        _ => {
             d.wrong_type(
                 if array_allowed {
                     "string, boolean, number, object or array"
                 } else {
                     "string, boolean, number or object"
                 },
-                other,
+                v,
             );
             false
         }

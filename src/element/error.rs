@@ -91,34 +91,60 @@ pub struct ValidationError {
     pub kind: ErrorKind,
 }
 
-/// Every error found in one tree; never empty when returned as an `Err`.
+/// Every error found in one tree, up to [`MAX_ERRORS`](super::decode::MAX_ERRORS),
+/// and how many more there were; never empty when returned as an `Err`.
+///
+/// Its `Display` gives one error a line, then `… and K more errors` when some were
+/// only counted, so that the report on a huge input stays short.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ValidationErrors(pub Vec<ValidationError>);
+pub struct ValidationErrors {
+    errors: Vec<ValidationError>,
+    omitted: usize,
+}
 
 impl ValidationErrors {
-    /// The errors in document order.
-    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
-        self.0.iter()
+    /// The errors kept and how many more were found.
+    pub fn new(errors: Vec<ValidationError>, omitted: usize) -> Self {
+        ValidationErrors { errors, omitted }
     }
 
-    /// How many errors there are.
+    /// The errors kept, in document order.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.errors.iter()
+    }
+
+    /// How many errors were kept.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.errors.len()
     }
 
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.errors.is_empty() && self.omitted == 0
+    }
+
+    /// How many errors were found past the ones kept.
+    pub fn omitted(&self) -> usize {
+        self.omitted
+    }
+
+    /// How many errors were found in all.
+    pub fn total(&self) -> usize {
+        self.errors.len() + self.omitted
     }
 }
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
+        for (i, e) in self.errors.iter().enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
             }
             write!(f, "{e}")?;
+        }
+        if self.omitted > 0 {
+            let s = if self.omitted == 1 { "" } else { "s" };
+            write!(f, "\n… and {} more error{s}", self.omitted)?;
         }
         Ok(())
     }
@@ -130,7 +156,7 @@ impl IntoIterator for ValidationErrors {
     type Item = ValidationError;
     type IntoIter = std::vec::IntoIter<ValidationError>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.errors.into_iter()
     }
 }
 
@@ -138,6 +164,6 @@ impl<'a> IntoIterator for &'a ValidationErrors {
     type Item = &'a ValidationError;
     type IntoIter = std::slice::Iter<'a, ValidationError>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.errors.iter()
     }
 }

@@ -1,10 +1,10 @@
 //! Icons, and the places that take an icon or an image.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::content::Image;
 use super::decode::{Decode, Decoder};
+use super::json::{Json, JsonType};
 
 string_enum! {
     /// One of the 18 icons GitBook draws.
@@ -71,12 +71,12 @@ impl From<Image> for IconOrImage {
 }
 
 impl Decode for IconOrImage {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(_) => Icon::decode(v, d).map(IconOrImage::Icon),
-            Value::Object(_) => Image::decode(v, d).map(IconOrImage::Image),
-            other => {
-                d.wrong_type("icon name or image", other);
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.json_type() {
+            JsonType::String => Icon::decode(v, d).map(IconOrImage::Icon),
+            JsonType::Object => Image::decode(v, d).map(IconOrImage::Image),
+            _ => {
+                d.wrong_type("icon name or image", v);
                 None
             }
         }

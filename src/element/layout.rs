@@ -1,12 +1,11 @@
 //! Roots and layout: block, modal, configuration, stacks, box, card, divider, stepper.
 
-use serde::Serialize;
-use serde_json::Value;
-
-use super::decode::{check_max_len, Decode, Decoder, Object};
+use super::decode::{Decode, Decoder, Object};
 use super::icon::{Icon, IconOrImage};
-use super::placement::{self, decode_descendants, INLINE};
+use super::json::{Json, JsonType};
+use super::placement::{self, decode_descendants, decode_inline};
 use super::{Action, Button, Confirm, Element, ErrorKind};
+use serde::Serialize;
 
 /// Children of any layout element, from anything that converts into elements.
 fn collect<I, T>(children: I) -> Vec<Element>
@@ -54,9 +53,9 @@ pub enum ControlEntry {
 }
 
 impl Decode for ControlEntry {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::Array(_) => Vec::decode(v, d).map(ControlEntry::Group),
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.json_type() {
+            JsonType::Array => Vec::decode(v, d).map(ControlEntry::Group),
             _ => BlockControl::decode(v, d).map(ControlEntry::Control),
         }
     }
@@ -131,10 +130,6 @@ record! {
     }
 }
 
-fn decode_inline(v: &Value, d: &mut Decoder) -> Option<Vec<Element>> {
-    placement::decode_list_in(v, d, INLINE)
-}
-
 impl Modal {
     /// A modal with a title and children.
     pub fn new<I, T>(title: impl Into<String>, children: I) -> Self
@@ -161,17 +156,19 @@ record! {
     }
 }
 
-fn decode_configuration_children(v: &Value, d: &mut Decoder) -> Option<Vec<Element>> {
-    let children: Vec<Element> = placement::decode_list_in(v, d, placement::CONFIGURATION_CHILD)?;
-    let steppers = children
-        .iter()
-        .filter(|c| matches!(c, Element::Stepper(_)))
+fn decode_configuration_children<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Vec<Element>> {
+    let children = placement::decode_list_in(v, d, placement::CONFIGURATION_CHILD)?;
+    // Counted on the JSON, since a decoder that only checks keeps no children.
+    let len = v.len();
+    let steppers = v
+        .items()
+        .filter(|c| c.get("type").and_then(|t| t.as_str()).as_deref() == Some("stepper"))
         .count();
-    if children.is_empty() {
+    if len == 0 {
         d.error(ErrorKind::TooFew { len: 0, min: 1 });
         return None;
     }
-    if steppers > 0 && children.len() > 1 {
+    if steppers > 0 && len > 1 {
         d.error(ErrorKind::Rule(
             "a configuration holds either one stepper or other elements, not both",
         ));
@@ -321,10 +318,10 @@ pub enum CardHint {
 }
 
 impl Decode for CardHint {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
-        match v {
-            Value::String(s) => Some(CardHint::String(s.clone())),
-            _ => decode_inline(v, d).map(CardHint::Elements),
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
+        match v.as_str() {
+            Some(s) => Some(CardHint::String(s.into_owned())),
+            None => decode_inline(v, d).map(CardHint::Elements),
         }
     }
 }
@@ -377,10 +374,24 @@ record! {
         /// What finishing sends.
         req on_complete: Action = "onComplete",
         /// Its steps (at least one).
-        req children: Vec<Step> = "children",
+        req children: Vec<Step> = "children" via decode_steps as <Vec<Step> as super::shape::HasShape>::SHAPE,
     }
-    check = Stepper::check;
     limits = [("children", super::shape::FieldLimit::MinItems(1))];
+}
+
+/// A stepper's steps: at least one (counted on the JSON, which a checking decoder keeps).
+fn decode_steps<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Vec<Step>> {
+    let steps = Vec::decode(v, d)?;
+    at_least_one(v, d).then_some(steps)
+}
+
+/// Records the schema's `minItems: 1` when the list `v` is empty.
+fn at_least_one<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> bool {
+    if v.is_empty() {
+        d.error(ErrorKind::TooFew { len: 0, min: 1 });
+        return false;
+    }
+    true
 }
 
 impl Stepper {
@@ -398,14 +409,6 @@ impl Stepper {
             children: steps.into_iter().collect(),
         }
     }
-
-    fn check(&self, d: &mut Decoder) {
-        if self.children.is_empty() {
-            d.at_key("children", |d| {
-                d.error(ErrorKind::TooFew { len: 0, min: 1 })
-            });
-        }
-    }
 }
 
 record! {
@@ -414,17 +417,31 @@ record! {
         /// Its id.
         req id: String = "id",
         /// Its title (at most 50 characters).
-        opt title: String = "title",
+        opt title: String = "title" via decode_step_title as super::shape::Shape::String,
         /// Whether the next step can be reached.
         opt next: bool = "next",
         /// Its content (at least one element).
-        req children: Vec<Element> = "children" via decode_descendants as super::shape::Shape::Elements(super::placement::DESCENDANT),
+        req children: Vec<Element> = "children" via decode_step_children as super::shape::Shape::Elements(super::placement::DESCENDANT),
     }
-    check = Step::check;
     limits = [
         ("title", super::shape::FieldLimit::MaxLen(50)),
         ("children", super::shape::FieldLimit::MinItems(1)),
     ];
+}
+
+fn decode_step_title<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<String> {
+    let title = String::decode(v, d)?;
+    let len = title.chars().count();
+    if len > 50 {
+        d.error(ErrorKind::TooLong { len, max: 50 });
+        return None;
+    }
+    Some(title)
+}
+
+fn decode_step_children<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Vec<Element>> {
+    let children = decode_descendants(v, d)?;
+    at_least_one(v, d).then_some(children)
 }
 
 impl Step {
@@ -439,17 +456,6 @@ impl Step {
             title: None,
             next: None,
             children: collect(children),
-        }
-    }
-
-    fn check(&self, d: &mut Decoder) {
-        if let Some(title) = &self.title {
-            check_max_len(d, "title", title, 50);
-        }
-        if self.children.is_empty() {
-            d.at_key("children", |d| {
-                d.error(ErrorKind::TooFew { len: 0, min: 1 })
-            });
         }
     }
 }

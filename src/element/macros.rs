@@ -56,18 +56,18 @@ macro_rules! string_enum {
         impl $crate::element::decode::Decode for $name {
             const EXPECTED: Option<&'static [&'static str]> = Some(Self::NAMES);
 
-            fn decode(
-                v: &serde_json::Value,
+            fn decode<'a, J: $crate::element::json::Json<'a>>(
+                v: J,
                 d: &mut $crate::element::decode::Decoder,
             ) -> Option<Self> {
                 let Some(s) = v.as_str() else {
                     d.wrong_type("string", v);
                     return None;
                 };
-                let found = Self::from_name(s);
+                let found = Self::from_name(&s);
                 if found.is_none() {
                     d.error($crate::element::ErrorKind::UnknownValue {
-                        found: s.to_owned(),
+                        found: $crate::element::decode::quoted(&s),
                         expected: Self::NAMES,
                     });
                 }
@@ -144,11 +144,11 @@ macro_rules! check_tag {
     ($d:ident, $obj:ident,) => {};
     ($d:ident, $obj:ident, $tag:literal) => {
         match $obj.get("type") {
-            Some(serde_json::Value::String(t)) if t == $tag => {}
+            Some(t) if t.as_str().as_deref() == Some($tag) => {}
             Some(other) => {
                 $d.at_key("type", |d| match other.as_str() {
                     Some(found) => d.error($crate::element::ErrorKind::NotAllowedHere {
-                        found: $crate::element::ElementKind::from_name(found)
+                        found: $crate::element::ElementKind::from_name(&found)
                             .map_or("unknown", |k| k.name()),
                         allowed: vec![$tag],
                     }),
@@ -225,10 +225,12 @@ macro_rules! record {
         }
 
         impl $crate::element::decode::Decode for $name {
-            fn decode(
-                v: &serde_json::Value,
+            fn decode<'a, J: $crate::element::json::Json<'a>>(
+                v: J,
                 d: &mut $crate::element::decode::Decoder,
             ) -> Option<Self> {
+                #[allow(unused_imports)]
+                use $crate::element::json::Json as _;
                 let obj = d.object(v)?;
                 check_tag!(d, obj, $($tag)?);
                 const KNOWN: &[&str] = &[$($key),*];

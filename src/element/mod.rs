@@ -34,11 +34,14 @@ mod control;
 pub mod decode;
 mod error;
 mod icon;
+pub mod json;
 mod layout;
 mod number;
 mod output;
 pub mod placement;
 pub mod shape;
+pub mod tape;
+pub mod transcode;
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -69,9 +72,12 @@ pub use number::{
 pub use output::{CompleteOutput, ElementOutput, RenderOutput};
 
 use decode::{Decode, Decoder};
+use json::Json;
 
-/// How deep (in JSON path steps) an element may sit; deeper trees are an error, so
-/// that decoding a hostile tree cannot exhaust the stack.
+/// How deep (in JSON path steps) an element, or a value inside state, props or an
+/// action, may sit; deeper trees are an error, so that decoding a hostile tree cannot
+/// exhaust the stack (a 2 MiB thread stack holds it in debug builds). JSON read from
+/// text cannot reach it: serde_json stops at 128 levels.
 pub const MAX_DEPTH: usize = 512;
 
 /// One attribute of an element, as the markup checker sees it.
@@ -135,7 +141,7 @@ macro_rules! elements {
         }
 
         impl Decode for Element {
-            fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
+            fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
                 if d.depth() > MAX_DEPTH {
                     d.error(ErrorKind::TooDeep { max: MAX_DEPTH });
                     return None;
@@ -146,7 +152,7 @@ macro_rules! elements {
                     $( $tag => <$ty>::decode(v, d).map(Element::$variant), )+
                     _ => {
                         d.at_key("type", |d| d.error(ErrorKind::UnknownElement {
-                            found: tag.clone(),
+                            found: decode::quoted(&tag),
                             expected: ElementKind::NAMES,
                         }));
                         None
@@ -237,22 +243,48 @@ impl std::fmt::Display for ElementKind {
 impl Element {
     /// Reads any element from JSON, strictly; paths start at `element`.
     pub fn from_value(v: &Value) -> Result<Element, ValidationErrors> {
+        Element::from_json(v)
+    }
+
+    /// Reads a root element (block, modal, configuration) from JSON, strictly.
+    pub fn from_root_value(v: &Value) -> Result<Element, ValidationErrors> {
+        Element::from_root_json(v)
+    }
+
+    /// Reads a root element from a JSON string, without building a `serde_json::Value`
+    /// on the way (see [`tape`]).
+    pub fn from_json_str(s: &str) -> Result<Element, crate::Error> {
+        let tape = tape::Tape::parse(s)?;
+        Ok(Element::from_root_json(tape.root())?)
+    }
+
+    /// Reads any element from any [`Json`] document, strictly.
+    pub fn from_json<'a>(v: impl Json<'a>) -> Result<Element, ValidationErrors> {
         let mut d = Decoder::new("element");
         let e = Element::decode(v, &mut d);
         d.finish(e)
     }
 
-    /// Reads a root element (block, modal, configuration) from JSON, strictly.
-    pub fn from_root_value(v: &Value) -> Result<Element, ValidationErrors> {
+    /// Reads a root element from any [`Json`] document, strictly.
+    pub fn from_root_json<'a>(v: impl Json<'a>) -> Result<Element, ValidationErrors> {
         let mut d = Decoder::new("element");
         let e = placement::decode_in(v, &mut d, placement::ROOT);
         d.finish(e)
     }
 
-    /// Reads a root element from a JSON string.
-    pub fn from_json_str(s: &str) -> Result<Element, crate::Error> {
-        let v: Value = serde_json::from_str(s)?;
-        Ok(Element::from_root_value(&v)?)
+    /// Checks a root element as [`Element::from_root_json`] reads it, keeping nothing:
+    /// memory stays proportional to the tree's depth, not its size.
+    ///
+    /// ```
+    /// use contentkit::element::{tape::Tape, Element};
+    /// let tape = Tape::parse(r#"{"type": "block", "children": [{"type": "divider", "size": "huge"}]}"#).unwrap();
+    /// let errors = Element::check_root_json(tape.root()).unwrap_err();
+    /// assert_eq!(errors.to_string(), r#"element.children[0].size: unknown value "huge", expected one of small, medium, large"#);
+    /// ```
+    pub fn check_root_json<'a>(v: impl Json<'a>) -> Result<(), ValidationErrors> {
+        let mut d = Decoder::checking("element");
+        let e = placement::decode_in(v, &mut d, placement::ROOT);
+        d.finish(e.map(drop))
     }
 
     /// The element's JSON.

@@ -5,6 +5,8 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::decode::{decode_plain_object, Decode, Decoder, Object};
+use super::json::Json;
+use super::tape::Tape;
 use super::{placement, Element, ErrorKind, ValidationErrors};
 
 /// A rendered element with the state and props it was rendered from.
@@ -48,15 +50,29 @@ pub enum RenderOutput {
 impl RenderOutput {
     /// Reads a render output strictly; paths start at the output's own keys (`element.children[0]`).
     pub fn from_value(v: &Value) -> Result<Self, ValidationErrors> {
+        RenderOutput::from_json(v)
+    }
+
+    /// Reads a render output from a JSON string, without building a `serde_json::Value`
+    /// of the element tree on the way (see [`tape`](super::tape)).
+    pub fn from_json_str(s: &str) -> Result<Self, crate::Error> {
+        let tape = Tape::parse(s)?;
+        Ok(RenderOutput::from_json(tape.root())?)
+    }
+
+    /// Reads a render output from any [`Json`] document, strictly.
+    pub fn from_json<'a>(v: impl Json<'a>) -> Result<Self, ValidationErrors> {
         let mut d = Decoder::new("");
         let out = RenderOutput::decode(v, &mut d);
         d.finish(out)
     }
 
-    /// Reads a render output from a JSON string.
-    pub fn from_json_str(s: &str) -> Result<Self, crate::Error> {
-        let v: Value = serde_json::from_str(s)?;
-        Ok(RenderOutput::from_value(&v)?)
+    /// Checks a render output as [`RenderOutput::from_json`] reads it, keeping nothing:
+    /// memory stays proportional to its depth, not its size.
+    pub fn check_json<'a>(v: impl Json<'a>) -> Result<(), ValidationErrors> {
+        let mut d = Decoder::checking("");
+        let out = RenderOutput::decode(v, &mut d);
+        d.finish(out.map(drop))
     }
 
     /// The JSON form.
@@ -90,7 +106,7 @@ impl Serialize for RenderOutput {
 }
 
 impl Decode for RenderOutput {
-    fn decode(v: &Value, d: &mut Decoder) -> Option<Self> {
+    fn decode<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Self> {
         let obj = d.object(v)?;
         let ty = d.optional(obj, "type", String::decode)?;
         match ty.as_deref() {
@@ -122,7 +138,7 @@ impl Decode for RenderOutput {
             Some(other) => {
                 d.at_key("type", |d| {
                     d.error(ErrorKind::UnknownValue {
-                        found: other.to_owned(),
+                        found: super::decode::quoted(other),
                         expected: &["element", "complete"],
                     })
                 });

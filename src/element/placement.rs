@@ -5,9 +5,8 @@
 //! checks the type against the place before decoding the element, so an element in the
 //! wrong place is one clear error instead of a cascade.
 
-use serde_json::Value;
-
-use super::decode::{Decode, Decoder};
+use super::decode::{decode_items, Decode, Decoder};
+use super::json::Json;
 use super::{Element, ElementKind, ErrorKind};
 
 use ElementKind as K;
@@ -108,11 +107,11 @@ pub const CONFIGURATION_CHILD: Place = Place {
 };
 
 /// Decodes one element that must stand in `place`.
-pub fn decode_in(v: &Value, d: &mut Decoder, place: Place) -> Option<Element> {
+pub fn decode_in<'a, J: Json<'a>>(v: J, d: &mut Decoder, place: Place) -> Option<Element> {
     if let Some(kind) = v
         .get("type")
-        .and_then(Value::as_str)
-        .and_then(ElementKind::from_name)
+        .and_then(|t| t.as_str())
+        .and_then(|t| ElementKind::from_name(&t))
     {
         if !place.allows(kind) {
             d.error(ErrorKind::NotAllowedHere {
@@ -125,24 +124,22 @@ pub fn decode_in(v: &Value, d: &mut Decoder, place: Place) -> Option<Element> {
     Element::decode(v, d)
 }
 
-/// Decodes a list of elements that must stand in `place`.
-pub fn decode_list_in(v: &Value, d: &mut Decoder, place: Place) -> Option<Vec<Element>> {
-    let Value::Array(items) = v else {
-        d.wrong_type("array", v);
-        return None;
-    };
-    let mut out = Vec::with_capacity(items.len());
-    let mut ok = true;
-    for (i, item) in items.iter().enumerate() {
-        match d.at_index(i, |d| decode_in(item, d, place)) {
-            Some(e) => out.push(e),
-            None => ok = false,
-        }
-    }
-    ok.then_some(out)
+/// Decodes a list of elements that must stand in `place` (kept unless the decoder
+/// only checks).
+pub fn decode_list_in<'a, J: Json<'a>>(
+    v: J,
+    d: &mut Decoder,
+    place: Place,
+) -> Option<Vec<Element>> {
+    decode_items(v, d, |item, d| decode_in(item, d, place))
 }
 
 /// Decodes the children of a layout element.
-pub fn decode_descendants(v: &Value, d: &mut Decoder) -> Option<Vec<Element>> {
+pub fn decode_descendants<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Vec<Element>> {
     decode_list_in(v, d, DESCENDANT)
+}
+
+/// Decodes inline elements (a hint's children, a modal's subtitle, a card's hint).
+pub fn decode_inline<'a, J: Json<'a>>(v: J, d: &mut Decoder) -> Option<Vec<Element>> {
+    decode_list_in(v, d, INLINE)
 }

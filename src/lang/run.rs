@@ -279,6 +279,33 @@ fn describe_thrown(vm: &mut Vm<'_>, v: Value, site: Site) -> String {
     }
 }
 
+/// Whether JSON `text` (props, state or an action for a render) fits in a run's
+/// memory budget once read as a run reads its event: `false` only when the budget
+/// ran out, so that text which is not JSON is left to the caller's own parser to
+/// report with its position. Reading stops where the budget runs out: the answer
+/// costs at most the budget, however large the text.
+///
+/// A run reads its whole event into one heap, so a text that fits on its own may
+/// still not fit beside the others; one that does not fit on its own never does.
+///
+/// ```
+/// use contentkit::lang::eval::Limits;
+/// use contentkit::lang::run::json_fits_memory;
+/// let small = Limits { max_memory: 4096, ..Limits::default() };
+/// assert!(json_fits_memory(br#"{"start": 1}"#, &small));
+/// assert!(!json_fits_memory(format!("[{}1]", "1,".repeat(10_000)).as_bytes(), &small));
+/// assert!(json_fits_memory(b"not JSON", &small));
+/// ```
+pub fn json_fits_memory(text: &[u8], limits: &Limits) -> bool {
+    // A request's heap: the well-known names in its base, the budget on top.
+    let base = crate::lang::value::Heap::for_program(usize::MAX).freeze();
+    let mut heap = crate::lang::value::Heap::from_base(&base, limits.max_memory);
+    !matches!(
+        crate::lang::value::json::parse(&mut heap, text, limits.max_value_depth),
+        Err(crate::lang::value::json::JsonError::Memory)
+    )
+}
+
 /// The JSON error body of the official runtime.
 pub fn error_body(message: &str) -> Vec<u8> {
     let mut out = b"{\"error\":".to_vec();

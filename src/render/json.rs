@@ -220,7 +220,7 @@ pub fn write_checked_within<V: JsonView>(
         Ok(())
     } else {
         Err(CheckErrors {
-            errors: ValidationErrors(w.errors),
+            errors: ValidationErrors::new(w.errors, 0),
             origins: w.error_origins,
         })
     }
