@@ -8,14 +8,13 @@ mod common;
 #[path = "support/mock_http.rs"]
 mod mock_http;
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::http_suite::{fixture, Target};
 use contentkit::api::types;
 use contentkit::component::{ComponentError, Integration};
-use contentkit::runtime::server::{router, serve, ServerConfig};
+use contentkit::runtime::server::{router, ServerConfig};
 use contentkit::runtime::{handle, Event, IncomingRequest, RequestContext};
 use mock_http::{MockServer, Reply};
 use serde_json::{json, Map, Value};
@@ -120,24 +119,10 @@ fn integration(release: Arc<Mutex<Option<oneshot::Receiver<()>>>>) -> Integratio
         })
 }
 
-/// The integration served on loopback by the runtime server, on its own runtime.
+/// The integration's runtime routes served on loopback, on their own runtime.
 fn start(integration: Integration) -> Target {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    listener.set_nonblocking(true).expect("non-blocking");
-    let addr: SocketAddr = listener.local_addr().expect("bound address");
     let app = router(Arc::new(integration), ServerConfig::default());
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("tokio runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            serve(listener, app, std::future::pending()).await
-        })
-    });
-    Target::new(format!("http://{addr}"), 1024 * 1024)
+    Target::new(common::serve::serve_app(app), 1024 * 1024)
 }
 
 /// Posts `event` with the environment pointing at `api`.
