@@ -491,11 +491,10 @@ fn dispatch(
         let version = request.path.strip_prefix('/').unwrap_or(&request.path);
         return Err(bad(format!("Unsupported version {version}")));
     }
-    let raw_event = request
+    let mut raw_event = request
         .event
         .ok_or_else(|| bad(r#"Missing "event" field"#.into()))?;
     // A `ui_render` of a component file: its program reads the event itself, once.
-    let mut raw_event = raw_event;
     if let Some(id) = super::peek::ui_render_component(&raw_event) {
         if let Some(program) = integration.get(id).and_then(|c| c.program()) {
             *label = Some(format!("ui_render {id}"));
