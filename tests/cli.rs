@@ -73,6 +73,38 @@ fn every_reference_output_passes_check_and_renders_back_unchanged() {
 }
 
 #[test]
+fn render_html_of_a_json_file_is_the_page_of_its_tree() {
+    use contentkit::element::{tape::Tape, Element, RenderOutput};
+    use contentkit::render::html::{render_document, HtmlOptions};
+    let options = HtmlOptions::default();
+    for file in [
+        "fixtures/trees/counter.json",
+        "fixtures/html/form.json",
+        "fixtures/html/modal.json",
+    ] {
+        let text =
+            std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let page = if RenderOutput::is_output_json(Tape::parse(&text).unwrap().root()) {
+            render_document(&RenderOutput::from_json_str(&text).unwrap(), &options)
+        } else {
+            render_document(&Element::from_json_str(&text).unwrap(), &options)
+        };
+        let (code, stdout, stderr) = contentkit(&["render", "--format", "html", file]);
+        assert_eq!(code, 0, "{file}: {stderr}");
+        assert!(stdout == page + "\n", "{file}: the page differs");
+    }
+    // A tree that does not check is refused with its errors, before any page.
+    let (code, stdout, stderr) = contentkit(&[
+        "render",
+        "--format",
+        "html",
+        "fixtures/trees/misspelled-style.json",
+    ]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert!(stderr.contains("unknown value \"primry\""), "{stderr}");
+}
+
+#[test]
 fn render_pretty_prints_an_element_tree() {
     let (code, stdout, _) = contentkit(&["render", "fixtures/trees/counter.json", "--pretty"]);
     assert_eq!(code, 0);

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use contentkit::component::{self, Integration, RenderRequest};
-use contentkit::element::json::Json;
 use contentkit::element::tape::Tape;
 use contentkit::element::transcode::{OutputJson, TreeJson};
 use contentkit::element::{
@@ -302,15 +301,6 @@ fn parsed_as_module(module: &contentkit::lang::diagnostic::Diagnostics) -> bool 
         .all(|d| d.kind != contentkit::lang::diagnostic::DiagnosticKind::Syntax)
 }
 
-/// A render output is tagged `element`/`complete`, or wraps an `element`; anything else is a tree.
-fn is_render_output<'a>(v: impl Json<'a>) -> bool {
-    let ty = v.get("type");
-    matches!(
-        ty.and_then(|t| t.as_str()).as_deref(),
-        Some("element" | "complete")
-    ) || (ty.is_none() && v.get("element").is_some())
-}
-
 /// What a file renders to.
 enum Rendered {
     Tree(Element),
@@ -335,7 +325,7 @@ fn is_json(path: &Path) -> bool {
 fn load_json(path: &Path, text: &str) -> Result<Rendered, Failure> {
     let tape = Tape::parse(text).map_err(|e| json_failure(path, &e))?;
     let root = tape.root();
-    if is_render_output(root) {
+    if RenderOutput::is_output_json(root) {
         RenderOutput::from_json(root)
             .map(Rendered::Output)
             .map_err(|e| located(path, &e))
@@ -351,7 +341,7 @@ fn load_json(path: &Path, text: &str) -> Result<Rendered, Failure> {
 fn check_json(path: &Path, text: &str) -> Result<(), Failure> {
     let tape = Tape::parse(text).map_err(|e| json_failure(path, &e))?;
     let root = tape.root();
-    if is_render_output(root) {
+    if RenderOutput::is_output_json(root) {
         RenderOutput::check_json(root)
     } else {
         Element::check_root_json(root)
@@ -373,20 +363,34 @@ fn located(path: &Path, errors: &ValidationErrors) -> Failure {
 
 /// Prints a JSON element tree or render output as [`load_json`] reads it and
 /// [`print`] writes it, straight from its text: the tree is checked (keeping nothing),
-/// then written from the text's index, so memory is the text and its index rather
-/// than a typed tree several times its size.
-fn print_json_file(path: &Path, pretty: bool) -> Result<(), Failure> {
+/// then written from the text's index (JSON), or rendered a part at a time as the page
+/// is written (HTML), so memory is the text and its index rather than a typed tree
+/// several times its size.
+fn print_json_file(path: &Path, format: Format, pretty: bool) -> Result<(), Failure> {
     let text = read(path)?;
     let tape = Tape::parse(&text).map_err(|e| json_failure(path, &e))?;
     let root = tape.root();
+    let is_output = RenderOutput::is_output_json(root);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = if is_render_output(root) {
-        let checked = OutputJson::check(root).map_err(|e| located(path, &e))?;
-        write_json(&mut out, &checked, pretty)
-    } else {
-        let checked = TreeJson::check(root).map_err(|e| located(path, &e))?;
-        write_json(&mut out, &checked, pretty)
+    let written = match format {
+        Format::Json if is_output => {
+            let checked = OutputJson::check(root).map_err(|e| located(path, &e))?;
+            write_json(&mut out, &checked, pretty)
+        }
+        Format::Json => {
+            let checked = TreeJson::check(root).map_err(|e| located(path, &e))?;
+            write_json(&mut out, &checked, pretty)
+        }
+        Format::Html => {
+            if is_output {
+                RenderOutput::check_json(root)
+            } else {
+                Element::check_root_json(root)
+            }
+            .map_err(|e| located(path, &e))?;
+            html::write_document_from_tape(root, &html_options(), &mut out)
+        }
     };
     written
         .and_then(|()| {
@@ -477,6 +481,14 @@ fn render_file(path: &Path, text: &str, args: RenderArgs<'_>) -> Result<Rendered
     Ok(Rendered::Tree(element))
 }
 
+/// How `render --format html` renders: a standalone page, light theme.
+fn html_options() -> HtmlOptions<'static> {
+    HtmlOptions {
+        theme: Theme::Light,
+        ..HtmlOptions::default()
+    }
+}
+
 fn print(rendered: &Rendered, format: Format, pretty: bool) -> Result<(), Failure> {
     let text = match format {
         Format::Json => {
@@ -490,17 +502,10 @@ fn print(rendered: &Rendered, format: Format, pretty: bool) -> Result<(), Failur
             };
             r.map_err(|e| Failure(e.to_string()))?
         }
-        Format::Html => {
-            let theme = Theme::Light;
-            let options = HtmlOptions {
-                theme,
-                ..HtmlOptions::default()
-            };
-            match rendered {
-                Rendered::Tree(e) => html::render_document(e, &options),
-                Rendered::Output(o) => html::render_document(o, &options),
-            }
-        }
+        Format::Html => match rendered {
+            Rendered::Tree(e) => html::render_document(e, &html_options()),
+            Rendered::Output(o) => html::render_document(o, &html_options()),
+        },
     };
     println!("{text}");
     Ok(())
@@ -747,7 +752,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             action,
             context,
         } => {
-            if is_json(&file) && format == Format::Json {
+            if is_json(&file) {
                 // The arguments are for components and markup; a tree takes none, but
                 // they are read and checked all the same.
                 let mut source = ArgSource::default();
@@ -755,7 +760,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 source.object("state", state.as_deref())?;
                 source.action(action.as_deref())?;
                 source.context(context.as_deref())?;
-                return print_json_file(&file, pretty);
+                return print_json_file(&file, format, pretty);
             }
             let text = read(&file)?;
             let mut source = ArgSource {

@@ -60,6 +60,24 @@ impl RenderOutput {
         Ok(RenderOutput::from_json(tape.root())?)
     }
 
+    /// Whether a JSON document is meant as a render output rather than an element: its
+    /// `type` is `element` or `complete`, or it has no `type` but an `element`.
+    ///
+    /// ```
+    /// use contentkit::element::{tape::Tape, RenderOutput};
+    /// let output = Tape::parse(r#"{"type": "complete", "returnValue": {}}"#).unwrap();
+    /// assert!(RenderOutput::is_output_json(output.root()));
+    /// let element = Tape::parse(r#"{"type": "block", "children": []}"#).unwrap();
+    /// assert!(!RenderOutput::is_output_json(element.root()));
+    /// ```
+    pub fn is_output_json<'a>(v: impl Json<'a>) -> bool {
+        let ty = v.get("type");
+        matches!(
+            ty.and_then(|t| t.as_str()).as_deref(),
+            Some("element" | "complete")
+        ) || (ty.is_none() && v.get("element").is_some())
+    }
+
     /// Reads a render output from any [`Json`] document, strictly.
     pub fn from_json<'a>(v: impl Json<'a>) -> Result<Self, ValidationErrors> {
         let mut d = Decoder::new("");

@@ -325,6 +325,18 @@ impl<'a> Iterator for Children<'a> {
 }
 
 impl<'a> Node<'a> {
+    /// Where this value sits in its tape: equal for the same value of one tape, so a
+    /// caller can recognise a value it met before.
+    pub fn position(self) -> usize {
+        self.at
+    }
+
+    /// How many values this one holds, itself and every descendant counted (keys
+    /// included): what reading it whole would cost, known without walking it.
+    pub fn size(self) -> usize {
+        self.end() - self.at
+    }
+
     /// Whether some key of this object is given twice.
     fn has_repeated_keys(self) -> bool {
         let keys = || self.children().step_by(2);

@@ -51,10 +51,12 @@ mod layout;
 mod markdown;
 mod renderer;
 mod state;
+mod stream;
 mod url;
 
 use crate::element::{Element, Object, RenderOutput, Theme};
 
+pub use stream::write_document_from_tape;
 pub use url::safe_url;
 
 /// The stylesheet the classes refer to, light and dark (what [`render_document`] inlines).

@@ -40,14 +40,14 @@ fn shell() -> &'static Shell {
     })
 }
 
-/// The page of a root.
-pub(super) fn render(root: DocumentRoot<'_>, options: &HtmlOptions<'_>) -> String {
+/// The page around the body, with [`BODY_MARKER`] where the body goes.
+pub(super) fn page(options: &HtmlOptions<'_>) -> String {
     let shell = shell();
     let theme = match options.theme {
         Theme::Light => "light",
         Theme::Dark => "dark",
     };
-    let page = shell
+    shell
         .env
         .get_template("page.html")
         .and_then(|t| {
@@ -60,17 +60,33 @@ pub(super) fn render(root: DocumentRoot<'_>, options: &HtmlOptions<'_>) -> Strin
                 body => Value::from_safe_string(BODY_MARKER.to_owned()),
             })
         })
-        .ok();
-    let page = page.as_deref().unwrap_or(FALLBACK);
-    let (head, tail) = page.split_once(BODY_MARKER).unwrap_or((page, ""));
+        .unwrap_or_else(|_| FALLBACK.to_owned())
+}
+
+/// The page before and after its body.
+pub(super) fn halves(page: &str) -> (&str, &str) {
+    page.split_once(BODY_MARKER).unwrap_or((page, ""))
+}
+
+/// The page of a root.
+pub(super) fn render(root: DocumentRoot<'_>, options: &HtmlOptions<'_>) -> String {
+    let page = page(options);
+    let (head, tail) = halves(&page);
 
     let mut out = String::with_capacity(page.len() + 4096);
     out.push_str(head);
+    write_body(&mut out, root, options);
+    out.push_str(tail);
+    out
+}
+
+/// The body of the page of a root.
+pub(super) fn write_body(out: &mut String, root: DocumentRoot<'_>, options: &HtmlOptions<'_>) {
     match root {
-        DocumentRoot::Element(e) => write_fragment(&mut out, e, options, options.state),
+        DocumentRoot::Element(e) => write_fragment(out, e, options, options.state),
         DocumentRoot::Output(RenderOutput::Element(o)) => {
             let state = options.state.or(Some(&o.state));
-            write_fragment(&mut out, &o.element, options, state);
+            write_fragment(out, &o.element, options, state);
         }
         DocumentRoot::Output(RenderOutput::Complete(c)) => {
             out.push_str("<div class=\"contentkit ");
@@ -78,12 +94,10 @@ pub(super) fn render(root: DocumentRoot<'_>, options: &HtmlOptions<'_>) -> Strin
             out.push_str("\"><div class=\"contentkit-complete\" role=\"status\"");
             if let (true, Some(value)) = (options.interactive, &c.return_value) {
                 out.push_str(" data-ck-return-value='");
-                JsonAttr::new(&mut out).value(value);
+                JsonAttr::new(out).value(value);
                 out.push('\'');
             }
             out.push_str(">This flow is complete.</div></div>");
         }
     }
-    out.push_str(tail);
-    out
 }

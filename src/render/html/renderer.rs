@@ -29,6 +29,8 @@ pub(super) struct Renderer<'r> {
     /// The dot-separated path of the element being rendered (`0.2.buttons.1`): the
     /// playground's handle on an element, and the stem of the ids labels point at.
     path: String,
+    /// Where output goes as it is made, when it is streamed (see [`super::stream`]).
+    pub(super) stream: Option<super::stream::Stream<'r>>,
 }
 
 impl<'r> Renderer<'r> {
@@ -38,7 +40,13 @@ impl<'r> Renderer<'r> {
             state: State::new(state),
             interactive,
             path: String::from("0"),
+            stream: None,
         }
+    }
+
+    /// The path of the element being rendered.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     /// Runs `f` one step deeper in the tree.
@@ -70,9 +78,18 @@ impl<'r> Renderer<'r> {
         }
     }
 
-    /// Renders the children of the current element.
+    /// Renders the children of the current element: `children`, or, when the current
+    /// element was read without them to be streamed, its children as the stream reads them.
     pub fn children(&mut self, children: &[Element]) {
-        self.list(None, children);
+        if let Some(pending) = self
+            .stream
+            .as_mut()
+            .and_then(|s| s.take_pending(&self.path))
+        {
+            self.stream_children(pending);
+        } else {
+            self.list(None, children);
+        }
     }
 
     /// Renders any element.
