@@ -6,79 +6,14 @@
 //! with the bytes allocated in all; no test reads a clock. The tests take one lock, so
 //! that each measures itself alone.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::Mutex;
+#[path = "support/counting.rs"]
+mod counting;
 
 use contentkit::element::tape::Tape;
 use contentkit::element::{Element, RenderOutput};
 use contentkit::render::html::{write_document_from_tape, HtmlOptions};
+use counting::{alone, measure};
 use serde_json::{json, Value};
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Relaxed) + by;
-    PEAK.fetch_max(now, Relaxed);
-    ALLOCATED.fetch_add(by, Relaxed);
-}
-
-// SAFETY: every call is passed to the system allocator unchanged; only counters are kept.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        grew(new_size);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static COUNTING: Counting = Counting;
-
-static ALONE: Mutex<()> = Mutex::new(());
-
-/// The lock every test holds (a failed test does not stop the others).
-fn alone() -> std::sync::MutexGuard<'static, ()> {
-    ALONE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// What running `f` cost: the most memory it held at once beyond what was held
-/// before, and the bytes it allocated in all.
-#[derive(Debug, Clone, Copy)]
-struct Cost {
-    peak: usize,
-    allocated: usize,
-}
-
-fn measure<T>(f: impl FnOnce() -> T) -> (T, Cost) {
-    let before = LIVE.load(Relaxed);
-    PEAK.store(before, Relaxed);
-    let allocated = ALLOCATED.load(Relaxed);
-    let out = f();
-    let cost = Cost {
-        peak: PEAK.load(Relaxed) - before,
-        allocated: ALLOCATED.load(Relaxed) - allocated,
-    };
-    (out, cost)
-}
 
 /// A block of about `size` bytes of compact JSON: the children of the HTML fixtures
 /// (every kind of element, with state, bindings, actions), repeated in vstacks.
