@@ -50,3 +50,72 @@ fn a_megabyte_data_literal_compiles_in_proportion_to_its_text() {
         "{size_ratio:.1}x the text, {ratio:.1}x the allocations: {costs:?}"
     );
 }
+
+/// `body` as a component file's top level.
+fn module(body: &str) -> String {
+    format!(
+        "import {{ createComponent }} from '@gitbook/runtime';\n{body}\nexport default createComponent({{ componentId: \"c\", render: () => <block><text>{{String(1)}}</text></block> }});\n"
+    )
+}
+
+#[test]
+fn long_chains_are_errors_or_results_never_crashes() {
+    let _alone = alone();
+    let n = 20_000;
+    // Each of these crashed or could crash with a stack overflow where the grammar
+    // or the syntax tree nests once per repetition.
+    let cases = [
+        format!("let a; a = {}1;", "a = ".repeat(n)),
+        format!(
+            "{}x();",
+            (0..n).map(|i| format!("l{i}: ")).collect::<String>()
+        ),
+        format!("const x = {}c;", "a ? b : ".repeat(n)),
+        format!("const f = {}1;", "x => ".repeat(n)),
+        format!("{}b();", "if (a) ".repeat(n)),
+        format!("{}b();", "while (a) ".repeat(n)),
+        format!("const x = {}1{};", "(".repeat(n), ")".repeat(n)),
+        format!("const x = [{}{}];", "...[".repeat(n), "]".repeat(n)),
+        format!("const x = {}{};", "<box>".repeat(n), "</box>".repeat(n)),
+        format!("let x: {}B{};", "A<".repeat(n), ">".repeat(n)),
+        format!("const x = f{};", "()".repeat(n)),
+        format!("const x = {}1;", "!".repeat(n)),
+        format!("const x = {}a;", "typeof ".repeat(n)),
+        format!("const x = 1{};", " as any".repeat(n)),
+        format!("const x = ({}1);", "1,".repeat(n)),
+    ];
+    for body in &cases {
+        // An error or a result: a crash would abort the test binary.
+        let _ = compile(&module(body), "deep.tsx");
+    }
+}
+
+#[test]
+fn assignment_and_label_chains_are_bounded_with_a_clear_error() {
+    let _alone = alone();
+    let chain = |k: usize| module(&format!("let a, b; a = {}1;", "b = ".repeat(k)));
+    assert_eq!(
+        compile(&chain(63), "ok.tsx")
+            .map(|c| c.len())
+            .map_err(|d| d.to_string()),
+        Ok(1)
+    );
+    let error = compile(&chain(64), "long.tsx").unwrap_err().to_string();
+    assert!(
+        error.contains("more than 64 assignments in a row"),
+        "{error}"
+    );
+
+    let labels = |k: usize| {
+        let labels: String = (0..k).map(|i| format!("l{i}: ")).collect();
+        module(&format!("{labels}for (;;) break;"))
+    };
+    assert_eq!(
+        compile(&labels(64), "ok.tsx")
+            .map(|c| c.len())
+            .map_err(|d| d.to_string()),
+        Ok(1)
+    );
+    let error = compile(&labels(65), "long.tsx").unwrap_err().to_string();
+    assert!(error.contains("more than 64 labels in a row"), "{error}");
+}

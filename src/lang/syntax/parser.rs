@@ -174,6 +174,20 @@ enum Operator {
     TypeCast,
 }
 
+/// The assignment an operator (`=`, `+=`, `??=`…) makes.
+fn assign_op(op: &str) -> AssignOp {
+    match op {
+        "=" => AssignOp::Assign,
+        "&&=" => AssignOp::Logical(LogicalOp::And),
+        "||=" => AssignOp::Logical(LogicalOp::Or),
+        "??=" => AssignOp::Logical(LogicalOp::Nullish),
+        s => match operator(&s[..s.len() - 1]) {
+            Operator::Binary(b) => AssignOp::Binary(b),
+            _ => AssignOp::Assign,
+        },
+    }
+}
+
 fn operator(op: &str) -> Operator {
     use BinaryOp::*;
     Operator::Binary(match op {
@@ -246,10 +260,42 @@ impl<'f> Builder<'f> {
             Rule::var_stmt => StmtKind::Var(self.var_decl(first(pair))),
             Rule::class_decl => StmtKind::Class(Box::new(self.class(pair))),
             Rule::labeled_stmt => {
-                let mut it = inner(pair);
-                let label = self.ident(&next(&mut it));
-                let body = self.statement(next(&mut it));
-                StmtKind::Labeled(label, Box::new(body))
+                let mut labels = Vec::new();
+                let mut body = None;
+                for p in inner(pair) {
+                    match p.as_rule() {
+                        Rule::label => labels.push(self.ident(&p)),
+                        _ => body = Some(p),
+                    }
+                }
+                if labels.len() > MAX_RUN {
+                    self.error_help(
+                        DiagnosticKind::TooDeep,
+                        labels[MAX_RUN].span,
+                        format!("more than {MAX_RUN} labels in a row"),
+                        "one label is enough for a loop",
+                    );
+                    return Stmt {
+                        kind: StmtKind::Empty,
+                        span,
+                    };
+                }
+                let mut body = match body {
+                    Some(p) => self.statement(p),
+                    None => Stmt {
+                        kind: StmtKind::Empty,
+                        span,
+                    },
+                };
+                // The innermost label holds the statement; each outer one holds the next.
+                let outer = labels.remove(0);
+                while let Some(label) = labels.pop() {
+                    body = Stmt {
+                        span: Span::new(label.span.start, span.end),
+                        kind: StmtKind::Labeled(label, Box::new(body)),
+                    };
+                }
+                StmtKind::Labeled(outer, Box::new(body))
             }
             Rule::function_decl => match self.function_decl(pair) {
                 Some(f) => StmtKind::Function(Box::new(f)),
@@ -1027,34 +1073,42 @@ impl<'f> Builder<'f> {
             _ => return self.primary(pair),
         }
         let span = span_of(&pair);
-        let mut it = inner(pair);
-        let head = next(&mut it);
-        match head.as_rule() {
-            Rule::arrow_fn => self.arrow(head, false),
-            Rule::async_arrow_fn => self.arrow(head, true),
-            _ => {
-                let left = self.conditional(head);
-                let Some(op) = it.next() else {
-                    return left;
-                };
-                let value = self.assign(next(&mut it));
-                let op = match op.as_str() {
-                    "=" => AssignOp::Assign,
-                    "&&=" => AssignOp::Logical(LogicalOp::And),
-                    "||=" => AssignOp::Logical(LogicalOp::Or),
-                    "??=" => AssignOp::Logical(LogicalOp::Nullish),
-                    s => match operator(&s[..s.len() - 1]) {
-                        Operator::Binary(b) => AssignOp::Binary(b),
-                        _ => AssignOp::Assign,
-                    },
-                };
-                let target = self.target(left, op != AssignOp::Assign);
-                Expr {
-                    kind: ExprKind::Assign(op, Box::new(target), Box::new(value)),
-                    span,
-                }
+        // `target op target op … value`, flat: built left to right, nested from the right.
+        let mut operands = Vec::new();
+        let mut ops = Vec::new();
+        for p in inner(pair) {
+            match p.as_rule() {
+                Rule::assign_op => ops.push((assign_op(p.as_str()), span_of(&p))),
+                Rule::arrow_fn => operands.push(self.arrow(p, false)),
+                Rule::async_arrow_fn => operands.push(self.arrow(p, true)),
+                _ => operands.push(self.conditional(p)),
             }
         }
+        if ops.len() > MAX_RUN {
+            self.error_help(
+                DiagnosticKind::TooDeep,
+                ops[MAX_RUN].1,
+                format!("more than {MAX_RUN} assignments in a row"),
+                "assign in steps",
+            );
+            return Expr {
+                kind: ExprKind::Null,
+                span,
+            };
+        }
+        let mut value = operands.pop().unwrap_or(Expr {
+            kind: ExprKind::Null,
+            span,
+        });
+        while let (Some(left), Some((op, _))) = (operands.pop(), ops.pop()) {
+            let start = left.span.start;
+            let target = self.target(left, op != AssignOp::Assign);
+            value = Expr {
+                span: Span::new(start, value.span.end.max(start)),
+                kind: ExprKind::Assign(op, Box::new(target), Box::new(value)),
+            };
+        }
+        value
     }
 
     fn conditional(&mut self, pair: Pair<'_, Rule>) -> Expr {
