@@ -119,3 +119,35 @@ fn assignment_and_label_chains_are_bounded_with_a_clear_error() {
     let error = compile(&labels(65), "long.tsx").unwrap_err().to_string();
     assert!(error.contains("more than 64 labels in a row"), "{error}");
 }
+
+#[test]
+fn errors_past_the_cap_are_counted_without_being_made() {
+    let _alone = alone();
+    // One statement of 20,000 calls on one line, once to a name that exists and once
+    // to one that does not: the second reports 50 errors and counts the rest, at next
+    // to no cost beyond the first (each error made would locate and quote itself on
+    // the long line and match its name against every name in scope).
+    let calls = |name: &str| format!("{name}(),").repeat(20_000);
+    let known = module(&format!(
+        "const f = () => 1;\nconst all = [{}];",
+        calls("f")
+    ));
+    let unknown = module(&format!(
+        "const f = () => 1;\nconst all = [{}];",
+        calls("g")
+    ));
+    let (ok, known_cost) = measure(|| compile(&known, "known.tsx").map(|c| c.len()));
+    assert_eq!(ok.map_err(|d| d.to_string()), Ok(1));
+    let (errors, unknown_cost) = measure(|| compile(&unknown, "unknown.tsx").map(|c| c.len()));
+    let errors = errors.unwrap_err();
+    assert_eq!(errors.len() + errors.omitted(), 20_000);
+    assert!(errors
+        .to_string()
+        .ends_with("and 19950 more errors\n\n20000 errors"));
+    assert!(
+        unknown_cost.allocated <= known_cost.allocated + known_cost.allocated / 4,
+        "20,000 unknown names allocated {} bytes, known ones {}",
+        unknown_cost.allocated,
+        known_cost.allocated
+    );
+}

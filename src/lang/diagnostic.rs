@@ -252,6 +252,13 @@ impl Diagnostics {
         }
     }
 
+    /// Counts a diagnostic found past the cap without making it (see
+    /// [`Diagnostics::is_full`]); below the cap it must be pushed instead.
+    pub fn omit(&mut self) {
+        debug_assert!(self.is_full(), "a diagnostic below the cap is kept");
+        self.omitted += 1;
+    }
+
     /// Whether the cap is reached (a compiler may stop looking).
     pub fn is_full(&self) -> bool {
         self.list.len() >= MAX_DIAGNOSTICS

@@ -536,8 +536,9 @@ pub(crate) fn collect_names(module: &ast::Module, out: &mut HashSet<String>) {
 
 impl Lower<'_> {
     fn error(&mut self, kind: DiagnosticKind, span: Span, message: impl Into<String>) {
+        let file = &self.file;
         self.errors
-            .push(Diagnostic::new(&self.file, kind, span, message));
+            .push_with(|| Diagnostic::new(file, kind, span, message));
     }
 
     fn push_diag(&mut self, d: Diagnostic) {
@@ -1522,6 +1523,12 @@ impl Lower<'_> {
     }
 
     fn unknown_name(&mut self, name: &str, span: Span) {
+        if self.errors.is_full() {
+            // Past the cap, an error is only counted: locating it and matching the name
+            // against every name in scope would cost each of thousands of them a scan.
+            self.errors.omit();
+            return;
+        }
         if let Some(help) = table::unsupported_global(name) {
             self.push_diag(
                 Diagnostic::new(

@@ -230,8 +230,9 @@ impl<'f> Builder<'f> {
     }
 
     fn error(&mut self, kind: DiagnosticKind, span: Span, message: impl Into<String>) {
+        let file = self.file;
         self.errors
-            .push(Diagnostic::new(self.file, kind, span, message));
+            .push_with(|| Diagnostic::new(file, kind, span, message));
     }
 
     fn error_help(
@@ -241,8 +242,9 @@ impl<'f> Builder<'f> {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
+        let file = self.file;
         self.errors
-            .push(Diagnostic::new(self.file, kind, span, message).with_help(help));
+            .push_with(|| Diagnostic::new(file, kind, span, message).with_help(help));
     }
 
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
