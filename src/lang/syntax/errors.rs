@@ -72,8 +72,16 @@ pub(crate) fn syntax_error(file: &SourceFile, e: &PestError<Rule>, start: Rule) 
             expected.push(t);
         }
     }
+    // A prefix operator is tried only where an operand may start: then the names,
+    // strings, numbers and elements tried there are one thing, an expression.
+    let operand_expected = has(&[Rule::unary_op]);
     for r in positives {
-        if let Some(d) = describe_rule(*r) {
+        let described = if operand_expected && starts_operand(*r) {
+            Some("an expression")
+        } else {
+            describe_rule(*r)
+        };
+        if let Some(d) = described {
             if !expected.iter().any(|e| e == d) {
                 expected.push(d.to_string());
             }
@@ -157,15 +165,38 @@ fn describe_found(src: &str, pos: usize) -> String {
     }
 }
 
+/// Whether an operand may start with what `r` matches.
+fn starts_operand(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::unary_op
+            | Rule::ident
+            | Rule::string
+            | Rule::number
+            | Rule::literal
+            | Rule::template
+            | Rule::regex
+            | Rule::paren
+            | Rule::object_lit
+            | Rule::array_lit
+            | Rule::jsx_element
+            | Rule::jsx_fragment
+            | Rule::function_expr
+            | Rule::class_expr
+            | Rule::new_expr
+            | Rule::this_expr
+            | Rule::super_expr
+            | Rule::unsupported_expr
+    )
+}
+
 /// A readable name for what a rule matches; `None` for rules not worth naming.
 fn describe_rule(r: Rule) -> Option<&'static str> {
     Some(match r {
         Rule::expr
         | Rule::expr_na
         | Rule::assign
-        | Rule::conditional
         | Rule::binary
-        | Rule::unary
         | Rule::postfix_expr
         | Rule::paren
         | Rule::array_lit

@@ -1071,19 +1071,40 @@ impl<'f> Builder<'f> {
         match pair.as_rule() {
             Rule::assign => {}
             Rule::expr | Rule::expr_na => return self.expr(pair),
-            Rule::conditional => return self.conditional(pair),
+            Rule::binary => return self.binary(pair),
             _ => return self.primary(pair),
         }
         let span = span_of(&pair);
         // `target op target op … value`, flat: built left to right, nested from the right.
         let mut operands = Vec::new();
         let mut ops = Vec::new();
-        for p in inner(pair) {
+        // The `?` of a ternary is a token, which `inner` drops; here it marks the test.
+        let mut it = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::question_mark || !is_token(p.as_rule()));
+        while let Some(p) = it.next() {
             match p.as_rule() {
                 Rule::assign_op => ops.push((assign_op(p.as_str()), span_of(&p))),
                 Rule::arrow_fn => operands.push(self.arrow(p, false)),
                 Rule::async_arrow_fn => operands.push(self.arrow(p, true)),
-                _ => operands.push(self.conditional(p)),
+                // `test ? then : else`: the test is the operand just read.
+                Rule::question_mark => {
+                    let test = operands.pop().unwrap_or(Expr {
+                        kind: ExprKind::Null,
+                        span,
+                    });
+                    let then = self.assign(next(&mut it));
+                    let otherwise = self.assign(next(&mut it));
+                    operands.push(Expr {
+                        span: Span::new(test.span.start, otherwise.span.end.max(test.span.start)),
+                        kind: ExprKind::Conditional(
+                            Box::new(test),
+                            Box::new(then),
+                            Box::new(otherwise),
+                        ),
+                    });
+                }
+                _ => operands.push(self.binary(p)),
             }
         }
         if ops.len() > MAX_RUN {
@@ -1113,34 +1134,32 @@ impl<'f> Builder<'f> {
         value
     }
 
-    fn conditional(&mut self, pair: Pair<'_, Rule>) -> Expr {
-        let span = span_of(&pair);
-        let mut it = inner(pair);
-        let test = self.binary(next(&mut it));
-        let Some(then) = it.next() else {
-            return test;
-        };
-        let then = self.assign(then);
-        let otherwise = self.assign(next(&mut it));
-        Expr {
-            kind: ExprKind::Conditional(Box::new(test), Box::new(then), Box::new(otherwise)),
-            span,
-        }
-    }
-
     /// Applies precedence to the flat list `operand (op operand)*`.
     fn binary(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        if pair.as_rule() != Rule::binary {
+            return self.assign(pair);
+        }
+        let mut it = pair.into_inner();
+        // Most operands stand alone: one pair, the operand itself.
+        if let (Some(only), None) = (it.clone().next(), it.clone().nth(1)) {
+            return self.primary(only);
+        }
         let mut operands: Vec<Expr> = Vec::new();
         let mut ops: Vec<(String, Span)> = Vec::new();
-        let mut it = pair.into_inner();
+        // The pairs of the operand being read: `unary_op* primary link* postfix_op?`.
+        let mut parts: Vec<Pair<'_, Rule>> = Vec::new();
         while let Some(p) = it.next() {
             match p.as_rule() {
-                Rule::unary => {
-                    let e = self.unary(p);
-                    operands.push(e);
+                Rule::bin_op => {
+                    if !parts.is_empty() {
+                        operands.push(self.operand(&mut parts));
+                    }
+                    ops.push((p.as_str().to_owned(), span_of(&p)));
                 }
-                Rule::bin_op => ops.push((p.as_str().to_owned(), span_of(&p))),
                 Rule::type_op => {
+                    if !parts.is_empty() {
+                        operands.push(self.operand(&mut parts));
+                    }
                     // `x as T`: the type follows; the value is the operand's.
                     let ty = it.next();
                     let end = ty.as_ref().map_or(span_of(&p).end, |t| span_of(t).end);
@@ -1150,8 +1169,11 @@ impl<'f> Builder<'f> {
                         span: Span::new(end, end),
                     });
                 }
-                _ => {}
+                _ => parts.push(p),
             }
+        }
+        if !parts.is_empty() {
+            operands.push(self.operand(&mut parts));
         }
         let tower = ops
             .windows(MAX_RUN)
@@ -1324,23 +1346,31 @@ impl<'f> Builder<'f> {
         }
     }
 
-    fn unary(&mut self, pair: Pair<'_, Rule>) -> Expr {
-        let span = span_of(&pair);
+    /// One operand of a `binary`, from its pairs (`unary_op* primary link*
+    /// postfix_op?`), which it takes out of `parts`.
+    fn operand(&mut self, parts: &mut Vec<Pair<'_, Rule>>) -> Expr {
+        let span = match (parts.first(), parts.last()) {
+            (Some(a), Some(b)) => Span::new(span_of(a).start, span_of(b).end),
+            _ => Span::default(),
+        };
         let mut ops: Vec<(String, Span)> = Vec::new();
-        let mut operand = None;
         let mut postfix = None;
-        for p in pair.into_inner() {
+        let mut chain = Vec::with_capacity(parts.len());
+        for p in parts.drain(..) {
             match p.as_rule() {
                 Rule::unary_op => ops.push((p.as_str().to_owned(), span_of(&p))),
-                Rule::postfix_expr => operand = Some(self.postfix(p)),
                 Rule::postfix_op => postfix = Some(p.as_str().to_owned()),
-                _ => {}
+                _ => chain.push(p),
             }
         }
-        let mut e = operand.unwrap_or(Expr {
-            kind: ExprKind::Null,
-            span,
-        });
+        let mut e = if chain.is_empty() {
+            Expr {
+                kind: ExprKind::Null,
+                span,
+            }
+        } else {
+            self.postfix_chain(chain.into_iter().peekable())
+        };
         if ops.len() > MAX_RUN {
             self.error_help(
                 DiagnosticKind::TooDeep,
@@ -1419,7 +1449,14 @@ impl<'f> Builder<'f> {
         if pair.as_rule() != Rule::postfix_expr {
             return self.primary(pair);
         }
-        let mut it = pair.into_inner().peekable();
+        self.postfix_chain(pair.into_inner().peekable())
+    }
+
+    /// A primary and the links after it (`.a`, `[i]`, `(…)`, `?.b`…).
+    fn postfix_chain<'p>(
+        &mut self,
+        mut it: std::iter::Peekable<impl Iterator<Item = Pair<'p, Rule>>>,
+    ) -> Expr {
         let head = next(&mut it);
         let mut e = if head.as_rule() == Rule::super_expr {
             let head_span = span_of(&head);
@@ -1601,7 +1638,7 @@ impl<'f> Builder<'f> {
                 ExprKind::Unsupported("syntax")
             }
             Rule::expr | Rule::assign | Rule::expr_na => return self.expr(pair),
-            Rule::conditional => return self.conditional(pair),
+            Rule::binary => return self.binary(pair),
             Rule::postfix_expr => return self.postfix(pair),
             other => {
                 self.error(
