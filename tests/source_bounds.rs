@@ -151,3 +151,49 @@ fn errors_past_the_cap_are_counted_without_being_made() {
         known_cost.allocated
     );
 }
+
+#[test]
+fn constructs_read_two_ways_are_not_read_again_at_every_level() {
+    let _alone = alone();
+    // Each of these, 24 levels deep (a few hundred bytes), was read once as arrow
+    // parameters or type arguments and once again as an expression at every level:
+    // 2^24 times the work, hours. Now each is a syntax error or a result at once;
+    // the allocations stand for the work.
+    let k = 24;
+    let cases = [
+        format!("const x = {}1;", "(a = ".repeat(k)),
+        format!("const x = {}1;", "async ({ p = ".repeat(k)),
+        format!("const x = {}1;", "f<T>({ a: ".repeat(k)),
+        format!("const x = {}1;", "a < b > (".repeat(k)),
+        format!("const x = {}x y{};", "f<T>(".repeat(k), ")".repeat(k)),
+        format!("const x = {}x y{};", "(a = ".repeat(k), ")".repeat(k)),
+        format!("const x = {}x{};", "c ? (a = ".repeat(k), ") : 1".repeat(k)),
+    ];
+    for body in &cases {
+        let source = module(body);
+        let (_, cost) = measure(|| compile(&source, "twice.tsx").map(|c| c.len()));
+        assert!(
+            cost.allocated < 64 << 20,
+            "{body}: {} bytes allocated",
+            cost.allocated
+        );
+    }
+    // What the lookaheads must still let through: arrows with defaults, return types,
+    // type parameters and parentheses in strings, templates and comments; generic calls.
+    let valid = module(
+        "let b = 0;\n\
+         const f = (a = (b = 1), s = ')', t = `)`, /* ) */ u = ((1))): number => a + b + u;\n\
+         const g = async ({ p = 2 }: { p?: number } = {}) => p;\n\
+         const h = <T,>(x: T): T => x;\n\
+         const id = <T,>(x: T) => x;\n\
+         const n = id<number>(f());\n\
+         const m = (1 < 2) > (3 > 4);\n\
+         void g; void h; void n; void m;",
+    );
+    assert_eq!(
+        compile(&valid, "valid.tsx")
+            .map(|c| c.len())
+            .map_err(|d| d.to_string()),
+        Ok(1)
+    );
+}
