@@ -459,7 +459,9 @@ async function send(view, action, props) {
 
 // ---- painting: the views, the output tree, the local state
 
-async function htmlFor(view) {
+// `current` tells, once the answer is in, whether it is still the one wanted: a
+// stale answer must not put back the state it was asked with.
+async function htmlFor(view, current = () => true) {
   const res = await fetch("/playground/html", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -468,7 +470,7 @@ async function htmlFor(view) {
   const body = await res.json();
   if (!res.ok) throw new Error(body.error || "HTTP " + res.status);
   // The serializer seeds unset keys from the inputs' initial values, as the client does.
-  view.local = body.state;
+  if (current()) view.local = body.state;
   return body.html;
 }
 
@@ -627,7 +629,13 @@ function updateGutter(textarea) {
 // typed into keeps its focus; web frames get their new state.
 async function refreshBindings(view) {
   if (!JSON.stringify(view.output.element).includes('"$state"')) return;
-  const html = await htmlFor(view);
+  // Each keystroke asks for the page again, and the answers may come back out of
+  // order: only the answer to the latest question is applied, so that an older one
+  // never overwrites what a frame was last sent.
+  const asked = (view.bindingsAsked = (view.bindingsAsked || 0) + 1);
+  const latest = () => asked === view.bindingsAsked;
+  const html = await htmlFor(view, latest);
+  if (!latest()) return;
   const fresh = document.createElement("div");
   fresh.innerHTML = html;
   const container = view === app.stack[0] ? $("#ck-preview") : $("#ck-modal-layer");
