@@ -24,6 +24,8 @@ use crate::lang::source::Span;
 enum Frame {
     /// `(`.
     Paren,
+    /// The `(` of an `if`, `for` or `while` header: a statement follows its `)`.
+    Header,
     /// `[`.
     Bracket,
     /// `{` in code, or a JSX attribute/child container.
@@ -67,6 +69,12 @@ struct Scanner<'s> {
     /// less-than operator rather than the start of a tag, and `/` is division rather
     /// than a regular expression.
     after_operand: bool,
+    /// Whether the last word was `if`, `for` or `while` (or `await` after `for`), so
+    /// that a `(` opens a [`Frame::Header`].
+    header_next: bool,
+    /// The last verdict on a line break: up to where it holds, and whether the
+    /// statement ended there.
+    line_break: Option<(usize, bool)>,
     limit: usize,
 }
 
@@ -79,6 +87,8 @@ pub(crate) fn check(src: &str, limit: usize) -> Result<(), TooDeep> {
         root: Soft::default(),
         soft: 0,
         after_operand: false,
+        header_next: false,
+        line_break: None,
         limit,
     };
     s.run()
@@ -106,6 +116,20 @@ const OPERAND_FOLLOWS: &[&[u8]] = &[
 
 /// Words that nest the statement after them.
 const NESTING_STATEMENTS: &[&[u8]] = &[b"if", b"else", b"for", b"while", b"do"];
+
+/// Words that may continue an expression or statement on the next line after an
+/// operand (`a\n in b`, `if (a) b()\n else c()`): a line break before them ends nothing.
+const CONTINUING_WORDS: &[&[u8]] = &[
+    b"in",
+    b"instanceof",
+    b"as",
+    b"satisfies",
+    b"extends",
+    b"else",
+    b"catch",
+    b"finally",
+    b"of",
+];
 
 impl Scanner<'_> {
     fn peek(&self, k: usize) -> Option<u8> {
@@ -181,9 +205,10 @@ impl Scanner<'_> {
     fn run(&mut self) -> Result<(), TooDeep> {
         while self.pos < self.src.len() {
             match self.top() {
-                None | Some(Frame::Paren | Frame::Bracket | Frame::Brace | Frame::Subst) => {
-                    self.code_step()?
-                }
+                None
+                | Some(
+                    Frame::Paren | Frame::Header | Frame::Bracket | Frame::Brace | Frame::Subst,
+                ) => self.code_step()?,
                 Some(Frame::Template) => self.template_step()?,
                 Some(Frame::Tag) => self.tag_step()?,
                 Some(Frame::Children) => self.text_step()?,
@@ -228,8 +253,13 @@ impl Scanner<'_> {
         (c, len.max(1))
     }
 
-    /// The next byte that is not white space or a comment, from `from`.
-    fn next_significant(&self, mut from: usize) -> Option<u8> {
+    /// The next byte that is not white space or a block comment, from `from`.
+    fn next_significant(&self, from: usize) -> Option<u8> {
+        self.significant_from(from).map(|i| self.src[i])
+    }
+
+    /// Where the next byte that is not white space or a block comment is, from `from`.
+    fn significant_from(&self, mut from: usize) -> Option<usize> {
         while from < self.src.len() {
             let b = self.src[from];
             if b.is_ascii_whitespace() {
@@ -241,7 +271,7 @@ impl Scanner<'_> {
                 }
                 from += 2;
             } else {
-                return Some(b);
+                return Some(from);
             }
         }
         None
@@ -252,6 +282,31 @@ impl Scanner<'_> {
             return Ok(());
         }
         let b = self.src[self.pos];
+        if b.is_ascii_whitespace() || b == 0x0b {
+            let counted = {
+                let s = self.soft_mut();
+                s.expr + s.stmt
+            };
+            if matches!(b, b'\n' | b'\r') && counted > 0 {
+                // The verdict holds for every line break up to the next token: a run
+                // of blank lines is looked through once.
+                let ends = match self.line_break {
+                    Some((until, ends)) if self.pos < until => ends,
+                    _ => {
+                        let verdict = self.statement_ends_at_line_break();
+                        self.line_break = Some(verdict);
+                        verdict.1
+                    }
+                };
+                if ends {
+                    // Automatic semicolon insertion: what the line opened has ended.
+                    self.soft_reset(true);
+                }
+            }
+            self.pos += 1;
+            return Ok(());
+        }
+        let header = std::mem::take(&mut self.header_next);
         match b {
             b'"' | b'\'' => {
                 self.skip_js_string(b);
@@ -262,7 +317,7 @@ impl Scanner<'_> {
                 self.pos += 1;
             }
             b'(' => {
-                self.push(Frame::Paren, 1)?;
+                self.push(if header { Frame::Header } else { Frame::Paren }, 1)?;
                 self.pos += 1;
                 self.after_operand = false;
             }
@@ -283,7 +338,10 @@ impl Scanner<'_> {
                     _ => Frame::Brace,
                 };
                 let top = self.top();
-                if top == Some(want) || (b == b'}' && top == Some(Frame::Subst)) {
+                let closes = top == Some(want)
+                    || (b == b')' && top == Some(Frame::Header))
+                    || (b == b'}' && top == Some(Frame::Subst));
+                if closes {
                     // Closing a `${` returns to the template's text.
                     self.pop();
                     if b == b'}' && top == Some(Frame::Brace) {
@@ -291,7 +349,8 @@ impl Scanner<'_> {
                     }
                 }
                 self.pos += 1;
-                self.after_operand = true;
+                // After a header's `)` comes a statement, not more of an operand.
+                self.after_operand = !(closes && top == Some(Frame::Header));
             }
             b'<' => {
                 if self.after_operand {
@@ -369,6 +428,8 @@ impl Scanner<'_> {
                 if !is_property && NESTING_STATEMENTS.contains(&word) {
                     self.soft_inc(word.len(), true)?;
                 }
+                self.header_next = !is_property
+                    && (matches!(word, b"if" | b"for" | b"while") || (header && word == b"await"));
                 self.after_operand = is_property || !OPERAND_FOLLOWS.contains(&word);
             }
             _ if b >= 0x80 => {
@@ -379,7 +440,6 @@ impl Scanner<'_> {
                 }
                 self.pos += len;
             }
-            _ if b.is_ascii_whitespace() || b == 0x0b => self.pos += 1,
             _ => {
                 // Operators and other punctuation: an operand follows.
                 self.pos += 1;
@@ -387,6 +447,45 @@ impl Scanner<'_> {
             }
         }
         Ok(())
+    }
+
+    /// At a line break: whether the statement before it ends here, as automatic
+    /// semicolon insertion decides for the inputs that matter: the line ended on an
+    /// operand and the next starts with a word that cannot continue it (`const f = x =>
+    /// x` then `const g = …`). The ternaries, arrows and braceless statements the line
+    /// opened have then ended, and stop counting towards the nesting.
+    ///
+    /// Returns where the next token starts (the verdict holds for every line break
+    /// before it) and the verdict.
+    fn statement_ends_at_line_break(&self) -> (usize, bool) {
+        let mut at = self.pos;
+        loop {
+            let Some(i) = self.significant_from(at) else {
+                return (self.src.len(), false);
+            };
+            if self.src[i..].starts_with(b"//") {
+                // A line comment: what counts is on a line after it.
+                match self.src[i..]
+                    .iter()
+                    .position(|&c| matches!(c, b'\n' | b'\r'))
+                {
+                    Some(n) => {
+                        at = i + n;
+                        continue;
+                    }
+                    None => return (self.src.len(), false),
+                }
+            }
+            let c = self.src[i];
+            if !self.after_operand || !(c.is_ascii_alphabetic() || c == b'_' || c == b'$') {
+                return (i, false);
+            }
+            let end = self.src[i..]
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$')))
+                .map_or(self.src.len(), |n| i + n);
+            return (i, !CONTINUING_WORDS.contains(&&self.src[i..end]));
+        }
     }
 
     /// At `<` where an operand is expected: whether it opens an arrow's type
@@ -659,6 +758,36 @@ mod tests {
         assert!(depth_ok(&arrows, 4));
         let loops = "for (let i = 0; i < n; i++) { s += i }\n".repeat(200);
         assert!(depth_ok(&loops, 4));
+    }
+
+    #[test]
+    fn a_line_break_ends_what_a_statement_without_a_semicolon_opened() {
+        // Files written without semicolons: each line's arrow, ternary or braceless
+        // statement ends with the line (300 of them were "nested too deep").
+        for line in [
+            "const f = (x) => x\n",
+            "const t = a ? 1 : 2\n",
+            "if (a) b()\n",
+            "while (a) b()\n",
+            "x = y ? () => 1 : null // note\n\n",
+        ] {
+            assert!(depth_ok(&line.repeat(300), 4), "{line:?}");
+        }
+        // What continues on the next line still counts: nesting across lines,
+        // headers (a statement follows them), operators and `else`.
+        let headers = format!("{}x()", "if (a)\n".repeat(40));
+        assert!(!depth_ok(&headers, 20));
+        let ternaries = format!("x = {}0", "a ?\n b :\n".repeat(40));
+        assert!(!depth_ok(&ternaries, 20));
+        let arrows = format!("f = {}0", "x =>\n".repeat(40));
+        assert!(!depth_ok(&arrows, 20));
+        let elses = format!("{}x()", "if (a) b()\nelse ".repeat(40));
+        assert!(!depth_ok(&elses, 20));
+        let awaited = format!("{}x()", "for await (const a of b)\n".repeat(40));
+        assert!(!depth_ok(&awaited, 20));
+        // A run of blank lines is looked through once, not once a line.
+        let blank = format!("x = a ? b : c{}(1)", "\n".repeat(200_000));
+        assert!(depth_ok(&blank, 4));
     }
 
     #[test]
