@@ -12,7 +12,7 @@ mod counting;
 use contentkit::element::tape::Tape;
 use contentkit::element::{Element, RenderOutput};
 use contentkit::render::html::{write_document_from_tape, HtmlOptions};
-use counting::{alone, measure};
+use counting::{alone, assert_linear_work, measure};
 use serde_json::{json, Value};
 
 /// A block of about `size` bytes of compact JSON: the children of the HTML fixtures
@@ -63,17 +63,8 @@ fn a_big_tree_is_checked_in_memory_proportional_to_its_text() {
         );
         costs.push((text.len(), cost));
     }
-    // Eight times the text, about eight times the work (allocations stand for it). The
-    // bound is twice linear: vectors and maps grow by doubling, which lands differently
-    // at each size; quadratic work would be eight times over it.
-    let (small, small_cost) = costs[0];
-    let (large, large_cost) = costs[1];
-    let ratio = large_cost.allocated as f64 / small_cost.allocated as f64;
-    let size_ratio = large as f64 / small as f64;
-    assert!(
-        ratio <= size_ratio * 2.0,
-        "{size_ratio:.1}x the text, {ratio:.1}x the allocations: {costs:?}"
-    );
+    // Eight times the text, about eight times the work (allocations stand for it).
+    assert_linear_work(&costs);
 }
 
 #[test]

@@ -7,7 +7,7 @@
 mod counting;
 
 use contentkit::component::file::compile;
-use counting::{alone, measure};
+use counting::{alone, assert_linear_work, measure};
 
 /// A component file with an array literal of `n` small objects.
 fn data_file(n: usize) -> String {
@@ -41,14 +41,7 @@ fn a_megabyte_data_literal_compiles_in_proportion_to_its_text() {
         costs.push((source.len(), cost));
     }
     // Eight times the text, about eight times the work (allocations stand for it).
-    let (small, small_cost) = costs[0];
-    let (large, large_cost) = costs[1];
-    let ratio = large_cost.allocated as f64 / small_cost.allocated as f64;
-    let size_ratio = large as f64 / small as f64;
-    assert!(
-        ratio <= size_ratio * 2.0,
-        "{size_ratio:.1}x the text, {ratio:.1}x the allocations: {costs:?}"
-    );
+    assert_linear_work(&costs);
 }
 
 /// `body` as a component file's top level.

@@ -71,3 +71,20 @@ pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Cost) {
     };
     (out, cost)
 }
+
+/// Asserts that the work (the bytes allocated) of a larger input grew at most twice as
+/// fast as the input: `costs` holds (input size, cost) for a small and a large input.
+/// The bound is twice linear: vectors and maps grow by doubling, which lands
+/// differently at each size; quadratic work at eight times the input would be eight
+/// times over it.
+pub fn assert_linear_work(costs: &[(usize, Cost)]) {
+    let [(small, small_cost), (large, large_cost)] = costs else {
+        panic!("two sizes to compare, not {}", costs.len());
+    };
+    let ratio = large_cost.allocated as f64 / small_cost.allocated as f64;
+    let size_ratio = *large as f64 / *small as f64;
+    assert!(
+        ratio <= size_ratio * 2.0,
+        "{size_ratio:.1}x the input, {ratio:.1}x the allocations: {costs:?}"
+    );
+}
