@@ -44,6 +44,13 @@ fn a_megabyte_data_literal_compiles_in_proportion_to_its_text() {
     assert_linear_work(&costs);
 }
 
+/// How many components `source` declares, or its diagnostics as text.
+fn components(source: &str, name: &str) -> Result<usize, String> {
+    compile(source, name)
+        .map(|c| c.len())
+        .map_err(|d| d.to_string())
+}
+
 /// `body` as a component file's top level.
 fn module(body: &str) -> String {
     format!(
@@ -87,12 +94,7 @@ fn long_chains_are_errors_or_results_never_crashes() {
 fn assignment_and_label_chains_are_bounded_with_a_clear_error() {
     let _alone = alone();
     let chain = |k: usize| module(&format!("let a, b; a = {}1;", "b = ".repeat(k)));
-    assert_eq!(
-        compile(&chain(63), "ok.tsx")
-            .map(|c| c.len())
-            .map_err(|d| d.to_string()),
-        Ok(1)
-    );
+    assert_eq!(components(&chain(63), "ok.tsx"), Ok(1));
     let error = compile(&chain(64), "long.tsx").unwrap_err().to_string();
     assert!(
         error.contains("more than 64 assignments in a row"),
@@ -103,12 +105,7 @@ fn assignment_and_label_chains_are_bounded_with_a_clear_error() {
         let labels: String = (0..k).map(|i| format!("l{i}: ")).collect();
         module(&format!("{labels}for (;;) break;"))
     };
-    assert_eq!(
-        compile(&labels(64), "ok.tsx")
-            .map(|c| c.len())
-            .map_err(|d| d.to_string()),
-        Ok(1)
-    );
+    assert_eq!(components(&labels(64), "ok.tsx"), Ok(1));
     let error = compile(&labels(65), "long.tsx").unwrap_err().to_string();
     assert!(error.contains("more than 64 labels in a row"), "{error}");
 }
@@ -183,10 +180,5 @@ fn constructs_read_two_ways_are_not_read_again_at_every_level() {
          const m = (1 < 2) > (3 > 4);\n\
          void g; void h; void n; void m;",
     );
-    assert_eq!(
-        compile(&valid, "valid.tsx")
-            .map(|c| c.len())
-            .map_err(|d| d.to_string()),
-        Ok(1)
-    );
+    assert_eq!(components(&valid, "valid.tsx"), Ok(1));
 }
