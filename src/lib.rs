@@ -11,6 +11,10 @@
 //! - [`scenario`]: recorded sessions with a component, replayed as tests (`contentkit test`).
 //! - [`worker`]: the integration as a WebAssembly worker on Cloudflare Workers and `workerd`.
 
+// pest is built without its `std` feature (see Cargo.toml), and the parser it generates
+// then names the `alloc` crate.
+extern crate alloc;
+
 #[cfg(feature = "api")]
 pub mod api;
 pub mod component;

@@ -47,6 +47,9 @@ struct Soft {
     expr: usize,
     /// Statements nested without braces.
     stmt: usize,
+    /// `<` after an operand, not yet closed by `>`: a comparison, or type arguments,
+    /// which nest in the grammar (`A<B<C>>`) as brackets do.
+    angle: usize,
 }
 
 /// A nesting error: where the limit was passed.
@@ -158,7 +161,7 @@ impl Scanner<'_> {
 
     fn pop(&mut self) {
         if let Some((_, soft)) = self.frames.pop() {
-            self.soft -= soft.expr + soft.stmt;
+            self.soft -= soft.expr + soft.stmt + soft.angle;
         }
     }
 
@@ -176,10 +179,11 @@ impl Scanner<'_> {
     /// A `,` ends an expression's ternaries and arrows; a `;` ends a statement too.
     fn soft_reset(&mut self, stmt_too: bool) {
         let s = self.soft_mut();
-        let n = s.expr + if stmt_too { s.stmt } else { 0 };
+        let n = s.expr + if stmt_too { s.stmt + s.angle } else { 0 };
         s.expr = 0;
         if stmt_too {
             s.stmt = 0;
+            s.angle = 0;
         }
         self.soft -= n;
     }
@@ -189,6 +193,14 @@ impl Scanner<'_> {
         let s = self.soft_mut();
         let n = s.stmt;
         s.stmt = 0;
+        self.soft -= n;
+    }
+
+    /// The `<` still open in this frame were comparisons.
+    fn angles_end(&mut self) {
+        let s = self.soft_mut();
+        let n = s.angle;
+        s.angle = 0;
         self.soft -= n;
     }
 
@@ -285,7 +297,7 @@ impl Scanner<'_> {
         if b.is_ascii_whitespace() || b == 0x0b {
             let counted = {
                 let s = self.soft_mut();
-                s.expr + s.stmt
+                s.expr + s.stmt + s.angle
             };
             if matches!(b, b'\n' | b'\r') && counted > 0 {
                 // The verdict holds for every line break up to the next token: a run
@@ -354,11 +366,22 @@ impl Scanner<'_> {
             }
             b'<' => {
                 if self.after_operand {
-                    // Less-than (or a type argument list, which does not nest code).
-                    self.pos += 1;
+                    if matches!(self.peek(1), Some(b'<' | b'=')) {
+                        // `<<`, `<=`, `<<=`: operators only.
+                        self.pos += 2;
+                    } else {
+                        // Less-than, or type arguments: counted until a `>`, since
+                        // `A<B<C<…>>>` nests (a comparison's count ends with its
+                        // statement or its brackets).
+                        let s = self.soft_mut();
+                        s.angle += 1;
+                        self.soft += 1;
+                        self.check(1)?;
+                        self.pos += 1;
+                    }
                     self.after_operand = false;
                 } else if self.type_parameters_ahead() {
-                    self.skip_type_parameters();
+                    self.skip_type_parameters()?;
                 } else {
                     self.push(Frame::Tag, 1)?;
                     self.pos += 1;
@@ -377,7 +400,10 @@ impl Scanner<'_> {
                 let optional_chain =
                     self.peek(1) == Some(b'.') && !self.peek(2).is_some_and(|c| c.is_ascii_digit());
                 if self.peek(1) == Some(b'?') || optional_chain {
-                    // `??` and `?.` do not nest.
+                    // `??` and `?.` do not nest; `??` ends comparisons, as `&&` does.
+                    if self.peek(1) == Some(b'?') {
+                        self.angles_end();
+                    }
                     self.pos += 2;
                 } else {
                     self.soft_inc(1, false)?;
@@ -391,6 +417,21 @@ impl Scanner<'_> {
                     self.soft_inc(2, false)?;
                 }
                 self.pos += 2;
+                self.after_operand = false;
+            }
+            b'&' | b'|' if self.peek(1) == Some(b) => {
+                // `a < b && c < d`: comparisons, no type (types have no `&&`, `||`).
+                self.angles_end();
+                self.pos += 2;
+                self.after_operand = false;
+            }
+            b'>' => {
+                let s = self.soft_mut();
+                if s.angle > 0 {
+                    s.angle -= 1;
+                    self.soft -= 1;
+                }
+                self.pos += 1;
                 self.after_operand = false;
             }
             b',' => {
@@ -515,29 +556,41 @@ impl Scanner<'_> {
 
     /// Skips `<…>` type parameters, counting nested `<` `>`; brackets inside count as
     /// code would.
-    fn skip_type_parameters(&mut self) {
+    fn skip_type_parameters(&mut self) -> Result<(), TooDeep> {
         let mut angle = 0usize;
         while self.pos < self.src.len() {
             match self.src[self.pos] {
-                b'<' => angle += 1,
+                b'<' => {
+                    angle += 1;
+                    if self.frames.len() + self.soft + angle > self.limit {
+                        return Err(TooDeep {
+                            span: Span::new(self.pos, self.pos + 1),
+                        });
+                    }
+                }
                 b'>' if self.pos > 0 && self.src[self.pos - 1] == b'=' => {}
                 b'>' => {
                     angle -= 1;
                     if angle == 0 {
                         self.pos += 1;
                         self.after_operand = false;
-                        return;
+                        return Ok(());
                     }
                 }
                 b'(' | b'[' | b'{' | b'"' | b'\'' | b'`' | b';' => {
-                    // Anything that nests is left to the code scan.
+                    // Anything that nests is left to the code scan, and the lists
+                    // still open count on there, closed by their `>`.
+                    let s = self.soft_mut();
+                    s.angle += angle;
+                    self.soft += angle;
                     self.after_operand = false;
-                    return;
+                    return Ok(());
                 }
                 _ => {}
             }
             self.pos += 1;
         }
+        Ok(())
     }
 
     /// Skips a JavaScript string literal: escapes, and no raw line break.
@@ -738,6 +791,27 @@ mod tests {
     }
 
     #[test]
+    fn type_arguments_count_until_their_angle_closes() {
+        // `A<A<…>>` nests in the grammar as brackets do (20,000 levels overflowed).
+        let nested = format!("let x: {}B{};", "A<".repeat(30), ">".repeat(30));
+        assert!(!depth_ok(&nested, 20));
+        assert!(depth_ok(&nested, 40));
+        let params = format!(
+            "const f = <T extends {}B{},>(x: T) => x;",
+            "A<".repeat(30),
+            ">".repeat(30)
+        );
+        assert!(!depth_ok(&params, 20));
+        // A closed list, a comparison and shifts do not stay open.
+        let lists = "let m: Map<string, Array<number>> = new Map();\n".repeat(100);
+        assert!(depth_ok(&lists, 4));
+        let comparisons = "const v = a < b\nconst w = c << d, z = e <= f;\n".repeat(100);
+        assert!(depth_ok(&comparisons, 4));
+        let in_brackets = "if (a < b) { x(c < d) }\n".repeat(100);
+        assert!(depth_ok(&in_brackets, 4));
+    }
+
+    #[test]
     fn ternaries_count_until_comma_or_close() {
         let chain = format!("{{{}x}}", "a ? b : ".repeat(30));
         assert!(!depth_ok(&chain, 20));
@@ -792,9 +866,11 @@ mod tests {
 
     #[test]
     fn less_than_is_not_a_tag_after_an_operand() {
+        // Each comparison counts one level while open (it might be type arguments),
+        // until `&&` ends it.
         assert!(depth_ok(
             &format!("<a>{{{}}}</a>", "a < b && ".repeat(100) + "c"),
-            2
+            3
         ));
         assert!(!depth_ok("<a>{typeof <b><c/></b>}</a>", 3));
         assert!(depth_ok("const f = <T,>(x: T) => x; const y = f(1);", 3));
