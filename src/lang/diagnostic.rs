@@ -365,9 +365,17 @@ pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     if len > 64 {
         return None;
     }
+    // Short names allow fewer edits: `fn` suggests nothing rather than `find`.
+    let limit = 2.min(len / 2);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         if c == name {
+            continue;
+        }
+        // The distance is at least the difference in length: most of a large scope's
+        // names are ruled out without building the table (an unknown name in a file of
+        // 30,000 declarations compared with each of them).
+        if c.chars().count().abs_diff(len) > limit {
             continue;
         }
         let d = if c.eq_ignore_ascii_case(name) {
@@ -375,8 +383,6 @@ pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
         } else {
             distance(name, c)
         };
-        // Short names allow fewer edits: `fn` suggests nothing rather than `find`.
-        let limit = 2.min(len / 2);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
