@@ -182,3 +182,53 @@ fn constructs_read_two_ways_are_not_read_again_at_every_level() {
     );
     assert_eq!(components(&valid, "valid.tsx"), Ok(1));
 }
+
+/// Sets pest's limit on rule calls for as long as it lives: a count of the parser's
+/// work that no clock or allocation shows (looking ahead allocates nothing).
+struct CallLimit;
+
+impl CallLimit {
+    fn set(calls: usize) -> CallLimit {
+        pest::set_call_limit(std::num::NonZeroUsize::new(calls));
+        CallLimit
+    }
+}
+
+impl Drop for CallLimit {
+    fn drop(&mut self) {
+        pest::set_call_limit(None);
+    }
+}
+
+#[test]
+fn nested_groups_are_read_once_whatever_their_depth() {
+    let _alone = alone();
+    // Each `(` at an operand was looked past to its `)` for a `=>`, so every group was
+    // read again at each level around it: 100 groups around 600 kB took 10 s. Now a
+    // group is read once, as an expression or as parameters, and `=>` after it decides.
+    let body = format!("[{}1]", "1,".repeat(20_000));
+    let wrapped = |depth: usize, open: &str, close: &str| {
+        module(&format!(
+            "const x = {}{body}{};",
+            open.repeat(depth),
+            close.repeat(depth)
+        ))
+    };
+    let flat = wrapped(0, "", "");
+    let _limit = CallLimit::set(40 * flat.len());
+    assert_eq!(components(&flat, "flat.tsx"), Ok(1));
+    for (open, close) in [
+        ("(", ")"),
+        ("((a) => ", ")(1)"),
+        ("f(", ")"),
+        ("async (", ")"),
+    ] {
+        let source =
+            wrapped(100, open, close).replace("const x", "const f = (v: unknown) => v;\nconst x");
+        let outcome = components(&source, "nested.tsx");
+        assert!(
+            !outcome.as_ref().is_err_and(|e| e.contains("limit")),
+            "{open}…{close} 100 deep needed more than 40 calls a byte: {outcome:?}"
+        );
+    }
+}

@@ -209,7 +209,7 @@ fn describe_rule(r: Rule) -> Option<&'static str> {
         Rule::expr_stmt | Rule::var_stmt => "a statement",
         Rule::string | Rule::module_name => "a string",
         Rule::number => "a number",
-        Rule::ident | Rule::arrow_params | Rule::label => "a name",
+        Rule::ident | Rule::label => "a name",
         Rule::name | Rule::keyed | Rule::shorthand | Rule::computed_key | Rule::method => {
             "a property"
         }

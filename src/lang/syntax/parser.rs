@@ -981,48 +981,228 @@ impl<'f> Builder<'f> {
         (params, rest, props)
     }
 
-    fn arrow(&mut self, pair: Pair<'_, Rule>, is_async: bool) -> Expr {
+    /// `async x => …` and generic arrows (`<T,>(x: T) => …`), which have a rule of
+    /// their own.
+    fn arrow(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = span_of(&pair);
+        let mut is_async = false;
         let mut params = Vec::new();
         let mut rest = None;
         let mut body = FunctionBody::Block(Vec::new());
-        for p in inner(pair) {
+        for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::arrow_params => {
-                    let x = first(p);
-                    if x.as_rule() == Rule::ident {
-                        params.push(Param {
-                            pattern: Pattern::Ident(self.ident(&x)),
-                            default: None,
-                        });
-                    } else {
-                        (params, rest) = self.params(x);
-                    }
-                }
-                Rule::arrow_body => {
-                    let b = first(p);
-                    body = if b.as_rule() == Rule::block {
-                        FunctionBody::Block(self.statements(b))
-                    } else {
-                        FunctionBody::Expr(Box::new(self.assign(b)))
-                    };
-                }
+                Rule::k_async => is_async = true,
+                Rule::ident => params.push(Param {
+                    pattern: Pattern::Ident(self.ident(&p)),
+                    default: None,
+                }),
+                Rule::paren => (params, rest) = self.cover_params(p),
+                Rule::arrow_tail => body = self.arrow_body(p),
                 _ => {}
             }
         }
-        Expr {
-            kind: ExprKind::Function(Box::new(Function {
-                name: None,
-                params,
-                rest,
-                body,
-                is_async,
-                is_arrow: true,
-                constructor: Constructor::No,
-                span,
-            })),
-            span,
+        arrow_expr(params, rest, body, is_async, span)
+    }
+
+    /// An arrow whose parameters were read as an operand (`x`, `( … )` or
+    /// `async( … )`, see `assign_operand` in the grammar) followed by `=> body`.
+    fn arrow_from_cover(&mut self, operand: Pair<'_, Rule>, tail: Pair<'_, Rule>) -> Expr {
+        let head = span_of(&operand);
+        let span = Span::new(head.start, span_of(&tail).end);
+        let parts: Vec<Pair<'_, Rule>> = operand.into_inner().collect();
+        let mut is_async = false;
+        let (params, rest) = match parts.as_slice() {
+            [one] if one.as_rule() == Rule::ident => (
+                vec![Param {
+                    pattern: Pattern::Ident(self.ident(one)),
+                    default: None,
+                }],
+                None,
+            ),
+            [one] if one.as_rule() == Rule::paren => self.cover_params(one.clone()),
+            [callee, call]
+                if callee.as_rule() == Rule::ident
+                    && callee.as_str() == "async"
+                    && call.as_rule() == Rule::call =>
+            {
+                is_async = true;
+                match call.clone().into_inner().next() {
+                    Some(args) => self.cover_params(args),
+                    None => (Vec::new(), None),
+                }
+            }
+            _ => {
+                self.error(
+                    DiagnosticKind::Syntax,
+                    head,
+                    "malformed arrow function parameters: before `=>` stands a name or a parenthesized list",
+                );
+                (Vec::new(), None)
+            }
+        };
+        let body = self.arrow_body(tail);
+        arrow_expr(params, rest, body, is_async, span)
+    }
+
+    fn arrow_body(&mut self, tail: Pair<'_, Rule>) -> FunctionBody {
+        let Some(body) = tail.into_inner().find(|p| p.as_rule() == Rule::arrow_body) else {
+            return FunctionBody::Block(Vec::new());
+        };
+        let b = first(body);
+        if b.as_rule() == Rule::block {
+            FunctionBody::Block(self.statements(b))
+        } else {
+            FunctionBody::Expr(Box::new(self.assign(b)))
         }
+    }
+
+    /// The items of a parenthesized group (or `async(…)`'s arguments) as parameters.
+    fn cover_params(&mut self, group: Pair<'_, Rule>) -> (Vec<Param>, Option<Pattern>) {
+        let mut params: Vec<Param> = Vec::new();
+        let mut rest: Option<Pattern> = None;
+        for p in group.into_inner() {
+            if p.as_rule() == Rule::return_type {
+                continue;
+            }
+            if let Some(r) = &rest {
+                let at = if p.as_rule() == Rule::trailing_comma {
+                    span_of(&p)
+                } else {
+                    r.span()
+                };
+                self.error(
+                    DiagnosticKind::Syntax,
+                    at,
+                    "a rest parameter must be last, without a comma after it",
+                );
+                break;
+            }
+            match p.as_rule() {
+                Rule::cover_rest => {
+                    let e = self.assign(first(p));
+                    let pattern = self.binding_target(e);
+                    rest = Some(pattern);
+                }
+                Rule::default_value => {
+                    let default = self.default_value(p);
+                    if let Some(last) = params.last_mut() {
+                        last.default = Some(default);
+                    }
+                }
+                Rule::optional_mark | Rule::type_ann | Rule::trailing_comma => {}
+                _ => {
+                    let e = self.assign(p);
+                    let (pattern, default) = match e.kind {
+                        ExprKind::Assign(AssignOp::Assign, target, default) => {
+                            (*target, Some(*default))
+                        }
+                        _ => (self.binding_target(e), None),
+                    };
+                    self.check_binding(&pattern);
+                    params.push(Param { pattern, default });
+                }
+            }
+        }
+        (params, rest)
+    }
+
+    /// An expression read where a parameter stands, as the pattern it binds.
+    fn binding_target(&mut self, e: Expr) -> Pattern {
+        let pattern = self.target(e, false);
+        self.check_binding(&pattern);
+        pattern
+    }
+
+    /// A parameter binds names only: `(a.b) => …` and `({ k: o.p }) => …` are errors.
+    fn check_binding(&mut self, pattern: &Pattern) {
+        match pattern {
+            Pattern::Ident(_) => {}
+            Pattern::Expr(e) => self.error(
+                DiagnosticKind::Syntax,
+                e.span,
+                "invalid parameter: a parameter is a name or a destructuring of names",
+            ),
+            Pattern::Object { props, rest, .. } => {
+                for prop in props {
+                    self.check_binding(&prop.value);
+                }
+                if let Some(r) = rest {
+                    self.check_binding(r);
+                }
+            }
+            Pattern::Array { elems, rest, .. } => {
+                for (p, _) in elems.iter().flatten() {
+                    self.check_binding(p);
+                }
+                if let Some(r) = rest {
+                    self.check_binding(r);
+                }
+            }
+        }
+    }
+
+    /// The items of a group read as an expression or as a call's arguments: what only
+    /// parameters may have (`a: T`, `a?`, `(a = 1: T)`… and, in parentheses, `...rest`,
+    /// a trailing comma, no item at all) is refused.
+    fn cover_items(&mut self, group: Pair<'_, Rule>, call: bool) -> Vec<ArrayItem> {
+        let span = span_of(&group);
+        let mut items = Vec::new();
+        for p in group.into_inner() {
+            match p.as_rule() {
+                Rule::cover_rest => {
+                    if !call {
+                        self.error(
+                            DiagnosticKind::Syntax,
+                            span_of(&p),
+                            "`...` spreads only into calls, arrays and objects; in parentheses it needs `=>` after them",
+                        );
+                    }
+                    let mut it = p.into_inner();
+                    let value = self.assign(next(&mut it));
+                    if let Some(ty) = it.next() {
+                        self.only_in_parameters(&ty);
+                    }
+                    items.push(ArrayItem::Spread(value));
+                }
+                Rule::optional_mark | Rule::type_ann | Rule::default_value => {
+                    self.only_in_parameters(&p)
+                }
+                // Read only before `=>`, where the group is an arrow's parameters (or
+                // an error named there).
+                Rule::return_type => {}
+                Rule::trailing_comma => {
+                    if !call {
+                        self.error(
+                            DiagnosticKind::Syntax,
+                            span_of(&p),
+                            "expected an expression after `,`",
+                        );
+                    }
+                }
+                _ => items.push(ArrayItem::Item(self.assign(p))),
+            }
+        }
+        if items.is_empty() && !call {
+            self.error(
+                DiagnosticKind::Syntax,
+                Span::new(span.end.saturating_sub(1), span.end),
+                "expected an expression in `( )`",
+            );
+        }
+        items
+    }
+
+    fn only_in_parameters(&mut self, part: &Pair<'_, Rule>) {
+        let what = match part.as_rule() {
+            Rule::type_ann => "a type annotation",
+            Rule::optional_mark => "`?`",
+            _ => "a default value",
+        };
+        self.error(
+            DiagnosticKind::Syntax,
+            span_of(part),
+            format!("{what} is only allowed on a parameter: this is an expression"),
+        );
     }
 
     fn function_expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
@@ -1081,12 +1261,12 @@ impl<'f> Builder<'f> {
         // The `?` of a ternary is a token, which `inner` drops; here it marks the test.
         let mut it = pair
             .into_inner()
-            .filter(|p| p.as_rule() == Rule::question_mark || !is_token(p.as_rule()));
+            .filter(|p| p.as_rule() == Rule::question_mark || !is_token(p.as_rule()))
+            .peekable();
         while let Some(p) = it.next() {
             match p.as_rule() {
                 Rule::assign_op => ops.push((assign_op(p.as_str()), span_of(&p))),
-                Rule::arrow_fn => operands.push(self.arrow(p, false)),
-                Rule::async_arrow_fn => operands.push(self.arrow(p, true)),
+                Rule::arrow_fn => operands.push(self.arrow(p)),
                 // `test ? then : else`: the test is the operand just read.
                 Rule::question_mark => {
                     let test = operands.pop().unwrap_or(Expr {
@@ -1104,7 +1284,10 @@ impl<'f> Builder<'f> {
                         ),
                     });
                 }
-                _ => operands.push(self.binary(p)),
+                _ => match it.next_if(|t| t.as_rule() == Rule::arrow_tail) {
+                    Some(tail) => operands.push(self.arrow_from_cover(p, tail)),
+                    None => operands.push(self.binary(p)),
+                },
             }
         }
         if ops.len() > MAX_RUN {
@@ -1568,15 +1751,7 @@ impl<'f> Builder<'f> {
     }
 
     fn args(&mut self, pair: Pair<'_, Rule>) -> Vec<ArrayItem> {
-        inner(pair)
-            .map(|p| {
-                if p.as_rule() == Rule::spread {
-                    ArrayItem::Spread(self.assign(first(p)))
-                } else {
-                    ArrayItem::Item(self.assign(p))
-                }
-            })
-            .collect()
+        self.cover_items(pair, true)
     }
 
     fn primary(&mut self, pair: Pair<'_, Rule>) -> Expr {
@@ -1598,7 +1773,33 @@ impl<'f> Builder<'f> {
                 ExprKind::Regex { pattern, flags }
             }
             Rule::paren => {
-                let mut e = self.expr(first(pair));
+                let items = self.cover_items(pair, false);
+                let mut values: Vec<Expr> = items
+                    .into_iter()
+                    .map(|item| match item {
+                        ArrayItem::Item(e) | ArrayItem::Spread(e) => e,
+                        ArrayItem::Hole => Expr {
+                            kind: ExprKind::Null,
+                            span,
+                        },
+                    })
+                    .collect();
+                let mut e = if values.len() == 1 {
+                    values.pop().unwrap_or(Expr {
+                        kind: ExprKind::Null,
+                        span,
+                    })
+                } else if values.is_empty() {
+                    Expr {
+                        kind: ExprKind::Null,
+                        span,
+                    }
+                } else {
+                    Expr {
+                        kind: ExprKind::Sequence(values),
+                        span,
+                    }
+                };
                 // The span covers the parentheses, and is remembered, so that
                 // `(a ?? b) || c` is known to be parenthesized.
                 e.span = span;
@@ -2357,6 +2558,29 @@ impl<'f> Builder<'f> {
             }
         }
         out
+    }
+}
+
+/// An arrow function expression.
+fn arrow_expr(
+    params: Vec<Param>,
+    rest: Option<Pattern>,
+    body: FunctionBody,
+    is_async: bool,
+    span: Span,
+) -> Expr {
+    Expr {
+        kind: ExprKind::Function(Box::new(Function {
+            name: None,
+            params,
+            rest,
+            body,
+            is_async,
+            is_arrow: true,
+            constructor: Constructor::No,
+            span,
+        })),
+        span,
     }
 }
 
