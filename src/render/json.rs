@@ -210,6 +210,7 @@ pub fn write_checked_within<V: JsonView>(
         path: vec![Segment::Key(0, root.len())],
         keys: root.as_bytes().to_vec(),
         errors: Vec::new(),
+        omitted: 0,
         origins: vec![0],
         error_origins: Vec::new(),
         max_len,
@@ -220,7 +221,7 @@ pub fn write_checked_within<V: JsonView>(
         Ok(())
     } else {
         Err(CheckErrors {
-            errors: ValidationErrors::new(w.errors, 0),
+            errors: ValidationErrors::new(w.errors, w.omitted),
             origins: w.error_origins,
         })
     }
@@ -237,6 +238,8 @@ struct Writer {
     /// The bytes of the path's keys.
     keys: Vec<u8>,
     errors: Vec<ValidationError>,
+    /// The errors past [`MAX_ERRORS`]: counted (`… and K more errors`), not made.
+    omitted: usize,
     /// The origins of the elements being written, innermost last.
     origins: Vec<u32>,
     error_origins: Vec<u32>,
@@ -265,6 +268,7 @@ fn is_identifier(s: &str) -> bool {
 impl Writer {
     fn error(&mut self, kind: ErrorKind) {
         if self.errors.len() >= MAX_ERRORS {
+            self.omitted += 1;
             return;
         }
         let mut path = String::new();
@@ -889,6 +893,22 @@ mod tests {
             String::from_utf8(out).unwrap(),
             r#"{"type":"button","onPress":{"action":"x","n":1.5},"label":"L"}"#
         );
+    }
+
+    #[test]
+    fn errors_past_the_cap_are_counted() {
+        let children: Vec<_> = (0..60).map(|_| json!(5)).collect();
+        let message =
+            check(json!({"type": "block", "children": [{"type": "text", "children": children}]}))
+                .unwrap_err();
+        assert_eq!(
+            message
+                .lines()
+                .filter(|l| l.starts_with("element."))
+                .count(),
+            50
+        );
+        assert!(message.ends_with("… and 10 more errors"), "{message}");
     }
 
     #[test]
