@@ -158,6 +158,14 @@ fn constructs_read_two_ways_are_not_read_again_at_every_level() {
         format!("const x = {}x y{};", "f<T>(".repeat(k), ")".repeat(k)),
         format!("const x = {}x y{};", "(a = ".repeat(k), ")".repeat(k)),
         format!("const x = {}x{};", "c ? (a = ".repeat(k), ") : 1".repeat(k)),
+        // The markup fuzzer's slow units: a computed key was read once as a method's
+        // and once as a property's, as an object member and as a type member (3 kB:
+        // 10 s).
+        format!("const x = {}x y", "{ [{ a: 1, ".repeat(k)),
+        format!("const x = {}x y", "{ o<T = {[ ".repeat(k)),
+        format!("const {}x y", "{ [{ a: ".repeat(k)),
+        format!("const x = {}x y", "{ async [{ get [".repeat(k)),
+        format!("let x: {}x y", "{ [K in { ".repeat(k)),
     ];
     for body in &cases {
         let source = module(body);

@@ -210,9 +210,7 @@ fn describe_rule(r: Rule) -> Option<&'static str> {
         Rule::string | Rule::module_name => "a string",
         Rule::number => "a number",
         Rule::ident | Rule::label => "a name",
-        Rule::name | Rule::keyed | Rule::shorthand | Rule::computed_key | Rule::method => {
-            "a property"
-        }
+        Rule::name | Rule::obj_prop | Rule::shorthand | Rule::computed_key => "a property",
         Rule::bin_op | Rule::unary_op | Rule::assign_op => "an operator",
         Rule::block => "a block `{ … }`",
         Rule::params => "parameters `( … )`",

@@ -1989,8 +1989,16 @@ impl<'f> Builder<'f> {
             let span = span_of(&p);
             match p.as_rule() {
                 Rule::spread => members.push(ObjectMember::Spread(self.assign(first(p)))),
-                Rule::keyed => {
-                    let mut it = inner(p);
+                // `key: value` (a member without parameters) or a method.
+                Rule::obj_prop if !p.clone().into_inner().any(|c| c.as_rule() == Rule::params) => {
+                    let mut it = inner(p).peekable();
+                    if let Some(kind) = it.next_if(|c| c.as_rule() == Rule::method_kind) {
+                        self.error(
+                            DiagnosticKind::Syntax,
+                            span_of(&kind),
+                            "expected `(` after a method's name: `get`, `set`, `async` and `*` make methods",
+                        );
+                    }
                     let key = self.prop_key(next(&mut it));
                     let value = self.assign(next(&mut it));
                     members.push(ObjectMember::Prop(key, value));
@@ -2012,7 +2020,7 @@ impl<'f> Builder<'f> {
                         )),
                     }
                 }
-                Rule::method => {
+                Rule::obj_prop => {
                     let mut is_async = false;
                     let mut accessor = None;
                     let mut key = None;
