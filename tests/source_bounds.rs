@@ -166,6 +166,9 @@ fn constructs_read_two_ways_are_not_read_again_at_every_level() {
         format!("const {}x y", "{ [{ a: ".repeat(k)),
         format!("const x = {}x y", "{ async [{ get [".repeat(k)),
         format!("let x: {}x y", "{ [K in { ".repeat(k)),
+        // A class member's computed key was read as a method's, then as a field's.
+        format!("const x = {}x y", "class { [".repeat(k)),
+        format!("const x = {}x y", "class { static x = class { [".repeat(k)),
     ];
     for body in &cases {
         let source = module(body);
@@ -186,7 +189,9 @@ fn constructs_read_two_ways_are_not_read_again_at_every_level() {
          const id = <T,>(x: T) => x;\n\
          const n = id<number>(f());\n\
          const m = (1 < 2) > (3 > 4);\n\
-         void g; void h; void n; void m;",
+         const key = 'k';\n\
+         class C { [key] = 1; ['m' + `]`]() { return 2; } static [`s${key}`]?: number; #p = 3; get [key + 'g']() { return 4; } }\n\
+         void g; void h; void n; void m; void C;",
     );
     assert_eq!(components(&valid, "valid.tsx"), Ok(1));
 }
