@@ -1229,18 +1229,8 @@ impl<'f> Builder<'f> {
         match pair.as_rule() {
             Rule::expr => {
                 let span = span_of(&pair);
-                let mut items: Vec<Expr> = inner(pair).map(|p| self.assign(p)).collect();
-                if items.len() == 1 {
-                    items.pop().unwrap_or(Expr {
-                        kind: ExprKind::Null,
-                        span,
-                    })
-                } else {
-                    Expr {
-                        kind: ExprKind::Sequence(items),
-                        span,
-                    }
-                }
+                let items: Vec<Expr> = inner(pair).map(|p| self.assign(p)).collect();
+                sequence(items, span)
             }
             Rule::expr_na => self.expr(first(pair)),
             _ => self.assign(pair),
@@ -1774,7 +1764,7 @@ impl<'f> Builder<'f> {
             }
             Rule::paren => {
                 let items = self.cover_items(pair, false);
-                let mut values: Vec<Expr> = items
+                let values: Vec<Expr> = items
                     .into_iter()
                     .map(|item| match item {
                         ArrayItem::Item(e) | ArrayItem::Spread(e) => e,
@@ -1784,22 +1774,7 @@ impl<'f> Builder<'f> {
                         },
                     })
                     .collect();
-                let mut e = if values.len() == 1 {
-                    values.pop().unwrap_or(Expr {
-                        kind: ExprKind::Null,
-                        span,
-                    })
-                } else if values.is_empty() {
-                    Expr {
-                        kind: ExprKind::Null,
-                        span,
-                    }
-                } else {
-                    Expr {
-                        kind: ExprKind::Sequence(values),
-                        span,
-                    }
-                };
+                let mut e = sequence(values, span);
                 // The span covers the parentheses, and is remembered, so that
                 // `(a ?? b) || c` is known to be parenthesized.
                 e.span = span;
@@ -2566,6 +2541,22 @@ impl<'f> Builder<'f> {
             }
         }
         out
+    }
+}
+
+/// A comma expression's items as one expression: the item itself when there is one
+/// (`null` when there is none, after its error), else a sequence.
+fn sequence(mut items: Vec<Expr>, span: Span) -> Expr {
+    if items.len() <= 1 {
+        items.pop().unwrap_or(Expr {
+            kind: ExprKind::Null,
+            span,
+        })
+    } else {
+        Expr {
+            kind: ExprKind::Sequence(items),
+            span,
+        }
     }
 }
 
