@@ -7,6 +7,7 @@
 mod counting;
 
 use contentkit::component::file::compile;
+use contentkit::lang::syntax::{set_parse_budget, ParseBudget};
 use counting::{alone, assert_linear_work, measure};
 
 /// A component file with an array literal of `n` small objects.
@@ -196,21 +197,28 @@ fn constructs_read_two_ways_are_not_read_again_at_every_level() {
     assert_eq!(components(&valid, "valid.tsx"), Ok(1));
 }
 
-/// Sets pest's limit on rule calls for as long as it lives: a count of the parser's
-/// work that no clock or allocation shows (looking ahead allocates nothing).
-struct CallLimit;
+/// Sets the parse budget (rule calls a parse may make) for as long as it lives: a
+/// count of the parser's work that no clock or allocation shows (looking ahead
+/// allocates nothing). Past it, a parse ends with "too large to parse".
+struct Budget;
 
-impl CallLimit {
-    fn set(calls: usize) -> CallLimit {
-        pest::set_call_limit(std::num::NonZeroUsize::new(calls));
-        CallLimit
+impl Budget {
+    fn set(budget: ParseBudget) -> Budget {
+        set_parse_budget(budget);
+        Budget
     }
 }
 
-impl Drop for CallLimit {
+impl Drop for Budget {
     fn drop(&mut self) {
-        pest::set_call_limit(None);
+        set_parse_budget(ParseBudget::DEFAULT);
     }
+}
+
+fn too_large(outcome: &Result<usize, String>) -> bool {
+    outcome
+        .as_ref()
+        .is_err_and(|e| e.contains("too large to parse"))
 }
 
 #[test]
@@ -228,7 +236,10 @@ fn nested_groups_are_read_once_whatever_their_depth() {
         ))
     };
     let flat = wrapped(0, "", "");
-    let _limit = CallLimit::set(40 * flat.len());
+    let _budget = Budget::set(ParseBudget {
+        base: 40 * flat.len(),
+        per_byte: 0,
+    });
     assert_eq!(components(&flat, "flat.tsx"), Ok(1));
     for (open, close) in [
         ("(", ")"),
@@ -240,8 +251,54 @@ fn nested_groups_are_read_once_whatever_their_depth() {
             wrapped(100, open, close).replace("const x", "const f = (v: unknown) => v;\nconst x");
         let outcome = components(&source, "nested.tsx");
         assert!(
-            !outcome.as_ref().is_err_and(|e| e.contains("limit")),
+            !too_large(&outcome),
             "{open}…{close} 100 deep needed more than 40 calls a byte: {outcome:?}"
         );
     }
+}
+
+#[test]
+fn every_construct_left_open_is_read_in_proportion_to_its_depth() {
+    let _alone = alone();
+    // One way to open a construct per line (statements, functions, classes, types,
+    // JSX, arrows, calls), each repeated 24 levels deep and left open, then stray
+    // words. Fourteen of them were read two or three times per level, 2^24 times the
+    // work (the component fuzzer's slow unit: 3 kB, 13 s): a function body that failed
+    // was taken for an overload signature and read again as a block; a method body
+    // as a field named `get` and the method again; an arrow body as a block and as an
+    // object; `f(…` as `f` ended by ASI and `(…)` as the next statement; `new C(…`
+    // as `new C` and a call; `async function`, `declare …` as a name and the rest;
+    // a type member `f(…` as `f` and a call signature; `a<(x = …` as type arguments
+    // whose parameter default is an expression. Real files take about 20 calls a byte;
+    // 500 leaves room for the deepest linear ones.
+    let openers = include_str!("../fixtures/bounds/left-open.txt");
+    let _budget = Budget::set(ParseBudget {
+        base: 0,
+        per_byte: 500,
+    });
+    for tail in ["", " x y"] {
+        for opener in openers.lines() {
+            let source = module(&format!("{}{tail}", format!("{opener}\n").repeat(24)));
+            let outcome = components(&source, "open.tsx");
+            assert!(
+                !too_large(&outcome),
+                "{opener:?} left open 24 deep took more than 500 calls a byte: {outcome:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_parse_past_its_budget_is_an_error_that_says_so() {
+    let _alone = alone();
+    let source = module(&format!("const x = [{}1];", "1,".repeat(10_000)));
+    let _budget = Budget::set(ParseBudget {
+        base: 1_000,
+        per_byte: 1,
+    });
+    let error = components(&source, "big.tsx").unwrap_err();
+    assert!(error.contains("too large to parse"), "{error}");
+    assert!(error.contains("big.tsx:"), "{error}");
+    drop(_budget);
+    assert_eq!(components(&source, "big.tsx"), Ok(1));
 }

@@ -22,13 +22,26 @@ pub(crate) fn syntax_error(file: &SourceFile, e: &PestError<Rule>, start: Rule) 
     let span = Span::new(pos, end);
     let positives = match &e.variant {
         ErrorVariant::CustomError { message } => {
-            // pest's call limit: an input too complex to parse within the budget.
-            let kind = if message.contains("limit") {
-                DiagnosticKind::TooLarge
-            } else {
-                DiagnosticKind::Syntax
-            };
-            return Diagnostic::new(file, kind, span, format!("cannot parse: {message}"));
+            // pest's call limit: more work than the budget allows for this text.
+            if message.contains("limit") {
+                let limit = super::budget::parse_budget().limit(src.len());
+                return Diagnostic::new(
+                    file,
+                    DiagnosticKind::TooLarge,
+                    span,
+                    format!(
+                        "too large to parse: past the limit of {limit} parser steps for {} bytes",
+                        src.len()
+                    ),
+                )
+                .with_help("split the file, or nest less deeply");
+            }
+            return Diagnostic::new(
+                file,
+                DiagnosticKind::Syntax,
+                span,
+                format!("cannot parse: {message}"),
+            );
         }
         ErrorVariant::ParsingError { positives, .. } => positives,
     };
@@ -109,12 +122,10 @@ pub(crate) fn syntax_error(file: &SourceFile, e: &PestError<Rule>, start: Rule) 
 /// The punctuation that would have let the parse go on at the error (closing
 /// brackets, separators), from pest's detailed attempts. Computing those attempts is
 /// costly and switched on process-wide, so only the error path does it, by parsing the
-/// failing input a second time.
+/// failing input a second time (under the same budget).
 fn structural_tokens(src: &str, start: Rule) -> Vec<String> {
     const STRUCTURAL: &[&str] = &[")", "]", "}", ",", ":", ";", "=>", "=", ">", "/>", "</"];
-    pest::set_error_detail(true);
-    let result = ScriptParser::parse(start, src);
-    pest::set_error_detail(false);
+    let result = super::budget::run(src.len(), true, || ScriptParser::parse(start, src));
     let Err(e) = result else {
         return Vec::new();
     };

@@ -16,11 +16,14 @@
 
 mod asi;
 pub mod ast;
+mod budget;
 mod depth;
 mod errors;
 mod grammar;
 mod parser;
 pub(crate) mod text;
+
+pub use budget::{parse_budget, set_parse_budget, ParseBudget};
 
 use crate::lang::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::lang::source::SourceFile;

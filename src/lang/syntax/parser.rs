@@ -15,8 +15,10 @@ use crate::lang::source::SourceFile;
 
 /// Parses a module.
 pub(crate) fn parse_module(file: &SourceFile) -> Result<Module, Diagnostics> {
-    let pairs = ScriptParser::parse(Rule::module, file.text())
-        .map_err(|e| Diagnostics::one(super::errors::syntax_error(file, &e, Rule::module)))?;
+    let pairs = super::budget::run(file.text().len(), false, || {
+        ScriptParser::parse(Rule::module, file.text())
+    })
+    .map_err(|e| Diagnostics::one(super::errors::syntax_error(file, &e, Rule::module)))?;
     let mut b = Builder::new(file);
     asi::check(file, pairs.clone(), &mut b.errors);
     let mut body = Vec::new();
@@ -32,8 +34,10 @@ pub(crate) fn parse_module(file: &SourceFile) -> Result<Module, Diagnostics> {
 
 /// Parses a bare markup file: one expression.
 pub(crate) fn parse_markup(file: &SourceFile) -> Result<Expr, Diagnostics> {
-    let pairs = ScriptParser::parse(Rule::markup, file.text())
-        .map_err(|e| Diagnostics::one(super::errors::syntax_error(file, &e, Rule::markup)))?;
+    let pairs = super::budget::run(file.text().len(), false, || {
+        ScriptParser::parse(Rule::markup, file.text())
+    })
+    .map_err(|e| Diagnostics::one(super::errors::syntax_error(file, &e, Rule::markup)))?;
     let mut b = Builder::new(file);
     let expr = pairs
         .into_iter()
