@@ -370,3 +370,41 @@ fn check_and_render_read_imports_beside_the_file() {
         "{out}"
     );
 }
+
+#[test]
+fn a_typescript_file_is_a_module_whatever_it_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let helper = dir.path().join("format.ts");
+    std::fs::write(
+        &helper,
+        "export function pad(s: string): string {\n    return s.padStart(4);\n}\nexport const x = ;\n",
+    )
+    .unwrap();
+    let helper = helper.display().to_string();
+    // Its syntax error is a module's, where it is: not the markup's at line 1.
+    let (code, out, _) = contentkit(&["check", &helper]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("format.ts:4:18: error:"), "{out}");
+    // A module without components has nothing to render, and says so.
+    std::fs::write(&helper, "export const x = 1;\n").unwrap();
+    let (code, out, _) = contentkit(&["check", &helper]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = contentkit(&["render", &helper]);
+    assert_eq!(code, 1);
+    assert!(err.contains("declares no component"), "{err}");
+}
+
+#[test]
+fn fmt_prints_a_component_file_as_written_and_reformats_markup() {
+    let component = std::fs::read_to_string("examples/components/todo.ckx").unwrap();
+    let (code, out, err) = contentkit(&["fmt", "examples/components/todo.ckx"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, component, "a component file is printed as written");
+    assert!(err.contains("printed as written"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let markup = dir.path().join("card.ckx");
+    std::fs::write(&markup, "<block><text   style=\"bold\">Hi</text></block>").unwrap();
+    let (code, out, err) = contentkit(&["fmt", &markup.display().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "<block>\n  <text style=\"bold\">Hi</text>\n</block>");
+}

@@ -74,7 +74,7 @@ enum Command {
     },
     /// Print a JSON element tree (or static markup) as formatted markup.
     Fmt {
-        /// A `.json` tree or a markup file.
+        /// A `.json` tree or a markup file (a component file is checked and printed as written).
         file: PathBuf,
     },
     /// Build DIR's component files into a worker bundle for workerd and Cloudflare Workers.
@@ -287,9 +287,17 @@ fn argument_errors(name: &str, errors: &ValidationErrors) -> Failure {
     )
 }
 
-/// A component file declares components; anything else with markup is bare markup.
-fn is_component_file(text: &str) -> bool {
-    text.contains("createComponent")
+/// A `.ts`, `.tsx`, `.js` or `.jsx` file is always a module (one that declares no
+/// component is a helper, and its syntax errors are a module's); a `.ckx` file is a
+/// component file when it declares components, and bare markup otherwise.
+fn is_component_file(path: &Path, text: &str) -> bool {
+    is_module_path(path) || text.contains("createComponent")
+}
+
+fn is_module_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "ts" | "tsx" | "js" | "jsx"))
 }
 
 /// Whether a file's module diagnostics say it parsed as a module (its errors are past
@@ -423,7 +431,7 @@ fn write_json(
 /// Whether rendering the file `text` of `path` runs a component (whose run reads the
 /// props, state and action within its limits).
 fn runs_a_component(path: &Path, text: &str) -> bool {
-    !is_json(path) && is_component_file(text)
+    !is_json(path) && is_component_file(path, text)
 }
 
 fn render_file(path: &Path, text: &str, args: RenderArgs<'_>) -> Result<Rendered, Failure> {
@@ -432,12 +440,17 @@ fn render_file(path: &Path, text: &str, args: RenderArgs<'_>) -> Result<Rendered
         return load_json(path, text);
     }
     let context = args.context.unwrap_or_else(component::default_context);
-    if is_component_file(text) {
+    if is_component_file(path, text) {
         let components = component::file::load(path).map_err(|d| Failure(d.to_string()))?;
         let ids: Vec<String> = components.iter().map(|c| c.id().to_owned()).collect();
         let id = match (args.component, ids.as_slice()) {
             (Some(id), _) => id.to_owned(),
             (None, [only]) => only.clone(),
+            (None, []) => {
+                return Err(Failure(format!(
+                    "{name} declares no component (createComponent): nothing to render"
+                )))
+            }
             (None, _) => {
                 return Err(Failure(format!(
                     "{name} declares {}: choose one with --component",
@@ -517,7 +530,7 @@ fn check_file(path: &Path) -> Result<(), Failure> {
     if is_json(path) {
         return check_json(path, &text);
     }
-    if is_component_file(&text) {
+    if is_component_file(path, &text) {
         return component::file::load(path)
             .map(|_| ())
             .map_err(|d| Failure(d.to_string()));
@@ -535,6 +548,17 @@ fn check_file(path: &Path) -> Result<(), Failure> {
 
 fn fmt_file(path: &Path) -> Result<(), Failure> {
     let text = read(path)?;
+    // A component file's code is not markup: printing its render would lose the code.
+    // It is checked and printed as written.
+    if runs_a_component(path, &text) {
+        component::file::load(path).map_err(|d| Failure(d.to_string()))?;
+        eprintln!(
+            "{}: a component file, printed as written (fmt reformats JSON trees and bare markup)",
+            path.display()
+        );
+        print!("{text}");
+        return Ok(());
+    }
     let rendered = render_file(
         path,
         &text,
