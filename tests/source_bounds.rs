@@ -8,6 +8,7 @@ mod counting;
 
 use contentkit::component::file::compile;
 use contentkit::lang::syntax::{set_parse_budget, ParseBudget};
+use contentkit::markup::{CompileOptions, Template};
 use counting::{alone, assert_linear_work, measure};
 
 /// A component file with an array literal of `n` small objects.
@@ -283,6 +284,39 @@ fn every_construct_left_open_is_read_in_proportion_to_its_depth() {
             assert!(
                 !too_large(&outcome),
                 "{opener:?} left open 24 deep took more than 500 calls a byte: {outcome:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_expression_left_open_in_markup_is_read_in_proportion_to_its_depth() {
+    let _alone = alone();
+    // Markup holds expressions in attribute and child braces, where `<` may open an
+    // element, type arguments or a comparison. The markup fuzzer's slow units (2 kB,
+    // 1 s) mixed them: `a<(x = …` and `a<({[…` were read as type arguments (a default,
+    // a computed key, both expressions) and again as `a < (…)`, three and five times
+    // per level. Its openers, and those a probe of every pairing of an opener with a
+    // context found read twice per level: `async x =>` taken for the name `async`
+    // and the arrow `x => …`, a conditional's or arrow's last operand followed by `=`.
+    let openers = include_str!("../fixtures/bounds/left-open-markup.txt");
+    let _budget = Budget::set(ParseBudget {
+        base: 0,
+        per_byte: 500,
+    });
+    let options = CompileOptions {
+        check_elements: false,
+        require_root_element: false,
+    };
+    for tail in ["", " x y"] {
+        for opener in openers.lines() {
+            let source = format!("<block>{}{tail}", opener.repeat(24));
+            let outcome = Template::compile_with(&source, "open.ckx", &options)
+                .map(|_| 1)
+                .map_err(|d| d.to_string());
+            assert!(
+                !too_large(&outcome),
+                "{opener:?} left open 24 deep in markup took more than 500 calls a byte: {outcome:?}"
             );
         }
     }
