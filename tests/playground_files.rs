@@ -171,6 +171,24 @@ fn bare_markup_files_render_as_a_component_named_after_the_file() {
 }
 
 #[test]
+fn a_typescript_file_is_a_module_in_the_playground_as_in_the_cli() {
+    // The same text, two names: bare markup as `.ckx`, a module declaring no
+    // component as `.tsx` (the CLI and the worker read it so too), never a
+    // component the playground invents from it.
+    let dir = tempfile::tempdir().unwrap();
+    let markup = "<block><text>Hi</text></block>\n";
+    std::fs::write(dir.path().join("card.ckx"), markup).unwrap();
+    std::fs::write(dir.path().join("helper.tsx"), markup).unwrap();
+    let files = ComponentFiles::load(dir.path()).unwrap();
+    assert!(files.current().get("card").is_some(), "{}", files.listing());
+    assert!(
+        files.current().get("helper").is_none(),
+        "{}",
+        files.listing()
+    );
+}
+
+#[test]
 fn built_in_examples_all_compile() {
     let files = ComponentFiles::built_in();
     let listing = files.listing();

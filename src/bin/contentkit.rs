@@ -291,13 +291,7 @@ fn argument_errors(name: &str, errors: &ValidationErrors) -> Failure {
 /// component is a helper, and its syntax errors are a module's); a `.ckx` file is a
 /// component file when it declares components, and bare markup otherwise.
 fn is_component_file(path: &Path, text: &str) -> bool {
-    is_module_path(path) || text.contains("createComponent")
-}
-
-fn is_module_path(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e, "ts" | "tsx" | "js" | "jsx"))
+    contentkit::component::file::is_module_path(path) || text.contains("createComponent")
 }
 
 /// Whether a file's module diagnostics say it parsed as a module (its errors are past

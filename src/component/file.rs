@@ -50,6 +50,26 @@ pub fn is_component_file(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.contains(&e))
 }
 
+/// The extensions of files that are always modules: TypeScript or JavaScript, with
+/// JSX. One that declares no component is a helper the others import, and its syntax
+/// errors are a module's. A `.ckx` file is a component file when it declares
+/// components, and bare markup otherwise.
+pub const MODULE_EXTENSIONS: &[&str] = &["tsx", "ts", "jsx", "js"];
+
+/// Whether a path names a module (see [`MODULE_EXTENSIONS`]).
+///
+/// ```
+/// use contentkit::component::file::is_module_path;
+/// use std::path::Path;
+/// assert!(is_module_path(Path::new("src/format.ts")));
+/// assert!(!is_module_path(Path::new("hello.ckx")));
+/// ```
+pub fn is_module_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| MODULE_EXTENSIONS.contains(&e))
+}
+
 /// Compiles every component a file declares (a single file: no relative imports).
 ///
 /// ```

@@ -47,20 +47,27 @@ pub const BUILT_IN_EXAMPLES: &[(&str, &str)] = &[
 ];
 
 /// The extensions of the files a folder's listing shows: component files written as
-/// TypeScript or JavaScript (with JSX), and the `.ckx` dialect.
-pub const COMPONENT_EXTENSIONS: &[&str] = &["tsx", "ts", "jsx", "js", "ckx"];
+/// TypeScript or JavaScript (with JSX), and the `.ckx` dialect (the loader's list).
+pub const COMPONENT_EXTENSIONS: &[&str] = component_file::EXTENSIONS;
 
 /// Whether `path` names a component file by its extension.
 pub fn is_component_path(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| COMPONENT_EXTENSIONS.contains(&e))
+    component_file::is_component_file(path)
 }
 
 /// Compiles one file's text into its components: the one place the playground calls
-/// the component loader. A file that declares no component but holds one root element
-/// (bare markup) becomes a component named after the file, rendering that markup with
-/// its props, state and context.
+/// the component loader. A `.ckx` file that declares no component but holds one root
+/// element (bare markup) becomes a component named after the file, rendering that
+/// markup with its props, state and context. A `.ts`, `.tsx`, `.js` or `.jsx` file is
+/// always a module.
+///
+/// ```
+/// use contentkit::playground::compile_source;
+/// assert_eq!(compile_source("<block><text>Hi</text></block>", "hello.ckx").unwrap().len(), 1);
+/// // The same text as a TypeScript file is a module: no component is made of it.
+/// let module = compile_source("<block><text>Hi</text></block>", "hello.tsx");
+/// assert!(module.map_or(true, |components| components.is_empty()));
+/// ```
 pub fn compile_source(text: &str, name: &str) -> Result<Vec<Component>, String> {
     compile_source_with(text, name, &NoSources)
 }
@@ -71,18 +78,17 @@ pub fn compile_source_with(
     name: &str,
     sources: &dyn Sources,
 ) -> Result<Vec<Component>, String> {
-    match component_file::compile_with(text, name, sources) {
-        Ok(components) => Ok(components),
-        Err(diagnostics) if !text.contains("createComponent") => {
-            match Template::compile(text, name) {
-                Ok(template) => Ok(vec![bare_markup_component(name, template)]),
-                // The component loader's diagnostics are the ones that apply when the
-                // markup fails too: they name what a component file lacks.
-                Err(_) => Err(diagnostics.to_string()),
-            }
+    // As the CLI decides: a module by its extension or by what it declares; bare
+    // markup otherwise. Markup that fails to compile is read as a module after all,
+    // whose diagnostics name what a component file lacks.
+    let module =
+        component_file::is_module_path(Path::new(name)) || text.contains("createComponent");
+    if !module {
+        if let Ok(template) = Template::compile(text, name) {
+            return Ok(vec![bare_markup_component(name, template)]);
         }
-        Err(diagnostics) => Err(diagnostics.to_string()),
     }
+    component_file::compile_with(text, name, sources).map_err(|d| d.to_string())
 }
 
 /// A component rendering bare markup; its id is the file's name without extension.
