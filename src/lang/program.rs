@@ -371,7 +371,7 @@ impl Program {
         let file = SourceFile::new(name, source);
         let expr = syntax::parse_markup(&file, MAX_NESTING)?;
         let idx = b.add_file(file);
-        let f = compile::compile_markup(&mut b, idx, &expr, require_root, check_elements)?;
+        let f = compile::compile_markup(&mut b, idx, expr, require_root, check_elements)?;
         let mut errors = Diagnostics::new();
         let (mut p, heap) = Program::from_builder(b, &mut errors);
         if !errors.is_empty() {

@@ -71,16 +71,16 @@ struct Scope {
 /// Finds the captured variables of a module. Module-level variables are not tracked:
 /// they always live in the module's environment.
 pub(crate) fn analyze(module: &Module) -> Captures {
-    let mut w = Walker {
-        scopes: vec![Scope {
-            key: None,
-            names: HashSet::new(),
-            function_depth: 0,
-        }],
-        function_depth: 0,
-        captures: Captures::default(),
-    };
+    let mut w = Walker::top();
     w.statements(&module.body);
+    w.captures
+}
+
+/// [`analyze`] of a module whose one statement is the function `f` (the arrow that
+/// wraps bare markup), without building that module around a copy of `f`.
+pub(crate) fn analyze_function(f: &Function) -> Captures {
+    let mut w = Walker::top();
+    w.function(f);
     w.captures
 }
 
@@ -88,6 +88,21 @@ struct Walker {
     scopes: Vec<Scope>,
     function_depth: usize,
     captures: Captures,
+}
+
+impl Walker {
+    /// A walker at a module's top level.
+    fn top() -> Walker {
+        Walker {
+            scopes: vec![Scope {
+                key: None,
+                names: HashSet::new(),
+                function_depth: 0,
+            }],
+            function_depth: 0,
+            captures: Captures::default(),
+        }
+    }
 }
 
 /// The names a block declares at its top level (let, const, function, class;

@@ -260,13 +260,14 @@ pub(crate) fn lower_module(
 pub(crate) fn lower_markup(
     b: &mut Builder,
     file_idx: u16,
-    expr: &ast::Expr,
+    expr: ast::Expr,
     require_root: bool,
     check_elements: bool,
 ) -> Result<u32, Diagnostics> {
     let file = b.files[usize::from(file_idx)].clone();
     // Wrap the expression in an arrow of the markup parameters, so captures resolve.
     let span = expr.span;
+    let root_pending = matches!(expr.kind, ExprKind::Jsx(_));
     let params = MARKUP_PARAMS
         .iter()
         .map(|n| Param {
@@ -281,22 +282,15 @@ pub(crate) fn lower_markup(
         name: None,
         params,
         rest: None,
-        body: FunctionBody::Expr(Box::new(expr.clone())),
+        body: FunctionBody::Expr(Box::new(expr)),
         is_async: false,
         is_arrow: true,
         constructor: Constructor::No,
         span,
     };
-    let module = ast::Module {
-        body: vec![Stmt {
-            kind: StmtKind::Expr(Expr {
-                kind: ExprKind::Function(Box::new(f.clone())),
-                span,
-            }),
-            span,
-        }],
-    };
-    let captures = capture::analyze(&module);
+    // The markup's tree is moved into its wrapper, never copied (a 250 KB page was
+    // copied twice, for the wrapper and for the capture analysis).
+    let captures = capture::analyze_function(&f);
     let mut l = Lower {
         b,
         file_idx,
@@ -317,10 +311,10 @@ pub(crate) fn lower_markup(
         implicit_runtime: true,
         require_root,
         check_elements,
-        root_pending: matches!(expr.kind, ExprKind::Jsx(_)),
+        root_pending,
         memory_exceeded: false,
     };
-    if require_root {
+    if let (true, FunctionBody::Expr(expr)) = (require_root, &f.body) {
         root_shape(&mut l, expr);
     }
     let idx = l.function(&f, None);

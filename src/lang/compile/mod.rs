@@ -244,7 +244,7 @@ pub(crate) const MARKUP_PARAMS: &[&str] = &[
 pub(crate) fn compile_markup(
     builder: &mut Builder,
     file: u16,
-    expr: &ast::Expr,
+    expr: ast::Expr,
     require_root: bool,
     check_elements: bool,
 ) -> Result<u32, Diagnostics> {
