@@ -5,7 +5,7 @@
 # in its own process, their repetitions interleaved; median and min–max per side,
 # throughput, the ratio and each side's peak RSS.
 #
-#   scripts/compare-compile.sh                 # the full run (about ten seconds)
+#   scripts/compare-compile.sh                 # the full run (about half a minute)
 #   BENCH_REPS=9 scripts/compare-compile.sh    # more repetitions (default 5)
 #   BENCH_BYTES=1000000 scripts/compare-compile.sh
 #

@@ -150,9 +150,10 @@ try {
         throw new Error(`the sides read different texts: htm ${ready.htm.text_sha256}, contentkit ${ready.contentkit.text_sha256}`);
     }
     const bytes = ready.contentkit.bytes;
-    // About a quarter of a second of the slower side per repetition.
+    // About a second of the slower side per repetition: a compile is tens of
+    // milliseconds, and shorter repetitions left the spread wider than the medians.
     const probe = Math.max(await peers.htm.run(3), await peers.contentkit.run(3));
-    const iterations = Math.max(3, Math.round(0.25e9 / probe));
+    const iterations = Math.max(3, Math.round(1e9 / probe));
     console.error(`== a page of ${bytes.toLocaleString('en-US')} bytes, ${out.exprs.length} expressions; ${reps} repetitions of ${iterations} parses per side`);
     const times = { htm: [], contentkit: [] };
     for (const peer of Object.values(peers)) await peer.run(iterations); // warm-up
