@@ -15,13 +15,13 @@
 // the median and min–max of each side, the ratio and each process's peak RSS are
 // printed. --write DIR only writes the page (PAGE.ckx, PAGE.json) into DIR.
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { Peer, median } from './peers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -89,37 +89,6 @@ function page(bytes) {
     return { out, text };
 }
 
-class Peer {
-    constructor(side, command, argv) {
-        this.side = side;
-        this.child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
-        this.exited = new Promise((done) => this.child.on('close', (code) => done(code)));
-        this.child.stdin.on('error', () => {});
-        this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-    }
-    async next() {
-        const { value, done } = await this.lines.next();
-        if (done) throw new Error(`${this.side}: exited with status ${await this.exited}`);
-        return JSON.parse(value);
-    }
-    async run(n) {
-        this.child.stdin.write(`run ${n}\n`);
-        return (await this.next()).ns / n;
-    }
-    async rss() {
-        this.child.stdin.write('rss\n');
-        return (await this.next()).peak_rss_kib;
-    }
-    close() {
-        this.child.stdin.end();
-        return this.exited;
-    }
-}
-
-const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ms = (ns) => `${(ns / 1e6).toFixed(2)} ms`;
 const mbs = (bytes, ns) => `${(bytes / 1e6 / (ns / 1e9)).toFixed(1)} MB/s`;
 const mib = (kib) => (kib == null ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);

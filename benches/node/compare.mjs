@@ -30,13 +30,13 @@
 // repetitions with the min–max, Node's median ÷ contentkit's median, and each
 // process's peak RSS. Exits 1 when a side fails a check or the two disagree.
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { Peer, median } from './peers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -160,48 +160,8 @@ function multipartBody(fields) {
     return Buffer.from(text, 'utf8');
 }
 
-// ---- a peer process ------------------------------------------------------------------
-
-class Peer {
-    constructor(side, command, argv) {
-        this.side = side;
-        this.child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
-        this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
-        // A peer that failed its check has exited: writing to it is no crash here.
-        this.child.stdin.on('error', () => {});
-        this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-    }
-
-    async next() {
-        const { value, done } = await this.lines.next();
-        if (done) {
-            throw new Error(`${this.side}: exited with status ${await this.exited}`);
-        }
-        return JSON.parse(value);
-    }
-
-    async run(iterations) {
-        this.child.stdin.write(`run ${iterations}\n`);
-        return (await this.next()).ns / iterations;
-    }
-
-    async rss() {
-        this.child.stdin.write('rss\n');
-        return (await this.next()).peak_rss_kib;
-    }
-
-    async close() {
-        this.child.stdin.end();
-        return this.exited;
-    }
-}
-
 // ---- the runs ------------------------------------------------------------------------
 
-const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Writes a workload's request body and expected answer into `dir`; the peers' arguments. */
 function prepare(w, dir) {
