@@ -272,21 +272,13 @@ fn every_construct_left_open_is_read_in_proportion_to_its_depth() {
     // a type member `f(…` as `f` and a call signature; `a<(x = …` as type arguments
     // whose parameter default is an expression. Real files take about 20 calls a byte;
     // 500 leaves room for the deepest linear ones.
-    let openers = include_str!("../fixtures/bounds/left-open.txt");
-    let _budget = Budget::set(ParseBudget {
-        base: 0,
-        per_byte: 500,
-    });
-    for tail in ["", " x y"] {
-        for opener in openers.lines() {
+    assert_left_open_read_in_proportion(
+        include_str!("../fixtures/bounds/left-open.txt"),
+        |opener, tail| {
             let source = module(&format!("{}{tail}", format!("{opener}\n").repeat(24)));
-            let outcome = components(&source, "open.tsx");
-            assert!(
-                !too_large(&outcome),
-                "{opener:?} left open 24 deep took more than 500 calls a byte: {outcome:?}"
-            );
-        }
-    }
+            components(&source, "open.tsx")
+        },
+    );
 }
 
 #[test]
@@ -299,24 +291,37 @@ fn every_expression_left_open_in_markup_is_read_in_proportion_to_its_depth() {
     // per level. Its openers, and those a probe of every pairing of an opener with a
     // context found read twice per level: `async x =>` taken for the name `async`
     // and the arrow `x => …`, a conditional's or arrow's last operand followed by `=`.
-    let openers = include_str!("../fixtures/bounds/left-open-markup.txt");
-    let _budget = Budget::set(ParseBudget {
-        base: 0,
-        per_byte: 500,
-    });
     let options = CompileOptions {
         check_elements: false,
         require_root_element: false,
     };
+    assert_left_open_read_in_proportion(
+        include_str!("../fixtures/bounds/left-open-markup.txt"),
+        |opener, tail| {
+            let source = format!("<block>{}{tail}", opener.repeat(24));
+            Template::compile_with(&source, "open.ckx", &options)
+                .map(|_| 1)
+                .map_err(|d| d.to_string())
+        },
+    );
+}
+
+/// Each line of `openers`, left open 24 levels deep by `read` (then `tail`: nothing,
+/// or stray words), parses within 500 calls a byte, or fails for another reason.
+fn assert_left_open_read_in_proportion(
+    openers: &str,
+    read: impl Fn(&str, &str) -> Result<usize, String>,
+) {
+    let _budget = Budget::set(ParseBudget {
+        base: 0,
+        per_byte: 500,
+    });
     for tail in ["", " x y"] {
         for opener in openers.lines() {
-            let source = format!("<block>{}{tail}", opener.repeat(24));
-            let outcome = Template::compile_with(&source, "open.ckx", &options)
-                .map(|_| 1)
-                .map_err(|d| d.to_string());
+            let outcome = read(opener, tail);
             assert!(
                 !too_large(&outcome),
-                "{opener:?} left open 24 deep in markup took more than 500 calls a byte: {outcome:?}"
+                "{opener:?} left open 24 deep took more than 500 calls a byte: {outcome:?}"
             );
         }
     }
