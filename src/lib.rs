@@ -17,6 +17,7 @@ extern crate alloc;
 
 #[cfg(feature = "api")]
 pub mod api;
+mod bytes;
 pub mod component;
 pub mod element;
 mod error;

@@ -69,7 +69,7 @@ fn take_response(ptr: *mut u8) -> OutgoingResponse {
 }
 
 fn call(head: &RequestHead, body: &[u8]) -> OutgoingResponse {
-    let head = serde_json::to_vec(head).unwrap();
+    let head = head.encode().unwrap();
     let (head_ptr, head_len) = copy_in(&head);
     let (body_ptr, body_len) = copy_in(body);
     // SAFETY: both buffers come from `ck_alloc` and are handed over.

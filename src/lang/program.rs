@@ -201,7 +201,7 @@ impl Program {
             return None;
         }
         let mut kept = self.environments.lock().ok()?;
-        if let Some(e) = kept.iter().find(|e| *e.text == *text) {
+        if let Some(e) = kept.iter().find(|e| crate::bytes::same(&e.text, text)) {
             return Some((e.base.clone(), e.value));
         }
         let mut heap = Heap::from_base(&self.base, limits.max_memory);

@@ -658,7 +658,11 @@ fn check_environment(raw: &[u8]) -> Result<(), ComponentError> {
     thread_local! {
         static LAST_VALID: RefCell<Option<Box<[u8]>>> = const { RefCell::new(None) };
     }
-    if LAST_VALID.with(|last| last.borrow().as_deref() == Some(raw)) {
+    if LAST_VALID.with(|last| {
+        last.borrow()
+            .as_deref()
+            .is_some_and(|last| crate::bytes::same(last, raw))
+    }) {
         return Ok(());
     }
     parse_environment(Some(raw))?;

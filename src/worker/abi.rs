@@ -19,11 +19,11 @@
 
 use std::sync::OnceLock;
 
-use super::{InitError, RequestHead, Worker, WorkerInit};
+use super::{lines, InitError, RequestHead, Worker, WorkerInit};
 use crate::runtime::OutgoingResponse;
 
 /// The version of the ABI; `worker.mjs` refuses an engine of another.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// The bytes before a response buffer's headers: total length, status,
 /// headers length.
@@ -63,20 +63,24 @@ pub unsafe fn free(ptr: *mut u8, len: usize) {
 }
 
 /// A response as the script reads it: `u32` total length, `u32` status,
-/// `u32` headers length, headers as JSON pairs, body (all little-endian).
+/// `u32` headers length, the [header lines](lines), body (all little-endian).
+/// A response whose headers the lines cannot hold, or over 4 GiB, becomes a
+/// 500.
 pub fn encode_response(response: &OutgoingResponse) -> Box<[u8]> {
-    // Header names and values are strings: serialization cannot fail.
-    let headers = serde_json::to_vec(&response.headers).unwrap_or_else(|_| b"[]".to_vec());
-    let total = PREFIX + headers.len() + response.body.len();
-    let (Ok(total32), Ok(headers32)) = (u32::try_from(total), u32::try_from(headers.len())) else {
+    let mut buffer = Vec::with_capacity(PREFIX + 64 + response.body.len());
+    buffer.resize(PREFIX, 0);
+    if let Err(error) = lines::write(&mut buffer, &response.headers) {
+        tracing::error!(%error, "a response header cannot be sent");
+        return encode_response(&OutgoingResponse::error(500, "Internal server error"));
+    }
+    let headers = buffer.len() - PREFIX;
+    buffer.extend_from_slice(&response.body);
+    let (Ok(total32), Ok(headers32)) = (u32::try_from(buffer.len()), u32::try_from(headers)) else {
         return encode_response(&OutgoingResponse::error(500, "Internal server error"));
     };
-    let mut buffer = Vec::with_capacity(total);
-    buffer.extend_from_slice(&total32.to_le_bytes());
-    buffer.extend_from_slice(&u32::from(response.status).to_le_bytes());
-    buffer.extend_from_slice(&headers32.to_le_bytes());
-    buffer.extend_from_slice(&headers);
-    buffer.extend_from_slice(&response.body);
+    buffer[..4].copy_from_slice(&total32.to_le_bytes());
+    buffer[4..8].copy_from_slice(&u32::from(response.status).to_le_bytes());
+    buffer[8..12].copy_from_slice(&headers32.to_le_bytes());
     buffer.into_boxed_slice()
 }
 
@@ -97,7 +101,9 @@ pub fn decode_response(buffer: &[u8]) -> Result<OutgoingResponse, String> {
             buffer.len()
         ));
     }
-    let headers = serde_json::from_slice(&buffer[PREFIX..PREFIX + headers_len])
+    let headers = std::str::from_utf8(&buffer[PREFIX..PREFIX + headers_len])
+        .map_err(|e| e.to_string())
+        .and_then(lines::parse)
         .map_err(|e| format!("the headers of a response buffer: {e}"))?;
     Ok(OutgoingResponse {
         status: u16::try_from(status).map_err(|e| e.to_string())?,
@@ -153,10 +159,7 @@ impl Engine {
 
     /// `ck_handle`: one request, as a response buffer.
     pub fn handle(&self, head: &[u8], body: &[u8]) -> Box<[u8]> {
-        let response = match (
-            self.worker.get(),
-            serde_json::from_slice::<RequestHead>(head),
-        ) {
+        let response = match (self.worker.get(), RequestHead::decode(head)) {
             (Some(worker), Ok(head)) => worker.handle(&head, body),
             (None, _) => {
                 tracing::error!("a request reached an engine that was not initialized");

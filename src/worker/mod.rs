@@ -29,12 +29,12 @@
 //! | `ck_free(ptr, len)` | frees a response buffer (`len` is its first `u32`) |
 //! | `ck_init(ptr, len) -> resp` | takes the init buffer (the `contentkit.init` section: JSON `{"bodyLimit", "files": [{"path", "text"}]}`), compiles the components; a response buffer, status 200 when ready |
 //! | `ck_body_limit() -> u32` | the largest request body; the script copies at most one byte more |
-//! | `ck_handle(head, head_len, body, body_len) -> resp` | one request: `head` is JSON `{"method", "url", "headers": [[name, value], …]}`, `body` the raw bytes; a response buffer |
+//! | `ck_handle(head, head_len, body, body_len) -> resp` | one request: `head` is the method and the URL on a line each, then the [header lines](lines) (see [`RequestHead::encode`]), `body` the raw bytes; a response buffer |
 //!
 //! Buffers given to `ck_init` and `ck_handle` come from `ck_alloc` and belong
 //! to the engine from then on. A response buffer is, little-endian:
 //! `u32` total length (header included), `u32` status, `u32` length `H` of the
-//! headers, `H` bytes of headers as JSON `[[name, value], …]`, then the body.
+//! headers, `H` bytes of [header lines](lines), then the body.
 //!
 //! A panic traps (wasm has no unwinding here); the script answers that
 //! request with a 500 and starts a fresh instance for the next one.
@@ -73,9 +73,8 @@
 
 pub mod abi;
 pub mod bundle;
+pub mod lines;
 pub mod sources;
-
-use serde::{Deserialize, Serialize};
 
 use crate::component::Integration;
 use crate::runtime::dispatch::{self, OutgoingResponse};
@@ -88,14 +87,13 @@ pub use sources::{InitError, SourceFile, WorkerInit};
 const TOO_LARGE: &str = "Request payload is too large";
 
 /// What the script tells the engine about a request, besides its body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestHead {
     /// The method, as sent (`POST`).
     pub method: String,
     /// The full URL.
     pub url: String,
     /// The headers, names lowercase as `Headers` iterates them.
-    #[serde(default)]
     pub headers: Vec<(String, String)>,
 }
 
@@ -138,6 +136,47 @@ impl RequestHead {
             "" => "/",
             path => path,
         }
+    }
+
+    /// The head as the script sends it through the ABI: the method and the
+    /// URL on a line each, then the [header lines](lines). Refuses what those
+    /// lines cannot hold (a line break in a field, a name with `:`).
+    ///
+    /// ```
+    /// use contentkit::worker::RequestHead;
+    ///
+    /// let head = RequestHead::new("POST", "https://x.dev/v1").header("content-type", "text/plain");
+    /// let bytes = head.encode()?;
+    /// assert_eq!(bytes, b"POST\nhttps://x.dev/v1\ncontent-type:text/plain\n");
+    /// assert_eq!(RequestHead::decode(&bytes)?, head);
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn encode(&self) -> Result<Vec<u8>, String> {
+        lines::check_line(&self.method, "method")?;
+        lines::check_line(&self.url, "URL")?;
+        let mut out = Vec::with_capacity(self.method.len() + self.url.len() + 2);
+        out.extend_from_slice(self.method.as_bytes());
+        out.push(b'\n');
+        out.extend_from_slice(self.url.as_bytes());
+        out.push(b'\n');
+        lines::write(&mut out, &self.headers)?;
+        Ok(out)
+    }
+
+    /// Reads a head written as [`RequestHead::encode`] writes it.
+    pub fn decode(bytes: &[u8]) -> Result<Self, String> {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("the request head: {e}"))?;
+        let mut fields = text.splitn(3, '\n');
+        let (Some(method), Some(url), Some(headers)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            return Err("the request head has no method and URL lines".into());
+        };
+        Ok(RequestHead {
+            method: method.to_owned(),
+            url: url.to_owned(),
+            headers: lines::parse(headers)?,
+        })
     }
 
     fn header_value(&self, name: &str) -> Option<&str> {

@@ -3,7 +3,7 @@
 // the ABI is documented in contentkit::worker (src/worker/mod.rs).
 import engine from './contentkit.wasm';
 
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 // The integration's files and settings, put there by `contentkit build --worker`.
 const INIT_SECTION = 'contentkit.init';
 // Statuses whose responses have no body (the Response constructor refuses one).
@@ -22,13 +22,44 @@ function copyIn(exports, bytes) {
     return [ptr, bytes.length];
 }
 
+// The request head: method and URL on a line each, then `name:value` lines.
+function headOf(request) {
+    let head = `${request.method}\n${request.url}\n`;
+    for (const [name, value] of request.headers) {
+        head += `${name}:${value}\n`;
+    }
+    return encoder.encode(head);
+}
+
+// Response headers come as `name:value` lines, nearly always the same as the
+// last response's: their Response form (an object, or pairs when a name
+// repeats) is kept for the next one.
+let lastHeaderLines = '';
+let lastHeaders = {};
+
+function headersOf(lines) {
+    if (lines !== lastHeaderLines) {
+        const pairs = lines
+            .split('\n')
+            .slice(0, -1)
+            .map((line) => {
+                const colon = line.indexOf(':');
+                return [line.slice(0, colon), line.slice(colon + 1)];
+            });
+        const names = new Set(pairs.map(([name]) => name.toLowerCase()));
+        lastHeaders = names.size === pairs.length ? Object.fromEntries(pairs) : pairs;
+        lastHeaderLines = lines;
+    }
+    return lastHeaders;
+}
+
 function takeResponse(exports, ptr) {
     const view = new DataView(exports.memory.buffer);
     const total = view.getUint32(ptr, true);
     const status = view.getUint32(ptr + 4, true);
     const headersLength = view.getUint32(ptr + 8, true);
     const bytes = new Uint8Array(exports.memory.buffer, ptr, total);
-    const headers = JSON.parse(decoder.decode(bytes.subarray(12, 12 + headersLength)));
+    const headers = headersOf(headersLength === 0 ? '' : decoder.decode(bytes.subarray(12, 12 + headersLength)));
     const body = bytes.slice(12 + headersLength);
     exports.ck_free(ptr, total);
     return { status, headers, body };
@@ -75,9 +106,7 @@ export default {
                 return respond(current.failure);
             }
             const { exports } = current;
-            const head = encoder.encode(
-                JSON.stringify({ method: request.method, url: request.url, headers: [...request.headers] }),
-            );
+            const head = headOf(request);
             // One byte over the limit is enough for the engine to answer 413.
             const limit = exports.ck_body_limit();
             const sent = body.length > limit ? body.subarray(0, limit + 1) : body;
