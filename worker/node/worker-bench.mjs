@@ -16,6 +16,8 @@
 //   request bytes are the same for both sides, and the last response body of
 //   every round must be byte-identical between the sides and equal (as JSON)
 //   to the recorded output of the official runtime.
+// - floor: an empty worker behind the same harness runs in the same rounds;
+//   what each runtime adds beyond it is its own cost of a request.
 // - cold start: `workerd serve` spawned, then a request retried every
 //   millisecond until it is answered 200; spawn-to-answer time, median and
 //   min–max of several starts, beside an empty worker's (workerd's own start).
@@ -96,7 +98,14 @@ export default {
 };
 `;
 
-const EMPTY = `export default { fetch() { return new Response('{}', { headers: { 'content-type': 'application/json' } }); } };\n`;
+// Reads the body, as both runtimes must, and answers a constant.
+const EMPTY = `export default {
+    async fetch(request) {
+        await request.arrayBuffer();
+        return new Response('{}', { headers: { 'content-type': 'application/json' } });
+    },
+};
+`;
 
 function capnp(addr, modules) {
     const list = modules.map(([name, kind, file]) => `    (name = "${name}", ${kind} = embed "${file}"),`).join('\n');
@@ -182,10 +191,20 @@ async function prepare() {
         ],
         sizes: { 'reference.mjs': statSync(join(ref, 'reference.mjs')).size },
     };
+    // An empty worker behind the same harness: workerd's own cost of a
+    // request (the Request, its body read, a Response), the floor under both.
     const empty = join(workDir, 'empty');
     mkdirSync(empty, { recursive: true });
-    writeFileSync(join(empty, 'worker.mjs'), EMPTY);
-    sides.empty = { dir: empty, modules: [['worker.mjs', 'esModule', 'worker.mjs']], sizes: {} };
+    writeFileSync(join(empty, 'integration.mjs'), EMPTY);
+    writeFileSync(join(empty, 'harness.mjs'), HARNESS);
+    sides.empty = {
+        dir: empty,
+        modules: [
+            ['harness.mjs', 'esModule', 'harness.mjs'],
+            ['integration.mjs', 'esModule', 'integration.mjs'],
+        ],
+        sizes: {},
+    };
     return sides;
 }
 
@@ -276,15 +295,16 @@ for (let i = 0; i < STARTS; i++) {
     }
 }
 
-// Speed: both running, rounds interleaved, the order alternating.
-const servers = { contentkit: await start(sides.contentkit), reference: await start(sides.reference) };
-for (const name of ['contentkit', 'reference']) {
+// Speed: the three running, rounds interleaved, the order rotating.
+const SIDES = ['contentkit', 'reference', 'empty'];
+const servers = Object.fromEntries(await Promise.all(SIDES.map(async (name) => [name, await start(sides[name])])));
+for (const name of SIDES) {
     await benchRound(servers[name], Math.max(1, OPS >> 2)); // warm-up: JIT, caches
 }
-const times = { contentkit: [], reference: [] };
+const times = { contentkit: [], reference: [], empty: [] };
 const expected = JSON.stringify(step.output);
 for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ['contentkit', 'reference'] : ['reference', 'contentkit'];
+    const order = [...SIDES.slice(round % 3), ...SIDES.slice(0, round % 3)];
     const bodies = {};
     for (const name of order) {
         const { nsPerOp, body } = await benchRound(servers[name], OPS);
@@ -303,9 +323,10 @@ for (let round = 0; round < ROUNDS; round++) {
         console.log(`request sha256 ${sha256(requestBody)} (${requestBody.length} bytes), response sha256 ${sha256(bodies.contentkit)} on both sides`);
     }
 }
-const peaks = { contentkit: peakRssMiB(servers.contentkit.child.pid), reference: peakRssMiB(servers.reference.child.pid) };
-await stop(servers.contentkit);
-await stop(servers.reference);
+const peaks = Object.fromEntries(SIDES.map((name) => [name, peakRssMiB(servers[name].child.pid)]));
+for (const name of SIDES) {
+    await stop(servers[name]);
+}
 
 // ---- the report ------------------------------------------------------------------
 
@@ -313,6 +334,7 @@ const fmt = (x, digits = 1) => x.toFixed(digits);
 const range = (s, digits) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 const ck = stats(times.contentkit);
 const ref = stats(times.reference);
+const floor = stats(times.empty);
 console.log('');
 console.log(`workerd ${process.env.WORKERD_VERSION ?? ''}; ${ROUNDS} rounds of ${OPS} ui_render requests per side, ${STARTS} cold starts per worker`);
 console.log('');
@@ -321,9 +343,17 @@ console.log('| --- | ---: | ---: | ---: | --- |');
 const files = (s) => Object.entries(s.sizes).map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KiB`).join(', ');
 console.log(`| contentkit | ${range({ median: ck.median / 1e3, min: ck.min / 1e3, max: ck.max / 1e3 }, 1)} | ${fmt(peaks.contentkit)} | ${range(stats(cold.contentkit), 1)} | ${files(sides.contentkit)} |`);
 console.log(`| @gitbook/runtime 0.23.3 | ${range({ median: ref.median / 1e3, min: ref.min / 1e3, max: ref.max / 1e3 }, 1)} | ${fmt(peaks.reference)} | ${range(stats(cold.reference), 1)} | ${files(sides.reference)} |`);
-console.log(`| empty worker (workerd's own start) | | | ${range(stats(cold.empty), 1)} | |`);
+console.log(`| empty worker (workerd's own cost) | ${range({ median: floor.median / 1e3, min: floor.min / 1e3, max: floor.max / 1e3 }, 1)} | ${fmt(peaks.empty)} | ${range(stats(cold.empty), 1)} | |`);
 console.log('');
 console.log(`speed-up (median reference / median contentkit): ${fmt(ref.median / ck.median, 2)}x`);
+// What each runtime adds to workerd's own cost of a request. The empty worker
+// answers 2 bytes where both runtimes answer the same ~1.5 KB, so the floor is
+// a little low and this ratio errs towards 1.
+const beyond = (name) => median(times[name]) - floor.median;
+console.log(
+    `beyond the empty worker: contentkit ${fmt(beyond('contentkit') / 1e3)} µs, reference ${fmt(beyond('reference') / 1e3)} µs, ` +
+        `speed-up ${fmt(beyond('reference') / beyond('contentkit'), 2)}x`,
+);
 const startCost = (name) => median(cold[name]) - median(cold.empty);
 console.log(`cold start beyond an empty worker: contentkit ${fmt(startCost('contentkit'))} ms, reference ${fmt(startCost('reference'))} ms`);
 process.exit(problems > 0 ? 1 : 0);
