@@ -5,13 +5,16 @@
 # BUILD_FLAGS adds cargo flags to the build (e.g. `--no-default-features --features
 # server` for the system allocator). Set before `start_server`: SERVER_NOFILE (a descriptor
 # limit for the server alone, `ulimit -n`), and any of WORKERS, HANDLER_THREADS,
-# MAX_CONNECTIONS (passed to the server).
+# MAX_CONNECTIONS (passed to the server); or SERVER_ARGS (an array: another server's
+# whole command line) with READY_TEXT (what it prints once it listens).
 
 HOST=127.0.0.1 # never anything but loopback
 PORT="${PORT:-18787}"
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 SERVER_BIN="$TARGET_DIR/release/examples/serve_todo"
 CLIENT_BIN="$TARGET_DIR/release/examples/fault_client"
+SERVER_ARGS=()
+READY_TEXT="listening on"
 SERVER_PID=""
 SERVER_LOG="$(mktemp)"
 SAMPLER_PID=""
@@ -54,22 +57,26 @@ build_examples() {
 }
 
 # Starts the server (under SERVER_NOFILE descriptors when set) and waits until it
-# listens.
+# listens. The subshell execs the server, so SERVER_PID is the server's own.
 start_server() {
   : >"$SERVER_LOG"
   : >"$SAMPLES"
+  local command=("$SERVER_BIN" "$HOST:$PORT")
+  if [ "${#SERVER_ARGS[@]}" -gt 0 ]; then
+    command=("${SERVER_ARGS[@]}")
+  fi
   if [ -n "${SERVER_NOFILE:-}" ]; then
-    (ulimit -n "$SERVER_NOFILE" && exec "$SERVER_BIN" "$HOST:$PORT") >"$SERVER_LOG" 2>&1 &
+    (ulimit -n "$SERVER_NOFILE" && exec "${command[@]}") >"$SERVER_LOG" 2>&1 &
   else
-    "$SERVER_BIN" "$HOST:$PORT" >"$SERVER_LOG" 2>&1 &
+    (exec "${command[@]}") >"$SERVER_LOG" 2>&1 &
   fi
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    grep -q "listening on" "$SERVER_LOG" && break
+  for _ in $(seq 1 300); do
+    grep -q "$READY_TEXT" "$SERVER_LOG" && break
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG"; echo "the server exited" >&2; exit 1; }
     sleep 0.1
   done
-  grep -q "listening on" "$SERVER_LOG" || { echo "the server did not start" >&2; exit 1; }
+  grep -q "$READY_TEXT" "$SERVER_LOG" || { echo "the server did not start" >&2; exit 1; }
   echo "server: $(cat "$SERVER_LOG")"
 }
 

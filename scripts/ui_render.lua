@@ -1,6 +1,7 @@
 -- wrk script: POST /v1 with a fixed multipart body (a `ui_render` of the
 -- to-do component and a realistic environment), then a machine-readable
--- summary for scripts/load.sh.
+-- summary for scripts/load.sh. With BODY_FILE and BOUNDARY set, the body is
+-- that file's bytes as they are (scripts/compare-http.sh).
 
 local function read(path)
   local file = assert(io.open(path, "rb"), "cannot open " .. path)
@@ -21,8 +22,13 @@ end
 
 wrk.method = "POST"
 wrk.path = "/v1"
-wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
-wrk.body = part("event", event) .. part("environment", environment) .. "--" .. boundary .. "--\r\n"
+if os.getenv("BODY_FILE") then
+  wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. assert(os.getenv("BOUNDARY"), "BOUNDARY")
+  wrk.body = read(os.getenv("BODY_FILE"))
+else
+  wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
+  wrk.body = part("event", event) .. part("environment", environment) .. "--" .. boundary .. "--\r\n"
+end
 
 function done(summary, latency, requests)
   local e = summary.errors

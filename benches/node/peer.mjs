@@ -5,10 +5,7 @@
 //
 //   node benches/node/peer.mjs --component FILE.tsx --body BODY --boundary B --expected EXPECTED.json
 //
-// The component file is built as `gitbook publish` builds an integration (one
-// esbuild bundle, the automatic JSX runtime of `@gitbook/runtime`, `MODE` defined
-// as "production", which also turns on the `/v1` version check every real
-// request goes through), imported, and served by `createIntegration({ components })`.
+// The component file is built and served as integration.mjs says.
 // The body is answered once and checked against EXPECTED.json, then it prints
 // {"ready":true,"request_sha256":…,"response_sha256":…,"response_bytes":N}
 // and reads commands, one per line:
@@ -25,16 +22,11 @@
 // subscriber here: printing it would time the terminal, not the runtime.
 
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 
-import * as esbuild from 'esbuild';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
+import { loadIntegration } from './integration.mjs';
 
 const { values: args } = parseArgs({
     options: {
@@ -51,52 +43,14 @@ for (const name of ['component', 'body', 'boundary', 'expected']) {
     }
 }
 
-/** The component file bundled with the runtime, as the GitBook CLI bundles it. */
-async function bundle(component, outDir) {
-    const outfile = join(outDir, 'integration.mjs');
-    const entry = [
-        `export { createIntegration } from '@gitbook/runtime';`,
-        `export * as file from ${JSON.stringify(resolve(component))};`,
-    ].join('\n');
-    await esbuild.build({
-        stdin: { contents: entry, resolveDir: HERE, sourcefile: 'bench-entry.js', loader: 'js' },
-        outfile,
-        bundle: true,
-        write: true,
-        platform: 'neutral',
-        target: ['es2020'],
-        format: 'esm',
-        mainFields: ['worker', 'browser', 'module', 'jsnext', 'main'],
-        conditions: ['worker', 'browser', 'import', 'production'],
-        define: {
-            'process.env.NODE_ENV': JSON.stringify('production'),
-            MODE: JSON.stringify('production'),
-        },
-        jsx: 'automatic',
-        jsxImportSource: '@gitbook/runtime',
-        // The component file lives outside this package: its `@gitbook/runtime`
-        // resolves to this package's node_modules.
-        nodePaths: [join(HERE, 'node_modules')],
-        logLevel: 'silent',
-    });
-    return outfile;
-}
-
-const work = mkdtempSync(join(tmpdir(), 'contentkit-bench-'));
-let mod;
+let integration;
 try {
-    mod = await import(pathToFileURL(await bundle(args.component, work)).href);
-} finally {
-    rmSync(work, { recursive: true, force: true });
-}
-const components = Object.values(mod.file).filter(
-    (v) => v !== null && typeof v === 'object' && typeof v.componentId === 'string',
-);
-if (components.length === 0) {
-    console.error(`peer.mjs: ${args.component} exports no component`);
+    integration = await loadIntegration(args.component);
+} catch (error) {
+    console.error(`peer.mjs: ${error.message}`);
     process.exit(2);
 }
-const integration = mod.createIntegration({ components });
+
 
 const body = new Uint8Array(readFileSync(args.body));
 const expectedText = readFileSync(args.expected, 'utf8');

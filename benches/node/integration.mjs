@@ -1,0 +1,67 @@
+// The official runtime's side of the Node benches: a component file built as
+// `gitbook publish` builds an integration (one esbuild bundle, the automatic JSX
+// runtime of `@gitbook/runtime`, `MODE` defined as "production", which also turns
+// on the `/v1` version check every real request goes through), imported, and
+// served by `createIntegration({ components })`. Used by peer.mjs (in-process
+// timing) and http-peer.mjs (behind Node's HTTP server).
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import * as esbuild from 'esbuild';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** The component file bundled with the runtime, as the GitBook CLI bundles it. */
+async function bundle(component, outDir) {
+    const outfile = join(outDir, 'integration.mjs');
+    const entry = [
+        `export { createIntegration } from '@gitbook/runtime';`,
+        `export * as file from ${JSON.stringify(resolve(component))};`,
+    ].join('\n');
+    await esbuild.build({
+        stdin: { contents: entry, resolveDir: HERE, sourcefile: 'bench-entry.js', loader: 'js' },
+        outfile,
+        bundle: true,
+        write: true,
+        platform: 'neutral',
+        target: ['es2020'],
+        format: 'esm',
+        mainFields: ['worker', 'browser', 'module', 'jsnext', 'main'],
+        conditions: ['worker', 'browser', 'import', 'production'],
+        define: {
+            'process.env.NODE_ENV': JSON.stringify('production'),
+            MODE: JSON.stringify('production'),
+        },
+        jsx: 'automatic',
+        jsxImportSource: '@gitbook/runtime',
+        // The component file lives outside this package: its `@gitbook/runtime`
+        // resolves to this package's node_modules.
+        nodePaths: [join(HERE, 'node_modules')],
+        logLevel: 'silent',
+    });
+    return outfile;
+}
+
+/**
+ * The integration serving every component `component` (a .tsx path) exports.
+ * Throws when it exports none.
+ */
+export async function loadIntegration(component) {
+    const work = mkdtempSync(join(tmpdir(), 'contentkit-bench-'));
+    let mod;
+    try {
+        mod = await import(pathToFileURL(await bundle(component, work)).href);
+    } finally {
+        rmSync(work, { recursive: true, force: true });
+    }
+    const components = Object.values(mod.file).filter(
+        (v) => v !== null && typeof v === 'object' && typeof v.componentId === 'string',
+    );
+    if (components.length === 0) {
+        throw new Error(`${component} exports no component`);
+    }
+    return mod.createIntegration({ components });
+}
