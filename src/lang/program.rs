@@ -7,6 +7,7 @@
 //! request's heap. A program is `Send + Sync`; requests share it.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
@@ -99,7 +100,22 @@ pub struct Program {
     /// Request environments already read, newest last (see
     /// [`Program::environment_base`]).
     environments: Mutex<Vec<EnvironmentBase>>,
+    /// How large the last request's heap and output grew, so the next one
+    /// starts with room for as much (see [`Program::hint_objects`]).
+    sizes: RequestSizes,
 }
+
+/// Sizes of the last request, as capacity hints: a request that matches them
+/// never regrows (and copies) its objects or its output.
+#[derive(Debug, Default)]
+struct RequestSizes {
+    objects: AtomicUsize,
+    output: AtomicUsize,
+}
+
+/// The largest output a hint reserves ahead: a single huge answer must not
+/// make every later request reserve as much.
+const OUTPUT_HINT_MAX: usize = 1 << 20;
 
 /// A request environment read into a base of its own: the program's base plus the
 /// environment's values.
@@ -217,6 +233,27 @@ impl Program {
             value,
         });
         Some((base, value))
+    }
+
+    /// How many objects (base included) the last request's heap held: room a
+    /// request's heap reserves at its start (the heap caps it at a chunk).
+    pub(crate) fn hint_objects(&self) -> usize {
+        self.sizes.objects.load(Ordering::Relaxed)
+    }
+
+    /// How many bytes the last request's output took (at most 1 MiB).
+    pub(crate) fn hint_output(&self) -> usize {
+        self.sizes.output.load(Ordering::Relaxed)
+    }
+
+    /// Records a finished request's sizes for [`Program::hint_objects`] and
+    /// [`Program::hint_output`]. Concurrent requests may overwrite each other:
+    /// a hint only sizes a first allocation.
+    pub(crate) fn record_sizes(&self, objects: usize, output: usize) {
+        self.sizes.objects.store(objects, Ordering::Relaxed);
+        self.sizes
+            .output
+            .store(output.min(OUTPUT_HINT_MAX), Ordering::Relaxed);
     }
 
     /// Loads the program whose entry file is `entry_name` with text `entry`; its
@@ -421,6 +458,7 @@ impl Program {
             integration: None,
             markup: None,
             environments: Mutex::new(Vec::new()),
+            sizes: RequestSizes::default(),
         };
         (p, heap)
     }

@@ -53,36 +53,51 @@ pub enum Outcome {
     NeedsHost(Vec<HostOp>),
 }
 
-/// A value of the request's heap read as JSON.
+/// A value of the request's heap read as JSON, with its JSON kind read once
+/// (the writer asks for it several times per value).
 #[derive(Clone, Copy)]
 pub(crate) struct View<'v> {
     vm: &'v Vm<'v>,
     v: Value,
+    kind: Kind,
+}
+
+impl<'v> View<'v> {
+    fn new(vm: &'v Vm<'v>, v: Value) -> Self {
+        View {
+            vm,
+            v,
+            kind: json_kind(vm, v),
+        }
+    }
+}
+
+/// What `v` is in JSON.
+fn json_kind(vm: &Vm<'_>, v: Value) -> Kind {
+    match v {
+        Value::Undefined => Kind::Absent,
+        Value::Null => Kind::Null,
+        Value::Bool(_) => Kind::Bool,
+        // JSON has no NaN or Infinity: JSON.stringify writes them as null.
+        Value::Num(n) if !n.is_finite() => Kind::Null,
+        Value::Num(_) => Kind::Number,
+        Value::Str(_) => Kind::String,
+        Value::Obj(o) => match vm.heap.obj(o).kind {
+            // A getter's property: the view cannot run code, so it is left out.
+            ObjKind::Accessor { .. } => Kind::Absent,
+            ObjKind::Array(_) => Kind::Array,
+            ObjKind::Function(_) => Kind::Absent,
+            // `toJSON` of dates and URLs: their strings (an invalid date: null).
+            ObjKind::Date(t) if t.is_nan() => Kind::Null,
+            ObjKind::Date(_) | ObjKind::Host(crate::lang::value::HostKind::Url, _) => Kind::String,
+            _ => Kind::Object,
+        },
+    }
 }
 
 impl<'v> JsonView for View<'v> {
     fn kind(self) -> Kind {
-        match self.v {
-            Value::Undefined => Kind::Absent,
-            Value::Null => Kind::Null,
-            Value::Bool(_) => Kind::Bool,
-            // JSON has no NaN or Infinity: JSON.stringify writes them as null.
-            Value::Num(n) if !n.is_finite() => Kind::Null,
-            Value::Num(_) => Kind::Number,
-            Value::Str(_) => Kind::String,
-            Value::Obj(o) => match self.vm.heap.obj(o).kind {
-                // A getter's property: the view cannot run code, so it is left out.
-                ObjKind::Accessor { .. } => Kind::Absent,
-                ObjKind::Array(_) => Kind::Array,
-                ObjKind::Function(_) => Kind::Absent,
-                // `toJSON` of dates and URLs: their strings (an invalid date: null).
-                ObjKind::Date(t) if t.is_nan() => Kind::Null,
-                ObjKind::Date(_) | ObjKind::Host(crate::lang::value::HostKind::Url, _) => {
-                    Kind::String
-                }
-                _ => Kind::Object,
-            },
-        }
+        self.kind
     }
     fn boolean(self) -> bool {
         matches!(self.v, Value::Bool(true))
@@ -126,20 +141,20 @@ impl<'v> JsonView for View<'v> {
             _ => Value::Null,
         };
         // An `undefined` array item is `null` in JSON.
-        View {
-            vm: self.vm,
-            v: if v == Value::Undefined {
+        View::new(
+            self.vm,
+            if v == Value::Undefined {
                 Value::Null
             } else {
                 v
             },
-        }
+        )
     }
     fn for_each_member(&self, f: &mut dyn FnMut(MemberKey<'_>, Self)) {
         let Value::Obj(o) = self.v else { return };
         let heap = &self.vm.heap;
         for &(k, v) in heap.obj(o).props.enumerable_entries() {
-            let view = View { vm: self.vm, v };
+            let view = View::new(self.vm, v);
             match k.as_index() {
                 Some(n) => {
                     let mut buf = itoa::Buffer::new();
@@ -181,7 +196,7 @@ impl<'v> JsonView for View<'v> {
             self.vm.heap.lookup_atom(key.as_bytes())?
         };
         let v = self.vm.heap.obj(o).props.get(atom)?;
-        let view = View { vm: self.vm, v };
+        let view = View::new(self.vm, v);
         (view.kind() != Kind::Absent).then_some(view)
     }
     fn origin(self) -> u32 {
@@ -417,6 +432,7 @@ fn request_vm<'p>(
         Some((base, value)) => (Vm::with_base(program, &base, limits, host), Some(value)),
         None => (Vm::new(program, limits, host), None),
     };
+    vm.heap.reserve_objects(program.hint_objects());
     vm.host.environment_json = environment.to_vec();
     (vm, value)
 }
@@ -680,8 +696,8 @@ fn write_output(
     p.push_new_name(Atom::PROPS, props);
     p.push_new_name(Atom::ELEMENT, element);
     let output = vm.alloc(Object::plain(p), site)?;
-    let mut body = Vec::with_capacity(1024);
-    let view = View { vm, v: output };
+    let mut body = Vec::with_capacity(vm.p.hint_output().max(1024));
+    let view = View::new(vm, output);
     let mut diagnostics = Vec::new();
     let max = vm.limits.max_memory;
     if let Err(e) =
@@ -708,6 +724,7 @@ fn write_output(
             diagnostics,
         });
     }
+    vm.p.record_sizes(vm.heap.object_count(), body.len());
     Ok(Response {
         status: 200,
         body,
@@ -807,7 +824,7 @@ fn markup_inner(
         site,
     )?;
     let mut body = Vec::new();
-    let view = View { vm, v: out };
+    let view = View::new(vm, out);
     let max = vm.limits.max_memory;
     let result = crate::render::json::write_checked_within(
         view,

@@ -93,7 +93,7 @@ const CHUNK: usize = 1024;
 
 impl Objects {
     fn push(&mut self, object: Object) -> usize {
-        if self.len.is_multiple_of(CHUNK) {
+        if self.chunks.len() == self.len / CHUNK {
             // The first chunk grows as it fills (most requests make few objects);
             // a heap that filled one takes the next whole.
             let capacity = if self.chunks.is_empty() { 0 } else { CHUNK };
@@ -105,6 +105,19 @@ impl Objects {
         }
         self.len += 1;
         i
+    }
+
+    /// Room in the first chunk for `total` objects in all (at most a chunk), so
+    /// that a request making about as many as the last one never regrows it.
+    fn reserve(&mut self, total: usize) {
+        if self.len >= CHUNK {
+            return;
+        }
+        let total = total.min(CHUNK);
+        match self.chunks.first_mut() {
+            Some(first) => first.reserve(total.saturating_sub(first.len())),
+            None => self.chunks.push(Vec::with_capacity(total)),
+        }
     }
 
     fn get(&self, i: usize) -> &Object {
@@ -478,6 +491,17 @@ impl Heap {
     pub fn alloc(&mut self, object: Object) -> Result<ObjId, MemoryExceeded> {
         self.charge(object.bytes())?;
         Ok(ObjId(self.objects.push(object) as u32))
+    }
+
+    /// Room for `total` objects in all, base included, without regrowing
+    /// (capped at a chunk; see [`Program::hint_objects`](crate::lang::program::Program)).
+    pub(crate) fn reserve_objects(&mut self, total: usize) {
+        self.objects.reserve(total);
+    }
+
+    /// How many objects the heap holds, base included.
+    pub(crate) fn object_count(&self) -> usize {
+        self.objects.len
     }
 
     /// An object.
