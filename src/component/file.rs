@@ -39,6 +39,7 @@ use crate::lang::eval::Limits;
 use crate::lang::host::HostState;
 use crate::lang::program::{NoSources, Program, Sources};
 use crate::lang::run::{ui_render, Outcome};
+use crate::markup::{Scope, Template};
 
 /// The file extensions of component files.
 pub const EXTENSIONS: &[&str] = &["tsx", "ts", "jsx", "js", "ckx"];
@@ -68,6 +69,45 @@ pub fn is_module_path(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| MODULE_EXTENSIONS.contains(&e))
+}
+
+/// Whether a file is read as bare markup before it is read as a module: not a
+/// module by its extension ([`is_module_path`]) and declaring no component. Markup
+/// that then fails to compile is read as a module after all, whose diagnostics name
+/// what a component file lacks. The CLI, the playground and the worker all decide so.
+///
+/// ```
+/// use contentkit::component::file::may_be_bare_markup;
+/// assert!(may_be_bare_markup("hello.ckx", "<block><text>Hi</text></block>"));
+/// assert!(!may_be_bare_markup("hello.tsx", "<block><text>Hi</text></block>"));
+/// assert!(!may_be_bare_markup("hello.ckx", "createComponent({ componentId: 'x', render: () => <block/> })"));
+/// ```
+pub fn may_be_bare_markup(name: &str, text: &str) -> bool {
+    !is_module_path(Path::new(name)) && !text.contains("createComponent")
+}
+
+/// The component of a bare-markup file: its id is the file's name without
+/// extension, and it renders the markup with its props, state and context.
+///
+/// ```
+/// use contentkit::component::file::markup_component;
+/// use contentkit::markup::Template;
+/// let template = Template::compile("<block><text>Hi</text></block>", "ui/hello.ckx").unwrap();
+/// assert_eq!(markup_component("ui/hello.ckx", template).id(), "hello");
+/// ```
+pub fn markup_component(name: &str, template: Template) -> Component {
+    let id = Path::new(name)
+        .file_stem()
+        .map_or_else(|| name.to_owned(), |s| s.to_string_lossy().into_owned());
+    Component::new(id, move |input: &super::Input<'_>| {
+        let scope = Scope::new()
+            .props(input.props_json)
+            .state(input.state_json)
+            .context(input.context);
+        template
+            .render_element(&scope)
+            .map_err(|e| ComponentError::Internal(e.to_string()))
+    })
 }
 
 /// Compiles every component a file declares (a single file: no relative imports).

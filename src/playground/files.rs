@@ -13,9 +13,9 @@ use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
-use crate::component::{file as component_file, Component, ComponentError, Integration};
+use crate::component::{file as component_file, Component, Integration};
 use crate::lang::program::{NoSources, Sources};
-use crate::markup::{Scope, Template};
+use crate::markup::Template;
 use crate::runtime::server::IntegrationSource;
 
 /// The examples bundled in the binary: `(file name, text)`.
@@ -78,33 +78,12 @@ pub fn compile_source_with(
     name: &str,
     sources: &dyn Sources,
 ) -> Result<Vec<Component>, String> {
-    // As the CLI decides: a module by its extension or by what it declares; bare
-    // markup otherwise. Markup that fails to compile is read as a module after all,
-    // whose diagnostics name what a component file lacks.
-    let module =
-        component_file::is_module_path(Path::new(name)) || text.contains("createComponent");
-    if !module {
+    if component_file::may_be_bare_markup(name, text) {
         if let Ok(template) = Template::compile(text, name) {
-            return Ok(vec![bare_markup_component(name, template)]);
+            return Ok(vec![component_file::markup_component(name, template)]);
         }
     }
     component_file::compile_with(text, name, sources).map_err(|d| d.to_string())
-}
-
-/// A component rendering bare markup; its id is the file's name without extension.
-fn bare_markup_component(name: &str, template: Template) -> Component {
-    let id = Path::new(name)
-        .file_stem()
-        .map_or_else(|| name.to_owned(), |s| s.to_string_lossy().into_owned());
-    Component::new(id, move |input: &crate::component::Input<'_>| {
-        let scope = Scope::new()
-            .props(input.props_json)
-            .state(input.state_json)
-            .context(input.context);
-        template
-            .render_element(&scope)
-            .map_err(|e| ComponentError::Internal(e.to_string()))
-    })
 }
 
 /// One component file.

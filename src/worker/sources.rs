@@ -4,7 +4,8 @@
 //! The files travel as they are on disk, with their paths, so that a component
 //! module imports another by a relative path: the engine receives the whole
 //! folder, not a flattened list of components. Each file whose extension is in
-//! [`COMPONENT_EXTENSIONS`] is loaded as a module with the others as its imports;
+//! [`COMPONENT_EXTENSIONS`] is loaded as a module with the others as its imports
+//! (or, a `.ckx` file of bare markup, as one component named after the file);
 //! a file another one imports is part of that one's program, not an entry of its
 //! own, so a component is served once however many files import it.
 //!
@@ -34,6 +35,7 @@ use std::sync::Arc;
 
 use crate::component::{file, Component};
 use crate::lang::program::Program;
+use crate::markup::Template;
 
 /// Extensions of the files compiled as component entry points.
 pub const COMPONENT_EXTENSIONS: &[&str] = file::EXTENSIONS;
@@ -167,12 +169,23 @@ impl WorkerInit {
             .map(|f| (f.path.clone(), f.text.clone()))
             .collect();
         let mut programs = Vec::new();
+        let mut markup = Vec::new();
         let mut diagnostics = Vec::new();
         for source in self
             .files
             .iter()
             .filter(|f| Self::is_component_file(&f.path))
         {
+            // Bare markup, as the CLI and the playground read it.
+            if file::may_be_bare_markup(&source.path, &source.text) {
+                if let Ok(template) = Template::compile(&source.text, &source.path) {
+                    markup.push((
+                        file::markup_component(&source.path, template),
+                        &*source.path,
+                    ));
+                    continue;
+                }
+            }
             match Program::load(&source.path, &source.text, &sources) {
                 Ok(program) => programs.push((source.path.as_str(), Arc::new(program))),
                 Err(d) => diagnostics.push(d.to_string()),
@@ -187,21 +200,24 @@ impl WorkerInit {
             .flat_map(|(_, p)| p.files().iter().skip(1).map(|f| f.name()))
             .collect();
         let mut components: Vec<(Component, &str)> = Vec::new();
-        for (path, program) in &programs {
-            if imported.contains(path) {
-                continue;
+        let made = programs
+            .iter()
+            .filter(|(path, _)| !imported.contains(path))
+            .flat_map(|(path, program)| {
+                file::components(program.clone())
+                    .into_iter()
+                    .map(move |component| (component, *path))
+            })
+            .chain(markup);
+        for (component, path) in made {
+            if let Some((_, first)) = components.iter().find(|(c, _)| c.id() == component.id()) {
+                return Err(InitError::DuplicateComponent {
+                    id: component.id().to_owned(),
+                    first: (*first).to_owned(),
+                    second: path.to_owned(),
+                });
             }
-            for component in file::components(program.clone()) {
-                if let Some((_, first)) = components.iter().find(|(c, _)| c.id() == component.id())
-                {
-                    return Err(InitError::DuplicateComponent {
-                        id: component.id().to_owned(),
-                        first: (*first).to_owned(),
-                        second: (*path).to_owned(),
-                    });
-                }
-                components.push((component, path));
-            }
+            components.push((component, path));
         }
         Ok(components.into_iter().map(|(c, _)| c).collect())
     }
@@ -260,6 +276,33 @@ mod tests {
         let components = init.compile().unwrap();
         let ids: Vec<&str> = components.iter().map(|c| c.id()).collect();
         assert_eq!(ids, ["hello"]);
+    }
+
+    /// A `.ckx` file of bare markup is a component named after the file, as in
+    /// the CLI and the playground (the worker used to make nothing of it).
+    #[test]
+    fn a_bare_markup_file_is_a_component_named_after_it() {
+        use crate::component::RenderRequest;
+        let mut init = WorkerInit::default();
+        init.add_file(
+            "ui/hello.ckx",
+            "<block><text>Hi {props.name}</text></block>",
+        )
+        .unwrap();
+        init.add_file("ui/broken.tsx", "<block><text>Hi</text></block>")
+            .unwrap();
+        let components = init.compile().unwrap();
+        let ids: Vec<&str> = components.iter().map(|c| c.id()).collect();
+        assert_eq!(ids, ["hello"], "a .tsx file is a module: no component");
+        let mut props = serde_json::Map::new();
+        props.insert("name".into(), "Ada".into());
+        let request = RenderRequest::new("hello", props);
+        let rendered = components[0].render(&request).unwrap();
+        let json = serde_json::to_value(&rendered.output).unwrap();
+        assert_eq!(
+            json["element"]["children"][0]["children"],
+            serde_json::json!(["Hi ", "Ada"])
+        );
     }
 
     #[test]
