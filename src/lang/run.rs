@@ -166,10 +166,10 @@ impl<'v> JsonView for View<'v> {
                 }
                 None => {
                     let key = match heap.atom_name(k) {
-                        Some(s) => MemberKey {
-                            bytes: heap.str_bytes(s),
-                            plain: heap.str_is_json_plain(s),
-                        },
+                        Some(s) => {
+                            let (bytes, plain) = heap.str_json(s);
+                            MemberKey { bytes, plain }
+                        }
                         None => MemberKey {
                             bytes: b"",
                             plain: true,
@@ -182,9 +182,10 @@ impl<'v> JsonView for View<'v> {
     }
     fn write_string(&self, out: &mut Vec<u8>) {
         match self.v {
-            Value::Str(s) if self.vm.heap.str_is_json_plain(s) => {
-                push_json_plain(out, self.vm.heap.str_bytes(s));
-            }
+            Value::Str(s) => match self.vm.heap.str_json(s) {
+                (bytes, true) => push_json_plain(out, bytes),
+                (bytes, false) => push_json_string(out, bytes),
+            },
             _ => push_json_string(out, &self.string()),
         }
     }

@@ -29,7 +29,7 @@ use crate::element::placement::{self, Place};
 use crate::element::shape::{FieldLimit, RecordShape, Shape};
 use crate::element::{ElementKind, ErrorKind, ValidationError, ValidationErrors, MAX_DEPTH};
 use crate::lang::number::push_json_number;
-use crate::lang::value::string::{push_json_plain, push_json_string};
+use crate::lang::value::string::push_json_string;
 
 /// What kind of JSON a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,12 +76,17 @@ pub struct MemberKey<'a> {
 }
 
 impl MemberKey<'_> {
-    /// Appends the key as a JSON string.
+    /// Appends the key as a JSON string, and the `:` after it.
     fn write(self, out: &mut Vec<u8>) {
         if self.plain {
-            push_json_plain(out, self.bytes);
+            // One reservation for the quotes, the key and the colon.
+            out.reserve(self.bytes.len() + 3);
+            out.push(b'"');
+            out.extend_from_slice(self.bytes);
+            out.extend_from_slice(b"\":");
         } else {
             push_json_string(out, self.bytes);
+            out.push(b':');
         }
     }
 }
@@ -377,7 +382,6 @@ impl Writer {
                     }
                     first = false;
                     k.write(out);
-                    out.push(b':');
                     self.any(x, out, depth + 1);
                 });
                 out.push(b'}');
@@ -457,7 +461,6 @@ impl Writer {
                         }
                         first = false;
                         k.write(out);
-                        out.push(b':');
                         self.at_key(k.bytes, |w| w.value(x, item, out, depth + 1));
                     });
                     out.push(b'}');
@@ -693,7 +696,6 @@ impl Writer {
             }
             first = false;
             k.write(out);
-            out.push(b':');
             match field {
                 None => x.write_string(out),
                 Some(fi) => {
@@ -847,7 +849,6 @@ impl Writer {
             }
             first = false;
             k.write(out);
-            out.push(b':');
             match field {
                 None => x.write_string(out),
                 Some(fi) => {

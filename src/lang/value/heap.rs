@@ -309,6 +309,21 @@ impl Heap {
         self.meta(s).plain
     }
 
+    /// A string's bytes and whether they go into JSON as they are, found once
+    /// (the JSON writer needs both for every key and string it writes).
+    pub(crate) fn str_json(&self, s: StrId) -> (&[u8], bool) {
+        let i = s.0 as usize;
+        let n = self.base_strs();
+        let (table, i) = if i < n {
+            (&self.base.strs, i)
+        } else {
+            (&self.strs, i - n)
+        };
+        let m = table.metas[i];
+        let bytes = &table.bufs[m.buf as usize][m.start as usize..(m.start + m.len) as usize];
+        (bytes, m.plain)
+    }
+
     /// A string's bytes as `str` when it holds no lone surrogate (the usual case),
     /// else a copy with each lone surrogate replaced by U+FFFD.
     pub fn str_lossy(&self, s: StrId) -> std::borrow::Cow<'_, str> {
