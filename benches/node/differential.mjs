@@ -49,7 +49,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import Ajv2020 from 'ajv/dist/2020.js';
-import * as esbuild from 'esbuild';
+
+import { bundleAsGitBook } from './integration.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -263,27 +264,7 @@ async function bundleCases(dir, cases, outDir) {
     cases.forEach((c, i) => lines.push(`export * as case${i} from ${JSON.stringify(join(dir, c.file))};`));
     const outfile = join(outDir, 'integration.mjs');
     try {
-        await esbuild.build({
-            stdin: { contents: lines.join('\n'), resolveDir: dir, sourcefile: 'differential-entry.js', loader: 'js' },
-            outfile,
-            bundle: true,
-            write: true,
-            platform: 'neutral',
-            target: ['es2020'],
-            format: 'esm',
-            mainFields: ['worker', 'browser', 'module', 'jsnext', 'main'],
-            conditions: ['worker', 'browser', 'import', 'production'],
-            define: {
-                'process.env.NODE_ENV': JSON.stringify('production'),
-                MODE: JSON.stringify('production'),
-            },
-            jsx: 'automatic',
-            jsxImportSource: '@gitbook/runtime',
-            // The cases live outside this package: their `@gitbook/runtime`
-            // resolves to this package's node_modules.
-            nodePaths: [join(HERE, 'node_modules')],
-            logLevel: 'silent',
-        });
+        await bundleAsGitBook({ contents: lines.join('\n'), resolveDir: dir, sourcefile: 'differential-entry.js', outfile });
     } catch (err) {
         const messages = (err.errors ?? []).map((e) =>
             e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text,

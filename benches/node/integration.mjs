@@ -3,7 +3,7 @@
 // runtime of `@gitbook/runtime`, `MODE` defined as "production", which also turns
 // on the `/v1` version check every real request goes through), imported, and
 // served by `createIntegration({ components })`. Used by peer.mjs (in-process
-// timing) and http-peer.mjs (behind Node's HTTP server).
+// timing), http-peer.mjs (behind Node's HTTP server) and differential.mjs.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,15 +14,14 @@ import * as esbuild from 'esbuild';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** The component file bundled with the runtime, as the GitBook CLI bundles it. */
-async function bundle(component, outDir) {
-    const outfile = join(outDir, 'integration.mjs');
-    const entry = [
-        `export { createIntegration } from '@gitbook/runtime';`,
-        `export * as file from ${JSON.stringify(resolve(component))};`,
-    ].join('\n');
+/**
+ * Bundles the entry module `contents` (its imports resolved from `resolveDir`)
+ * into `outfile` as the GitBook CLI bundles an integration. Throws esbuild's
+ * error, whose `errors` locate what does not build.
+ */
+export async function bundleAsGitBook({ contents, resolveDir, sourcefile, outfile }) {
     await esbuild.build({
-        stdin: { contents: entry, resolveDir: HERE, sourcefile: 'bench-entry.js', loader: 'js' },
+        stdin: { contents, resolveDir, sourcefile, loader: 'js' },
         outfile,
         bundle: true,
         write: true,
@@ -37,11 +36,21 @@ async function bundle(component, outDir) {
         },
         jsx: 'automatic',
         jsxImportSource: '@gitbook/runtime',
-        // The component file lives outside this package: its `@gitbook/runtime`
+        // Component files live outside this package: their `@gitbook/runtime`
         // resolves to this package's node_modules.
         nodePaths: [join(HERE, 'node_modules')],
         logLevel: 'silent',
     });
+}
+
+/** The component file bundled with the runtime, as the GitBook CLI bundles it. */
+async function bundle(component, outDir) {
+    const outfile = join(outDir, 'integration.mjs');
+    const contents = [
+        `export { createIntegration } from '@gitbook/runtime';`,
+        `export * as file from ${JSON.stringify(resolve(component))};`,
+    ].join('\n');
+    await bundleAsGitBook({ contents, resolveDir: HERE, sourcefile: 'bench-entry.js', outfile });
     return outfile;
 }
 
