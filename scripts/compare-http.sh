@@ -24,25 +24,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/server-common.sh
+. scripts/node-side.sh
 
 CONNECTIONS="${CONNECTIONS:-64}"
 DURATION="${DURATION:-10s}"
 THREADS="${THREADS:-2}"
 REPS="${REPS:-3}"
 WORKLOADS="${WORKLOADS:-counter list_1000}"
-NODE_DIR=benches/node
 BOUNDARY=contentkit-bench-boundary # compare.mjs writes its bodies with it
 
 need_wrk
-if [ ! -d "$NODE_DIR/node_modules" ]; then
-  echo "== installing the Node side (npm ci, from package-lock.json)" >&2
-  (cd "$NODE_DIR" && npm ci --no-audit --no-fund >&2)
-fi
+need_node_side
 echo "== contentkit: cargo build --release (the contentkit binary)" >&2
 cargo build --quiet --release --bin contentkit
-target="$(cargo metadata --format-version 1 --no-deps 2>/dev/null \
-  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
-contentkit="$target/release/contentkit"
+contentkit="$(cargo_target_dir)/release/contentkit"
 
 BENCH_ONLY="$(tr ' ' ',' <<<"$WORKLOADS")" node "$NODE_DIR/compare.mjs" --write "$WORK_DIR" >/dev/null
 

@@ -23,17 +23,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-NODE_DIR=benches/node
-
-if [ ! -d "$NODE_DIR/node_modules" ]; then
-  echo "== installing the Node side (npm ci, from package-lock.json)" >&2
-  (cd "$NODE_DIR" && npm ci --no-audit --no-fund >&2)
-fi
+. scripts/node-side.sh
+need_node_side
 
 echo "== contentkit: cargo build --release --example bench_peer" >&2
 cargo build --quiet --release --example bench_peer
-peer="$(cargo metadata --format-version 1 --no-deps 2>/dev/null \
-  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')/release/examples/bench_peer"
+peer="$(cargo_target_dir)/release/examples/bench_peer"
 
 echo "== node $(node --version): $NODE_DIR/compare.mjs" >&2
 exec node "$NODE_DIR/compare.mjs" --rust "$peer" ${BENCH_JSON:+--json "$BENCH_JSON"}
