@@ -161,50 +161,39 @@ export default createIntegration({ components: [counter] });
     });
 }
 
+/** A side's folder: the harness in front of its `integration.mjs`, plus `extra` modules. */
+function side(name, extra = []) {
+    const dir = join(workDir, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'harness.mjs'), HARNESS);
+    const modules = [
+        ['harness.mjs', 'esModule', 'harness.mjs'],
+        ['integration.mjs', 'esModule', 'integration.mjs'],
+        ...extra,
+    ];
+    return { dir, modules };
+}
+
 async function prepare() {
     mkdirSync(workDir, { recursive: true });
     const sides = {};
-    const ck = join(workDir, 'contentkit');
-    mkdirSync(ck, { recursive: true });
-    copyFileSync(join(bundleDir, 'worker.mjs'), join(ck, 'integration.mjs'));
-    copyFileSync(join(bundleDir, 'contentkit.wasm'), join(ck, 'contentkit.wasm'));
-    writeFileSync(join(ck, 'harness.mjs'), HARNESS);
+    const ck = side('contentkit', [['contentkit.wasm', 'wasm', 'contentkit.wasm']]);
+    copyFileSync(join(bundleDir, 'worker.mjs'), join(ck.dir, 'integration.mjs'));
+    copyFileSync(join(bundleDir, 'contentkit.wasm'), join(ck.dir, 'contentkit.wasm'));
+    const size = (dir, file) => statSync(join(dir, file)).size;
     sides.contentkit = {
-        dir: ck,
-        modules: [
-            ['harness.mjs', 'esModule', 'harness.mjs'],
-            ['integration.mjs', 'esModule', 'integration.mjs'],
-            ['contentkit.wasm', 'wasm', 'contentkit.wasm'],
-        ],
-        sizes: { 'worker.mjs': statSync(join(ck, 'integration.mjs')).size, 'contentkit.wasm': statSync(join(ck, 'contentkit.wasm')).size },
+        ...ck,
+        sizes: { 'worker.mjs': size(ck.dir, 'integration.mjs'), 'contentkit.wasm': size(ck.dir, 'contentkit.wasm') },
     };
-    const ref = join(workDir, 'reference');
-    mkdirSync(ref, { recursive: true });
-    await referenceBundle(ref);
-    writeFileSync(join(ref, 'harness.mjs'), HARNESS);
-    copyFileSync(join(ref, 'reference.mjs'), join(ref, 'integration.mjs'));
-    sides.reference = {
-        dir: ref,
-        modules: [
-            ['harness.mjs', 'esModule', 'harness.mjs'],
-            ['integration.mjs', 'esModule', 'integration.mjs'],
-        ],
-        sizes: { 'reference.mjs': statSync(join(ref, 'reference.mjs')).size },
-    };
+    const ref = side('reference');
+    await referenceBundle(ref.dir);
+    copyFileSync(join(ref.dir, 'reference.mjs'), join(ref.dir, 'integration.mjs'));
+    sides.reference = { ...ref, sizes: { 'reference.mjs': size(ref.dir, 'reference.mjs') } };
     // An empty worker behind the same harness: workerd's own cost of a
     // request (the Request, its body read, a Response), the floor under both.
-    const empty = join(workDir, 'empty');
-    mkdirSync(empty, { recursive: true });
-    writeFileSync(join(empty, 'integration.mjs'), EMPTY);
-    writeFileSync(join(empty, 'harness.mjs'), HARNESS);
-    sides.empty = {
-        dir: empty,
-        modules: [
-            ['harness.mjs', 'esModule', 'harness.mjs'],
-            ['integration.mjs', 'esModule', 'integration.mjs'],
-        ],
-        sizes: {},
-    };
+    const empty = side('empty');
+    writeFileSync(join(empty.dir, 'integration.mjs'), EMPTY);
+    sides.empty = { ...empty, sizes: {} };
     return sides;
 }
 
