@@ -8,6 +8,7 @@ use std::path::Path;
 
 use contentkit::lang::eval::Limits;
 use contentkit::lang::host::HostState;
+use contentkit::lang::image::Compiled;
 use contentkit::lang::program::Program;
 use contentkit::lang::run::{ui_render, Outcome};
 use serde_json::{json, Value};
@@ -111,8 +112,36 @@ fn lone_surrogates_replaced(text: &str) -> String {
     out
 }
 
+/// Loads a case from source, as `contentkit serve` does.
+fn from_source(name: &str, files: &HashMap<String, String>) -> Result<Program, String> {
+    Program::load(name, &files[name], files).map_err(|d| d.to_string())
+}
+
+/// Compiles a case into an image and loads that, as the WebAssembly worker
+/// does (it has no parser).
+fn from_image(name: &str, files: &HashMap<String, String>) -> Result<Program, String> {
+    let compiled = Program::compile(name, &files[name], files).map_err(|d| d.to_string())?;
+    let image = compiled.to_image().map_err(|e| e.to_string())?;
+    Compiled::from_image(&image)
+        .map_err(|e| e.to_string())?
+        .load()
+        .map_err(|d| d.to_string())
+}
+
 #[test]
 fn differential_cases_match_node() {
+    run_cases(from_source);
+}
+
+/// The same answers from compiled images: an image loses nothing the
+/// evaluator reads (regular expressions, classes, closures, imports, sites of
+/// errors).
+#[test]
+fn differential_cases_match_node_from_images() {
+    run_cases(from_image);
+}
+
+fn run_cases(load: fn(&str, &HashMap<String, String>) -> Result<Program, String>) {
     let files: HashMap<String, String> = std::fs::read_dir(DIR)
         .unwrap()
         .filter_map(|e| {
@@ -144,7 +173,7 @@ fn differential_cases_match_node() {
             continue;
         };
         let steps: Value = serde_json::from_str(&steps_text).unwrap();
-        let program = match Program::load(name, &files[name], &files) {
+        let program = match load(name, &files) {
             Ok(p) => p,
             Err(d) => {
                 failures.push(format!("{case}: does not compile:\n{d}"));

@@ -10,7 +10,7 @@ use contentkit::element::{Block, Text};
 use contentkit::runtime::multipart::FormWriter;
 use contentkit::runtime::{sign, Algorithm, FetchResponse, OutgoingResponse, WebhookReceiver};
 use contentkit::worker::abi::{decode_response, Engine, ABI_VERSION};
-use contentkit::worker::{RequestHead, Worker, WorkerInit};
+use contentkit::worker::{RequestHead, Worker, WorkerImage, WorkerInit};
 use serde_json::{json, Value};
 
 const HELLO_CKX: &str = r#"createComponent({
@@ -36,12 +36,12 @@ fn integration() -> Integration {
         })
 }
 
-fn build(init: WorkerInit) -> Result<Worker, contentkit::worker::InitError> {
+fn build(image: WorkerImage) -> Result<Worker, contentkit::worker::InitError> {
     let receiver = WebhookReceiver::new()
         .with_secret("hook-secret")
         .on("publish", |_| Ok(()))
         .on("explode", |_| Err("db unreachable".into()));
-    Ok(Worker::build(integration(), init)?.with_webhook(receiver))
+    Ok(Worker::from_image(integration(), image)?.with_webhook(receiver))
 }
 
 contentkit::export_worker!(build);
@@ -124,7 +124,8 @@ fn a_rust_integration_answers_through_the_abi() {
         ..WorkerInit::default()
     };
     init.add_file("ui/from-file.ckx", HELLO_CKX).unwrap();
-    let (ptr, len) = copy_in(&init.to_vec());
+    let image = init.image().unwrap().to_vec();
+    let (ptr, len) = copy_in(&image);
     // SAFETY: the buffer comes from `ck_alloc` and is handed over.
     let ready = take_response(unsafe { ck_init(ptr, len) });
     assert_eq!(
@@ -134,7 +135,7 @@ fn a_rust_integration_answers_through_the_abi() {
         String::from_utf8_lossy(&ready.body)
     );
     assert_eq!(ck_body_limit(), 16 * 1024);
-    let (ptr, len) = copy_in(&init.to_vec());
+    let (ptr, len) = copy_in(&image);
     // SAFETY: as above.
     let again = take_response(unsafe { ck_init(ptr, len) });
     assert_eq!(
@@ -243,34 +244,52 @@ fn a_rust_integration_answers_through_the_abi() {
 #[test]
 fn an_engine_that_cannot_start_says_why() {
     let engine = Engine::new();
-    let answer = engine.init(b"{\"files\": 3}", |init| {
-        Worker::build(Integration::new(), init)
-    });
-    let answer = decode_response(&answer).unwrap();
-    assert_eq!(answer.status, 500);
-    assert!(error_of(&answer)
-        .starts_with("the worker cannot start: the worker's init data is not valid: invalid type"));
-
+    let start = |bytes: &[u8]| {
+        let answer = engine.init(bytes, |image| Worker::from_image(Integration::new(), image));
+        let answer = decode_response(&answer).unwrap();
+        assert_eq!(answer.status, 500);
+        error_of(&answer)
+    };
+    // Source files are no image: the engine compiles nothing.
     let mut init = WorkerInit::default();
     init.add_file("a.ckx", HELLO_CKX).unwrap();
-    init.add_file("b/c.ckx", HELLO_CKX).unwrap();
-    let answer = engine.init(&init.to_vec(), |init| {
-        Worker::build(Integration::new(), init)
-    });
     assert_eq!(
-        error_of(&decode_response(&answer).unwrap()),
-        r#"the worker cannot start: component "from-file" is declared in both a.ckx and b/c.ckx"#
+        start(&init.to_vec()),
+        "the worker cannot start: the worker's init data is not valid: no worker image header"
+    );
+    // An image damaged on the way.
+    let mut image = init.image().unwrap().to_vec();
+    let last = image.len() - 1;
+    image[last] ^= 1;
+    let message = start(&image);
+    assert!(
+        message.contains("a.ckx: the compiled program is damaged"),
+        "{message}"
     );
 
-    let broken = br#"{"files": [{"path": "x/bad.ckx", "text": "createComponent({ componentId: 'x', render: () => <buton /> })"}]}"#;
-    let answer = engine.init(broken, |init| Worker::build(Integration::new(), init));
-    let message = error_of(&decode_response(&answer).unwrap());
+    // What the engine used to refuse at start, building the image refuses.
+    init.add_file("b/c.ckx", HELLO_CKX).unwrap();
+    assert_eq!(
+        init.image().unwrap_err().to_string(),
+        r#"component "from-file" is declared in both a.ckx and b/c.ckx"#
+    );
+    let mut broken = WorkerInit::default();
+    broken
+        .add_file(
+            "x/bad.ckx",
+            "createComponent({ componentId: 'x', render: () => <buton /> })",
+        )
+        .unwrap();
+    let message = broken.image().unwrap_err().to_string();
     assert!(message.contains("x/bad.ckx:1:"), "{message}");
     assert!(message.contains("buton"), "{message}");
 
     let escaping = br#"{"files": [{"path": "../etc/passwd.ckx", "text": ""}]}"#;
-    let answer = engine.init(escaping, |init| Worker::build(Integration::new(), init));
-    assert!(error_of(&decode_response(&answer).unwrap()).contains("without empty, . or .. names"));
+    let message = WorkerInit::from_slice(escaping).unwrap_err().to_string();
+    assert!(
+        message.contains("without empty, . or .. names"),
+        "{message}"
+    );
 }
 
 #[cfg(feature = "cli")]

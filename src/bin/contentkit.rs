@@ -716,7 +716,7 @@ fn build_worker(args: BuildArgs) -> Result<(), Failure> {
             .map_err(|e| Failure(e.to_string()))?;
     }
     // The files' own errors first: they need no engine to be found.
-    init.compile().map_err(|e| Failure(e.to_string()))?;
+    init.image().map_err(|e| Failure(e.to_string()))?;
     let candidates = engine_candidates(args.engine);
     let Some(engine_path) = candidates.iter().find(|p| p.is_file()) else {
         let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();

@@ -96,10 +96,7 @@ pub fn may_be_bare_markup(name: &str, text: &str) -> bool {
 /// assert_eq!(markup_component("ui/hello.ckx", template).id(), "hello");
 /// ```
 pub fn markup_component(name: &str, template: Template) -> Component {
-    let id = Path::new(name)
-        .file_stem()
-        .map_or_else(|| name.to_owned(), |s| s.to_string_lossy().into_owned());
-    Component::new(id, move |input: &super::Input<'_>| {
+    Component::new(markup_id(name), move |input: &super::Input<'_>| {
         let scope = Scope::new()
             .props(input.props_json)
             .state(input.state_json)
@@ -108,6 +105,18 @@ pub fn markup_component(name: &str, template: Template) -> Component {
             .render_element(&scope)
             .map_err(|e| ComponentError::Internal(e.to_string()))
     })
+}
+
+/// The id of a bare-markup file's component: its name without folder or
+/// extension.
+///
+/// ```
+/// assert_eq!(contentkit::component::file::markup_id("ui/hello.ckx"), "hello");
+/// ```
+pub fn markup_id(name: &str) -> String {
+    Path::new(name)
+        .file_stem()
+        .map_or_else(|| name.to_owned(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Compiles every component a file declares (a single file: no relative imports).

@@ -7,6 +7,7 @@
 //! - [`eval`]: the evaluator;
 //! - [`builtins`]: the standard library and `@gitbook/runtime`;
 //! - [`program`]: loading files into a program;
+//! - [`image`]: compiled programs as bytes, loaded without the parser;
 //! - [`run`]: components run for a `ui_render` request, from its bytes to the response's;
 //! - [`handlers`]: the integration's other handlers (`fetch`, `events`, `task`);
 //! - [`host`]: what handlers ask of the outside world;
@@ -52,6 +53,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod handlers;
 pub mod host;
+pub mod image;
 pub mod number;
 pub mod oauth;
 pub mod program;

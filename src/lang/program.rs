@@ -16,6 +16,7 @@ use crate::lang::builtins::{regexp::JsRegex, Method, METHOD_NAMES};
 use crate::lang::compile::{self, ir, Builder, ImportName, ModuleCode, Origin};
 use crate::lang::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::lang::eval::{Fault, Limits, Vm};
+use crate::lang::image::Compiled;
 use crate::lang::source::{SourceFile, Span};
 use crate::lang::syntax::{self, MAX_NESTING};
 use crate::lang::value::{Atom, Base, Heap, ObjId, ObjKind, Object, Props, Value};
@@ -275,14 +276,43 @@ impl Program {
         entry: &str,
         sources: &dyn Sources,
     ) -> Result<Program, Diagnostics> {
-        on_compile_stack(|| Program::load_here(entry_name, entry, sources))
+        on_compile_stack(|| {
+            Program::from_compiled(Program::compile_here(entry_name, entry, sources)?)
+        })
     }
 
-    fn load_here(
+    /// Compiles the program whose entry file is `entry_name`, without running it:
+    /// what [`Program::load`] does before it runs the modules' top-level code.
+    /// The result loads later ([`Compiled::load`]), possibly elsewhere, from an
+    /// image ([`Compiled::to_image`]).
+    ///
+    /// ```
+    /// use contentkit::lang::image::Compiled;
+    /// use contentkit::lang::program::{NoSources, Program};
+    /// let compiled = Program::compile("hello.tsx", r#"
+    ///     import { createComponent } from '@gitbook/runtime';
+    ///     export const hello = createComponent({
+    ///         componentId: 'hello',
+    ///         render: () => <block><text>Hi</text></block>,
+    ///     });
+    /// "#, &NoSources).unwrap();
+    /// let image = compiled.to_image().unwrap();
+    /// let program = Compiled::from_image(&image).unwrap().load().unwrap();
+    /// assert_eq!(program.component_ids(), vec!["hello"]);
+    /// ```
+    pub fn compile(
         entry_name: &str,
         entry: &str,
         sources: &dyn Sources,
-    ) -> Result<Program, Diagnostics> {
+    ) -> Result<Compiled, Diagnostics> {
+        on_compile_stack(|| Program::compile_here(entry_name, entry, sources))
+    }
+
+    fn compile_here(
+        entry_name: &str,
+        entry: &str,
+        sources: &dyn Sources,
+    ) -> Result<Compiled, Diagnostics> {
         let mut b = Builder::new();
         let mut errors = Diagnostics::new();
         // Read and parse every file reachable from the entry.
@@ -374,16 +404,7 @@ impl Program {
         if !errors.is_empty() {
             return Err(errors.sorted());
         }
-        let (mut p, heap) = Program::from_builder(b, &mut errors);
-        if !errors.is_empty() {
-            return Err(errors.sorted());
-        }
-        let heap = p.init_modules(heap, &modules, &paths, &index, &mut errors);
-        if !errors.is_empty() {
-            return Err(errors.sorted());
-        }
-        p.base = heap.freeze();
-        Ok(p)
+        Ok(Compiled::new(b, modules, paths, None))
     }
 
     /// Compiles bare markup: one expression over `props`, `state`, `context`,
@@ -395,46 +416,73 @@ impl Program {
         require_root: bool,
         check_elements: bool,
     ) -> Result<Program, Diagnostics> {
-        on_compile_stack(|| Program::markup_here(name, source, require_root, check_elements))
+        on_compile_stack(|| {
+            Program::from_compiled(Program::compile_markup_here(
+                name,
+                source,
+                require_root,
+                check_elements,
+            )?)
+        })
     }
 
-    fn markup_here(
+    /// Compiles bare markup as [`Program::markup`] does, without loading it.
+    pub fn compile_markup(
         name: &str,
         source: &str,
         require_root: bool,
         check_elements: bool,
-    ) -> Result<Program, Diagnostics> {
+    ) -> Result<Compiled, Diagnostics> {
+        on_compile_stack(|| {
+            Program::compile_markup_here(name, source, require_root, check_elements)
+        })
+    }
+
+    fn compile_markup_here(
+        name: &str,
+        source: &str,
+        require_root: bool,
+        check_elements: bool,
+    ) -> Result<Compiled, Diagnostics> {
         let mut b = Builder::new();
         let file = SourceFile::new(name, source);
         let expr = syntax::parse_markup(&file, MAX_NESTING)?;
         let idx = b.add_file(file);
         let f = compile::compile_markup(&mut b, idx, expr, require_root, check_elements)?;
-        let mut errors = Diagnostics::new();
-        let (mut p, heap) = Program::from_builder(b, &mut errors);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        p.markup = Some(f);
-        p.base = heap.freeze();
-        Ok(p)
+        Ok(Compiled::new(b, Vec::new(), vec![name.to_owned()], Some(f)))
     }
 
-    /// The program of what `b` compiled, and the heap holding its constants.
-    fn from_builder(mut b: Builder, errors: &mut Diagnostics) -> (Program, Heap) {
+    /// Loads what was compiled: the program of its code, with its modules'
+    /// top-level code run (see [`Compiled::load`]).
+    pub(crate) fn from_compiled(c: Compiled) -> Result<Program, Diagnostics> {
+        let mut errors = Diagnostics::new();
+        let Compiled {
+            mut heap,
+            functions,
+            sites,
+            origins,
+            callee_texts,
+            regexes: regex_sources,
+            files,
+            namespaces,
+            modules,
+            paths,
+            markup,
+        } = c;
         let mut methods = FxHashMap::default();
         for (m, name) in METHOD_NAMES {
-            if let Ok(a) = b.heap.intern(name.as_bytes()) {
+            if let Ok(a) = heap.intern(name.as_bytes()) {
                 methods.insert(a, *m);
             }
         }
-        let mut regexes = Vec::with_capacity(b.regexes.len());
-        for r in &b.regexes {
+        let mut regexes = Vec::with_capacity(regex_sources.len());
+        for r in &regex_sources {
             match crate::lang::builtins::regexp::compile(&r.pattern, &r.flags) {
                 Ok(c) => regexes.push(Arc::new(c)),
                 Err(m) => {
-                    let (file, span) = b.sites[r.site as usize];
+                    let (file, span) = sites[r.site as usize];
                     errors.push(Diagnostic::new(
-                        &b.files[usize::from(file)],
+                        &files[usize::from(file)],
                         DiagnosticKind::Unsupported,
                         span,
                         m,
@@ -442,25 +490,41 @@ impl Program {
                 }
             }
         }
-        let heap = std::mem::replace(&mut b.heap, Heap::for_program(0));
-        let globals = std::mem::take(&mut b.namespaces);
-        let p = Program {
-            functions: b.functions,
-            sites: b.sites,
-            origins: b.origins,
-            callee_texts: std::mem::take(&mut b.callee_texts),
+        let mut p = Program {
+            functions,
+            sites,
+            origins,
+            callee_texts,
             regexes,
-            files: b.files,
+            files,
             base: Arc::new(Base::default()),
             methods,
-            globals,
+            globals: namespaces,
             components: Vec::new(),
             integration: None,
-            markup: None,
+            markup,
             environments: Mutex::new(Vec::new()),
             sizes: RequestSizes::default(),
         };
-        (p, heap)
+        if !errors.is_empty() {
+            return Err(errors.sorted());
+        }
+        let heap = if markup.is_some() {
+            heap
+        } else {
+            let index: HashMap<String, usize> = paths
+                .iter()
+                .enumerate()
+                .map(|(i, path)| (path.clone(), i))
+                .collect();
+            let heap = p.init_modules(heap, &modules, &paths, &index, &mut errors);
+            if !errors.is_empty() {
+                return Err(errors.sorted());
+            }
+            heap
+        };
+        p.base = heap.freeze();
+        Ok(p)
     }
 
     /// Runs the modules' top-level code in dependency order and links their imports.
@@ -789,7 +853,7 @@ impl Program {
 #[cfg(not(target_arch = "wasm32"))]
 const COMPILE_STACK: usize = 64 * 1024 * 1024;
 
-fn on_compile_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn on_compile_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     #[cfg(not(target_arch = "wasm32"))]
     {
         let mut f = Some(f);

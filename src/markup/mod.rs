@@ -53,6 +53,7 @@ use crate::element::placement::{ANY, ROOT};
 use crate::element::shape::Shape;
 use crate::element::{Element, ValidationErrors};
 use crate::lang::eval::Limits as EvalLimits;
+use crate::lang::image::Compiled;
 use crate::lang::program::Program;
 use crate::lang::run::{render_markup, MarkupFailure, MarkupScope};
 
@@ -209,6 +210,47 @@ impl Template {
         let program = Program::markup(file_name, source, require_root, options.check_elements)?;
         Ok(Template {
             program: Arc::new(program),
+            options: options.clone(),
+        })
+    }
+
+    /// Compiles markup as [`Template::compile_with`] does, without loading it:
+    /// the form a compiled image holds (see [`crate::lang::image`]), which
+    /// [`Template::load`] makes a template of, with the same options.
+    ///
+    /// ```
+    /// use contentkit::lang::image::Compiled;
+    /// use contentkit::markup::{CompileOptions, Scope, Template};
+    /// let options = CompileOptions::default();
+    /// let compiled = Template::compile_unloaded("<block><text>Hi</text></block>", "hi.ckx", &options)?;
+    /// let image = compiled.to_image()?;
+    /// let template = Template::load(Compiled::from_image(&image)?, &options)?;
+    /// assert_eq!(template.render(&Scope::new())?["type"], "block");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compile_unloaded(
+        source: &str,
+        file_name: &str,
+        options: &CompileOptions,
+    ) -> Result<Compiled, Diagnostics> {
+        let require_root = options.check_elements && options.require_root_element;
+        Program::compile_markup(file_name, source, require_root, options.check_elements)
+    }
+
+    /// The template of markup compiled by [`Template::compile_unloaded`] with
+    /// `options`; an error when `compiled` is a module, not markup.
+    pub fn load(compiled: Compiled, options: &CompileOptions) -> Result<Template, Diagnostics> {
+        if !compiled.is_markup() {
+            let name = compiled.files.first().map_or("<program>", |f| f.name());
+            return Err(Diagnostic::unlocated(
+                name,
+                DiagnosticKind::Unsupported,
+                "this compiled program is a module, not markup",
+            )
+            .into());
+        }
+        Ok(Template {
+            program: Arc::new(compiled.load()?),
             options: options.clone(),
         })
     }

@@ -19,7 +19,7 @@
 
 use std::sync::OnceLock;
 
-use super::{lines, InitError, RequestHead, Worker, WorkerInit};
+use super::{lines, InitError, RequestHead, Worker, WorkerImage};
 use crate::runtime::OutgoingResponse;
 
 /// The version of the ABI; `worker.mjs` refuses an engine of another.
@@ -131,9 +131,9 @@ impl Engine {
     pub fn init(
         &self,
         init: &[u8],
-        build: impl FnOnce(WorkerInit) -> Result<Worker, InitError>,
+        build: impl FnOnce(WorkerImage) -> Result<Worker, InitError>,
     ) -> Box<[u8]> {
-        let response = match WorkerInit::from_slice(init).and_then(build) {
+        let response = match WorkerImage::from_slice(init).and_then(build) {
             Ok(worker) => match self.worker.set(worker) {
                 Ok(()) => OutgoingResponse {
                     status: 200,
@@ -175,13 +175,13 @@ impl Engine {
 }
 
 /// Exports the worker ABI from a `cdylib` crate, with `$build` (a
-/// `FnOnce(WorkerInit) -> Result<Worker, InitError>`) making the worker from
+/// `FnOnce(WorkerImage) -> Result<Worker, InitError>`) making the worker from
 /// the init data once per instance.
 ///
 /// ```ignore
 /// use contentkit::worker::Worker;
 ///
-/// contentkit::export_worker!(|init| Worker::build(my_integration(), init));
+/// contentkit::export_worker!(|image| Worker::from_image(my_integration(), image));
 /// ```
 #[macro_export]
 macro_rules! export_worker {

@@ -2,7 +2,7 @@
 //!
 //! | file | what it is |
 //! | --- | --- |
-//! | `contentkit.wasm` | the engine, with the [`WorkerInit`] (settings and component files) appended as the custom section `contentkit.init` |
+//! | `contentkit.wasm` | the engine, with the [`WorkerImage`](super::WorkerImage) (settings and compiled components, made from a [`WorkerInit`]) appended as the custom section `contentkit.init` |
 //! | `worker.mjs` | the ES module that passes requests to the engine ([`WORKER_SCRIPT`]) |
 //! | `config.capnp` | a `workerd` config serving the worker on one address |
 //! | `wrangler.toml` | for `wrangler deploy` with your own Cloudflare account |
@@ -10,10 +10,13 @@
 //! The engine is the same for every integration made of component files (the
 //! `contentkit-worker` crate of this repository, built for
 //! `wasm32-unknown-unknown`); only its `contentkit.init` section differs, so
-//! building a bundle needs no Rust toolchain. A custom section is part of the
-//! module, so the files cannot drift apart from the engine they were checked
-//! with, and the script reads them with `WebAssembly.Module.customSections`
-//! once per isolate.
+//! building a bundle needs no Rust toolchain. The section holds the
+//! components compiled by the `contentkit` program building the bundle, which
+//! must come from the same build as the engine (an image names its build;
+//! another engine refuses it at start). A custom section is part of the
+//! module, so the compiled components cannot drift apart from the engine they
+//! were checked with, and the script reads them with
+//! `WebAssembly.Module.customSections` once per isolate.
 //!
 //! Nothing here touches the disk but [`Bundle::write_to`].
 //!
@@ -49,7 +52,7 @@ pub const CAPNP_FILE: &str = "config.capnp";
 /// The `wrangler` config.
 pub const WRANGLER_FILE: &str = "wrangler.toml";
 
-/// The custom section that holds the [`WorkerInit`].
+/// The custom section that holds the [`WorkerImage`](super::WorkerImage).
 pub const INIT_SECTION: &str = "contentkit.init";
 
 /// The exports an engine must have (see [`super`] for the ABI).
@@ -137,8 +140,8 @@ impl Bundle {
     }
 
     /// The bundle's files, `(name, bytes)`: checks the engine's exports, the
-    /// name and the address, and compiles every component file first, so a
-    /// bundle that is written starts.
+    /// name and the address, and compiles and loads every component file
+    /// first, so a bundle that is written starts.
     pub fn files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, BundleError> {
         let exports = exports(&self.engine)?;
         let missing: Vec<String> = ENGINE_EXPORTS
@@ -151,12 +154,9 @@ impl Bundle {
         }
         check_name(&self.name)?;
         check_addr(&self.addr)?;
-        self.init.compile()?;
+        let image = self.init.image()?;
         Ok(vec![
-            (
-                WASM_FILE,
-                with_init_section(&self.engine, &self.init.to_vec())?,
-            ),
+            (WASM_FILE, with_init_section(&self.engine, &image.to_vec())?),
             (SCRIPT_FILE, WORKER_SCRIPT.as_bytes().to_vec()),
             (CAPNP_FILE, workerd_config(&self.addr).into_bytes()),
             (WRANGLER_FILE, wrangler_config(&self.name).into_bytes()),

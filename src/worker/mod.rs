@@ -4,14 +4,16 @@
 //! files (see [`bundle`]):
 //!
 //! - `contentkit.wasm`: the engine (this crate compiled to
-//!   `wasm32-unknown-unknown`) with the integration's component files in a
-//!   custom section, `contentkit.init`;
+//!   `wasm32-unknown-unknown`) with the integration's components, compiled
+//!   ([`WorkerImage`]), in a custom section, `contentkit.init`;
 //! - `worker.mjs`: a small ES module that hands each HTTP request to the
 //!   engine and sends back what it answers; no logic of its own;
 //! - `config.capnp` for `workerd serve`, and `wrangler.toml` for deploying.
 //!
-//! The engine compiles the component files once per isolate, when the script
-//! instantiates it; every request then goes through [`Worker::handle`], which
+//! The component files are compiled when the bundle is built, where the
+//! parser is; the engine holds no parser or compiler and only loads the
+//! compiled programs (running their top-level code) once per isolate, when the
+//! script instantiates it; every request then goes through [`Worker::handle`], which
 //! routes exactly as the native server (`runtime::server`) does: `POST /v1`
 //! multipart through [`crate::runtime::handle`], `POST /webhooks` when a
 //! [`WebhookReceiver`] is set, JSON errors for everything else.
@@ -27,7 +29,7 @@
 //! | `ck_abi_version() -> u32` | the ABI version; the script refuses any other |
 //! | `ck_alloc(len) -> ptr` | a buffer of `len` bytes for the script to fill |
 //! | `ck_free(ptr, len)` | frees a response buffer (`len` is its first `u32`) |
-//! | `ck_init(ptr, len) -> resp` | takes the init buffer (the `contentkit.init` section: JSON `{"bodyLimit", "files": [{"path", "text"}]}`), compiles the components; a response buffer, status 200 when ready |
+//! | `ck_init(ptr, len) -> resp` | takes the init buffer (the `contentkit.init` section: a [`WorkerImage`]), loads the components; a response buffer, status 200 when ready |
 //! | `ck_body_limit() -> u32` | the largest request body; the script copies at most one byte more |
 //! | `ck_handle(head, head_len, body, body_len) -> resp` | one request: `head` is the method and the URL on a line each, then the [header lines](lines) (see [`RequestHead::encode`]), `body` the raw bytes; a response buffer |
 //!
@@ -43,7 +45,7 @@
 //!
 //! An integration written in Rust builds its own engine: a `cdylib` crate
 //! that calls [`export_worker!`](crate::export_worker) with a function from
-//! the [`WorkerInit`] to a [`Worker`], built with
+//! the [`WorkerImage`] to a [`Worker`], built with
 //! `cargo build --target wasm32-unknown-unknown --profile worker`; then
 //! `contentkit build DIR --worker --engine that.wasm -o OUT` (or
 //! [`bundle::Bundle`] from Rust) writes the bundle around it.
@@ -68,11 +70,12 @@
 //! In such a crate (`crate-type = ["cdylib"]`):
 //!
 //! ```ignore
-//! contentkit::export_worker!(|init| contentkit::worker::Worker::build(my_integration(), init));
+//! contentkit::export_worker!(|image| contentkit::worker::Worker::from_image(my_integration(), image));
 //! ```
 
 pub mod abi;
 pub mod bundle;
+pub mod image;
 pub mod lines;
 pub mod sources;
 
@@ -81,6 +84,7 @@ use crate::runtime::dispatch::{self, OutgoingResponse};
 use crate::runtime::multipart::{self, Limits, MultipartError};
 use crate::runtime::webhook::{WebhookError, WebhookReceiver};
 
+pub use image::WorkerImage;
 pub use sources::{InitError, SourceFile, WorkerInit};
 
 /// The message of a 413, as the native server words it.
@@ -206,14 +210,22 @@ impl std::fmt::Debug for Worker {
 
 impl Worker {
     /// `integration` plus the components of the init's files, with its body
-    /// limit. Fails when a file does not compile or two files declare the
-    /// same component.
-    pub fn build(mut integration: Integration, init: WorkerInit) -> Result<Self, InitError> {
-        for component in init.compile()? {
+    /// limit: the files compiled into an image ([`WorkerInit::image`]) and
+    /// loaded as the engine loads it. Fails when a file does not compile or
+    /// two files declare the same component.
+    pub fn build(integration: Integration, init: WorkerInit) -> Result<Self, InitError> {
+        Worker::from_image(integration, init.image()?)
+    }
+
+    /// `integration` plus the components of a compiled image, with its body
+    /// limit: what the engine does when it starts (it parses nothing). Fails
+    /// when the image is not one this build reads.
+    pub fn from_image(mut integration: Integration, image: WorkerImage) -> Result<Self, InitError> {
+        for component in image.components()? {
             integration.add(component);
         }
         let limits = Limits {
-            body: init.body_limit,
+            body: image.body_limit(),
             ..Limits::default()
         };
         Ok(Worker {

@@ -31,11 +31,12 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
+use super::image::{Entry, WorkerImage};
 use crate::component::{file, Component};
+use crate::lang::image::ImageError;
 use crate::lang::program::Program;
-use crate::markup::Template;
+use crate::markup::{CompileOptions, Template};
 
 /// Extensions of the files compiled as component entry points.
 pub const COMPONENT_EXTENSIONS: &[&str] = file::EXTENSIONS;
@@ -162,32 +163,72 @@ impl WorkerInit {
     }
 
     /// Compiles every component file; all diagnostics of all files at once.
+    /// The components are those a worker started with [`WorkerInit::image`]
+    /// serves.
     pub fn compile(&self) -> Result<Vec<Component>, InitError> {
+        self.image()?.components()
+    }
+
+    /// Compiles every component file into the image a worker engine starts
+    /// with (see [`WorkerImage`]); all diagnostics of all files at once. Each
+    /// program is also loaded here, so that an image that is made starts: its
+    /// top-level code runs, its components are known, and two files declaring
+    /// the same component are an error now rather than in the worker.
+    pub fn image(&self) -> Result<WorkerImage, InitError> {
         let sources: HashMap<String, String> = self
             .files
             .iter()
             .map(|f| (f.path.clone(), f.text.clone()))
             .collect();
-        let mut programs = Vec::new();
-        let mut markup = Vec::new();
+        let mut programs: Vec<Built<'_>> = Vec::new();
+        let mut markup: Vec<Built<'_>> = Vec::new();
         let mut diagnostics = Vec::new();
+        let unwritable = |path: &str, e: ImageError| InitError::Compile(format!("{path}: {e}"));
         for source in self
             .files
             .iter()
             .filter(|f| Self::is_component_file(&f.path))
         {
+            let path = source.path.as_str();
             // Bare markup, as the CLI and the playground read it.
-            if file::may_be_bare_markup(&source.path, &source.text) {
-                if let Ok(template) = Template::compile(&source.text, &source.path) {
-                    markup.push((
-                        file::markup_component(&source.path, template),
-                        &*source.path,
-                    ));
+            if file::may_be_bare_markup(path, &source.text) {
+                let options = CompileOptions::default();
+                if let Ok(compiled) = Template::compile_unloaded(&source.text, path, &options) {
+                    markup.push(Built {
+                        path,
+                        image: compiled.to_image().map_err(|e| unwritable(path, e))?,
+                        ids: vec![file::markup_id(path)],
+                        read: Vec::new(),
+                        markup: true,
+                    });
                     continue;
                 }
             }
-            match Program::load(&source.path, &source.text, &sources) {
-                Ok(program) => programs.push((source.path.as_str(), Arc::new(program))),
+            let compiled = match Program::compile(path, &source.text, &sources) {
+                Ok(compiled) => compiled,
+                Err(d) => {
+                    diagnostics.push(d.to_string());
+                    continue;
+                }
+            };
+            let image = compiled.to_image().map_err(|e| unwritable(path, e))?;
+            match compiled.load() {
+                Ok(program) => programs.push(Built {
+                    path,
+                    image,
+                    ids: program
+                        .component_ids()
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                    read: program
+                        .files()
+                        .iter()
+                        .skip(1)
+                        .map(|f| f.name().to_owned())
+                        .collect(),
+                    markup: false,
+                }),
                 Err(d) => diagnostics.push(d.to_string()),
             }
         }
@@ -195,32 +236,47 @@ impl WorkerInit {
             return Err(InitError::Compile(diagnostics.join("\n")));
         }
         // Files that some program imports are served through it.
-        let imported: HashSet<&str> = programs
+        let imported: HashSet<String> = programs
             .iter()
-            .flat_map(|(_, p)| p.files().iter().skip(1).map(|f| f.name()))
+            .flat_map(|built| built.read.iter().cloned())
             .collect();
-        let mut components: Vec<(Component, &str)> = Vec::new();
-        let made = programs
-            .iter()
-            .filter(|(path, _)| !imported.contains(path))
-            .flat_map(|(path, program)| {
-                file::components(program.clone())
-                    .into_iter()
-                    .map(move |component| (component, *path))
-            })
+        let entries = programs
+            .into_iter()
+            .filter(|built| !imported.contains(built.path))
             .chain(markup);
-        for (component, path) in made {
-            if let Some((_, first)) = components.iter().find(|(c, _)| c.id() == component.id()) {
-                return Err(InitError::DuplicateComponent {
-                    id: component.id().to_owned(),
-                    first: (*first).to_owned(),
-                    second: path.to_owned(),
-                });
+        let mut declared: Vec<(String, &str)> = Vec::new();
+        let mut out = Vec::new();
+        for built in entries {
+            for id in built.ids {
+                if let Some((_, first)) = declared.iter().find(|(known, _)| *known == id) {
+                    return Err(InitError::DuplicateComponent {
+                        id,
+                        first: (*first).to_owned(),
+                        second: built.path.to_owned(),
+                    });
+                }
+                declared.push((id, built.path));
             }
-            components.push((component, path));
+            out.push(Entry {
+                path: built.path.to_owned(),
+                markup: built.markup,
+                image: built.image,
+            });
         }
-        Ok(components.into_iter().map(|(c, _)| c).collect())
+        Ok(WorkerImage::new(self.body_limit, out))
     }
+}
+
+/// A component entry compiled by [`WorkerInit::image`], before the entries
+/// are chosen.
+struct Built<'a> {
+    path: &'a str,
+    image: Vec<u8>,
+    /// The ids of the components it declares.
+    ids: Vec<String>,
+    /// The other files its program read (imports).
+    read: Vec<String>,
+    markup: bool,
 }
 
 /// A plain relative path: `/`-separated names, none empty, `.` or `..`.

@@ -1,5 +1,6 @@
 //! The contentkit worker engine: the exports of `contentkit::worker`'s ABI,
-//! with an integration made only of the component files it is started with.
+//! with an integration made only of the compiled components it is started
+//! with (a `WorkerImage`: it holds no parser or compiler).
 //!
 //! `contentkit build DIR --worker` puts this crate's wasm, built by
 //! `cargo build -p contentkit-worker --target wasm32-unknown-unknown --profile worker`,
@@ -9,4 +10,4 @@
 use contentkit::component::Integration;
 use contentkit::worker::Worker;
 
-contentkit::export_worker!(|init| Worker::build(Integration::new(), init));
+contentkit::export_worker!(|image| Worker::from_image(Integration::new(), image));

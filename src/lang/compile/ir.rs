@@ -3,13 +3,14 @@
 
 use crate::lang::syntax::ast::{BinaryOp, ChainOp, LogicalOp, UnaryOp};
 use crate::lang::value::{Atom, StrId, Value};
+use serde::{Deserialize, Serialize};
 
 /// An index into the program's table of source sites (file and span), for errors.
 pub(crate) type Site = u32;
 
 /// Where a variable lives: a slot of the running function's frame, or a slot of an
 /// environment `hops` links up the chain (captured variables).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Place {
     /// A frame slot.
     Local(u32),
@@ -23,7 +24,7 @@ pub(crate) enum Place {
 }
 
 /// A compiled function.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct FuncCode {
     /// Its name (for messages and `fn.name`).
     pub name: Option<StrId>,
@@ -57,7 +58,7 @@ pub(crate) struct FuncCode {
 }
 
 /// What calling a function means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum FuncKind {
     /// A function or method: called with the receiver as `this`.
     Normal,
@@ -71,7 +72,7 @@ pub(crate) enum FuncKind {
 }
 
 /// A class definition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ClassCode {
     /// Environment slots of the class scope (its inner name, the class itself for
     /// `super`).
@@ -92,7 +93,7 @@ pub(crate) struct ClassCode {
 }
 
 /// A method of a class.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ClassMethodCode {
     pub key: Key,
     pub is_static: bool,
@@ -101,7 +102,7 @@ pub(crate) struct ClassMethodCode {
 }
 
 /// A parameter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Param {
     /// What the argument binds to.
     pub pattern: Pattern,
@@ -110,7 +111,7 @@ pub(crate) struct Param {
 }
 
 /// A function body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Body {
     /// `{ … }`.
     Block(Vec<Stmt>),
@@ -119,7 +120,7 @@ pub(crate) enum Body {
 }
 
 /// A binding pattern.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Pattern {
     /// A variable.
     Place(Place),
@@ -146,7 +147,7 @@ pub(crate) enum Pattern {
 }
 
 /// A property key in a literal or pattern.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Key {
     /// A name known at compile time.
     Static(Atom),
@@ -155,7 +156,7 @@ pub(crate) enum Key {
 }
 
 /// One item of an array literal or argument list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Item {
     /// A value.
     Value(Expr),
@@ -164,7 +165,7 @@ pub(crate) enum Item {
 }
 
 /// One member of an object literal.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Member {
     /// `key: value`.
     Prop(Key, Expr),
@@ -173,7 +174,7 @@ pub(crate) enum Member {
 }
 
 /// A JSX element of a ContentKit type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ElementNode {
     /// Its `type` string.
     pub tag: StrId,
@@ -186,7 +187,7 @@ pub(crate) struct ElementNode {
 }
 
 /// A JSX child.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Child {
     /// A value (text is a constant string).
     Value(Expr),
@@ -195,7 +196,7 @@ pub(crate) enum Child {
 }
 
 /// How a target is updated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Target {
     /// A variable.
     Place(Place),
@@ -208,7 +209,7 @@ pub(crate) enum Target {
 }
 
 /// An expression.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Expr {
     /// A constant.
     Const(Value),
@@ -365,7 +366,7 @@ pub(crate) enum Expr {
 }
 
 /// A member of an object literal that has accessors.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum ObjectPart {
     /// An ordinary member.
     Member(Member),
@@ -374,7 +375,7 @@ pub(crate) enum ObjectPart {
 }
 
 /// A statement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Stmt {
     /// An expression.
     Expr(Expr),
@@ -411,7 +412,7 @@ pub(crate) enum Stmt {
 }
 
 /// A block with its scope.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Block {
     /// Environment slots for captured variables declared here (0: none).
     pub env_size: u32,
@@ -422,7 +423,7 @@ pub(crate) struct Block {
 }
 
 /// A `for (;;)` loop.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ForLoop {
     /// Environment slots for captured loop variables: a fresh environment per
     /// iteration, with the variables copied over (JavaScript's per-iteration binding).
@@ -434,7 +435,7 @@ pub(crate) struct ForLoop {
 }
 
 /// A `for…of` / `for…in` loop.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ForEach {
     /// `of` (values) or `in` (keys).
     pub of: bool,
@@ -447,7 +448,7 @@ pub(crate) struct ForEach {
 }
 
 /// A `switch`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Switch {
     pub discriminant: Expr,
     /// Environment slots for captured variables declared in the cases.
@@ -460,7 +461,7 @@ pub(crate) struct Switch {
 }
 
 /// A `try`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Try {
     pub block: Block,
     /// The handler: its parameter pattern, environment size and block.

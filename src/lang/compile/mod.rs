@@ -6,6 +6,7 @@
 //! types ([`elements`]), and reports everything it cannot make sense of as located
 //! diagnostics, all at once.
 
+use serde::{Deserialize, Serialize};
 pub(crate) mod capture;
 pub(crate) mod elements;
 pub(crate) mod ir;
@@ -23,7 +24,7 @@ use crate::lang::value::{Func, Heap, MemoryExceeded, ObjKind, Object, Props, Str
 pub(crate) use lower::{lower_markup, lower_module};
 
 /// Where a JSX element is written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Origin {
     pub site: ir::Site,
     /// The attributes written on the element, with where each is written: a value
@@ -44,7 +45,7 @@ impl Origin {
 }
 
 /// A regular expression literal as written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RegexSource {
     pub pattern: String,
     pub flags: String,
@@ -52,7 +53,7 @@ pub(crate) struct RegexSource {
 }
 
 /// What an `import` binds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum ImportName {
     /// `import { name }`.
     Named(String),
@@ -63,7 +64,7 @@ pub(crate) enum ImportName {
 }
 
 /// An import of another file of the program, bound when modules are linked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ImportBinding {
     /// The module environment slot it binds.
     pub slot: u32,
@@ -76,7 +77,7 @@ pub(crate) struct ImportBinding {
 }
 
 /// A compiled module.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ModuleCode {
     /// Index of its file in the program.
     pub file: u16,
@@ -93,7 +94,7 @@ pub(crate) struct ModuleCode {
 }
 
 /// A re-export.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ReExport {
     /// The module it re-exports from.
     pub from: String,

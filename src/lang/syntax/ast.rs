@@ -4,6 +4,7 @@
 //! that can fail or be reported carries the [`Span`] of its source text.
 
 pub use crate::lang::source::Span;
+use serde::{Deserialize, Serialize};
 
 /// A parsed file: its statements, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,7 +303,7 @@ pub struct Expr {
 }
 
 /// Binary operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub enum BinaryOp {
     Add,
@@ -361,7 +362,7 @@ impl BinaryOp {
 }
 
 /// `&&`, `||`, `??`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LogicalOp {
     /// `&&`.
     And,
@@ -372,7 +373,7 @@ pub enum LogicalOp {
 }
 
 /// Prefix operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub enum UnaryOp {
     Not,
@@ -396,7 +397,7 @@ pub enum AssignOp {
 }
 
 /// An operator of a chain (see [`ExprKind::Chain`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ChainOp {
     /// A binary operator.
     Binary(BinaryOp),
@@ -669,7 +670,7 @@ pub struct ClassMethod {
 }
 
 /// What a method-like member is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MethodKind {
     /// `name() {}`.
     Method,

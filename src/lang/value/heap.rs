@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
-use super::object::{Atom, Object, WELL_KNOWN};
+use super::object::{Atom, Func, ObjKind, Object, Props, WELL_KNOWN};
 use super::{EnvId, ObjId, StrId, Value};
 
 /// A request's heap ran out of its memory budget.
@@ -551,6 +552,131 @@ impl Heap {
     /// An environment, to change it.
     pub(crate) fn env_mut(&mut self, e: EnvId) -> &mut Env {
         &mut self.envs[e.0 as usize]
+    }
+}
+
+/// A program's heap as an image holds it (see [`crate::lang::image`]): its
+/// strings in order, its names, and the objects compiling made (built-in
+/// functions and the namespaces `Math`, `Object`, …). Read back, it is the same
+/// heap: every string, name and object keeps its id.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct HeapImage {
+    strs: Vec<Vec<u8>>,
+    /// The string of each name, in name order.
+    atoms: Vec<u32>,
+    objects: Vec<ObjectImage>,
+}
+
+/// An object compiling made: plain (a namespace) or a built-in function.
+#[derive(Debug, Serialize, Deserialize)]
+struct ObjectImage {
+    props: Vec<(Atom, Value)>,
+    /// The built-in it calls, for a function.
+    native: Option<u16>,
+}
+
+impl Heap {
+    /// The image of a program's heap as compiling left it; `Err` names what an
+    /// image cannot hold (an object of another kind, an environment), which
+    /// only running code makes.
+    pub(crate) fn image(&self) -> Result<HeapImage, &'static str> {
+        if !self.base.strs.metas.is_empty() || !self.envs.is_empty() {
+            return Err("a heap that ran code");
+        }
+        let strs = (0..self.strs.metas.len())
+            .map(|i| self.strs.bytes(i).to_vec())
+            .collect();
+        let atoms = self.atoms.names.iter().map(|s| s.0).collect();
+        let mut objects = Vec::with_capacity(self.objects.len);
+        for o in self.objects.iter() {
+            if !o.props.is_plain_data() || o.origin != 0 {
+                return Err("an object with attributes");
+            }
+            let native = match &o.kind {
+                ObjKind::Plain => None,
+                ObjKind::Function(Func::Native {
+                    id,
+                    this: Value::Undefined,
+                }) => Some(*id),
+                _ => return Err("an object made by running code"),
+            };
+            objects.push(ObjectImage {
+                props: o.props.entries().to_vec(),
+                native,
+            });
+        }
+        Ok(HeapImage {
+            strs,
+            atoms,
+            objects,
+        })
+    }
+
+    /// The program heap an image holds, with a budget of `limit` bytes; `Err`
+    /// when the image is not one [`Heap::image`] writes (an id out of range).
+    pub(crate) fn from_image(image: HeapImage, limit: usize) -> Result<Heap, String> {
+        let mut h = Heap {
+            base: Arc::new(Base::default()),
+            strs: StrTable::default(),
+            atoms: AtomTable::default(),
+            objects: Objects::default(),
+            envs: Vec::new(),
+            used: 0,
+            limit,
+        };
+        let too_large = |_| "the image's heap is over its budget".to_owned();
+        for bytes in &image.strs {
+            h.alloc_str(bytes).map_err(too_large)?;
+        }
+        let strs = image.strs.len();
+        for (i, &s) in image.atoms.iter().enumerate() {
+            let name = image
+                .strs
+                .get(s as usize)
+                .ok_or_else(|| format!("name {i} is string {s}, of {strs}"))?;
+            if index_atom(name).is_some() || h.atoms.map.contains_key(name.as_slice()) {
+                return Err(format!("name {i} is an index or a repeat"));
+            }
+            h.atoms.names.push(StrId(s));
+            h.atoms.map.insert(name.as_slice().into(), i as u32);
+        }
+        let well_known = WELL_KNOWN
+            .iter()
+            .enumerate()
+            .all(|(i, name)| h.atoms.map.get(name.as_bytes()) == Some(&(i as u32)));
+        if !well_known {
+            return Err("the image's names do not start with the well-known ones".into());
+        }
+        let (atoms, objects) = (h.atoms.names.len(), image.objects.len());
+        let check = |v: &Value| match *v {
+            Value::Str(s) if s.0 as usize >= strs => Err(format!("string {} of {strs}", s.0)),
+            Value::Obj(o) if o.0 as usize >= objects => Err(format!("object {} of {objects}", o.0)),
+            _ => Ok(()),
+        };
+        for o in image.objects {
+            let mut props = Props::with_capacity(o.props.len());
+            for (key, value) in o.props {
+                if key.name_index().is_some_and(|i| i >= atoms) {
+                    return Err(format!("name {} of {atoms}", key.0));
+                }
+                check(&value)?;
+                props.set(key, value);
+            }
+            let kind = match o.native {
+                Some(id) => ObjKind::Function(Func::Native {
+                    id,
+                    this: Value::Undefined,
+                }),
+                None => ObjKind::Plain,
+            };
+            h.alloc(Object {
+                props,
+                kind,
+                origin: 0,
+            })
+            .map_err(too_large)?;
+        }
+        Ok(h)
     }
 }
 

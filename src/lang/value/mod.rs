@@ -12,21 +12,23 @@
 //! `"😀".slice(0, 1)` keeps JavaScript's meaning; lengths and indices count UTF-16
 //! code units as JavaScript does.
 
+use serde::{Deserialize, Serialize};
 mod heap;
 pub(crate) mod json;
 mod object;
 
 pub(crate) mod string;
 
+pub(crate) use heap::HeapImage;
 pub use heap::{Base, Heap, MemoryExceeded};
 pub use object::{Atom, Attrs, Func, HostData, HostKind, ObjKind, Object, PromiseState, Props};
 
 /// A string in a [`Heap`] (or in its base).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StrId(pub(crate) u32);
 
 /// An object in a [`Heap`]: a plain object, an array, a function, …
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ObjId(pub(crate) u32);
 
 /// A captured-variable environment in a [`Heap`].
@@ -34,7 +36,7 @@ pub struct ObjId(pub(crate) u32);
 pub struct EnvId(pub(crate) u32);
 
 /// A JavaScript value.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub enum Value {
     /// `undefined`.
     #[default]

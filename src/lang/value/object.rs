@@ -1,6 +1,7 @@
 //! Objects: property maps in JavaScript's key order, and what kind of object each is.
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use super::{EnvId, Value};
 
@@ -9,7 +10,7 @@ use super::{EnvId, Value};
 /// Names are interned per program and per request, so comparing keys compares
 /// integers. Array indices (`"0"`, `"17"`) are keys of their own kind, because
 /// JavaScript orders them first, ascending, in every object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Atom(pub(crate) u32);
 
 const INDEX_BIT: u32 = 1 << 31;
@@ -183,6 +184,12 @@ pub struct Extra {
 }
 
 impl Props {
+    /// Whether these are data properties only, as literals make them: no
+    /// accessor, attribute, prototype or private field, not frozen.
+    pub(crate) fn is_plain_data(&self) -> bool {
+        !self.accessors && !self.frozen && !self.special && self.extra.is_none()
+    }
+
     /// No properties.
     pub fn new() -> Props {
         Props::default()
