@@ -1039,7 +1039,31 @@ mod tests {
         ("JSON.stringify(/\\p{L}+/u.exec('héllo wörld')[0])", "\"héllo\""),
         ("JSON.stringify(/\\p{Script=Greek}/u.test('α'))", "true"),
         ("JSON.stringify(/\\p{L}/.test('p{L}'))", "true"),
+        // The Unicode tables JavaScript can name are in every build (the worker's too).
+        ("JSON.stringify('Ωmega αβγ abc'.match(/\\p{Script=Greek}+/gu))", "[\"Ω\",\"αβγ\"]"),
+        ("JSON.stringify('Ünïcode ABC déf'.match(/\\p{Lu}/gu))", "[\"Ü\",\"A\",\"B\",\"C\"]"),
+        ("JSON.stringify('x1٣y'.match(/\\p{Nd}/gu))", "[\"1\",\"٣\"]"),
+        ("JSON.stringify(/ÉCOLE/i.test('école'))", "true"),
+        ("JSON.stringify('😀 hi'.match(/\\p{Emoji_Presentation}/u)[0])", "\"😀\""),
+        ("JSON.stringify(/\\p{Alphabetic}+/u.exec('añb9')[0])", "\"añb\""),
         ]);
+    }
+
+    /// JavaScript has no syntax for Age or the segmentation properties (and
+    /// the worker has no tables for them): SyntaxErrors, as in Node.
+    #[test]
+    fn properties_javascript_lacks_are_errors() {
+        for (pattern, flags) in [
+            (r"\p{Age=6.0}", "u"),
+            (r"\P{Grapheme_Cluster_Break=Extend}", "u"),
+            (r"\p{Word_Break=ALetter}", "u"),
+        ] {
+            assert_eq!(
+                validate(pattern, flags).unwrap_err(),
+                format!("Invalid regular expression: /{pattern}/{flags}: Invalid property name")
+            );
+        }
+        assert!(validate(r"\p{gc=Lu}\p{sc=Greek}\p{Script_Extensions=Latin}", "u").is_ok());
     }
 
     #[test]

@@ -541,6 +541,21 @@ impl<'a> Translator<'a> {
                 {
                     return Err("Invalid property name".into());
                 }
+                // JavaScript names only these properties with a value; Rust's
+                // syntax has more (Age, the segmentation ones).
+                if let Some((key, _)) = name.split_once('=') {
+                    const KEYS: &[&str] = &[
+                        "General_Category",
+                        "gc",
+                        "Script",
+                        "sc",
+                        "Script_Extensions",
+                        "scx",
+                    ];
+                    if !KEYS.contains(&key) {
+                        return Err("Invalid property name".into());
+                    }
+                }
                 self.i += close + 1;
                 self.out.push('\\');
                 self.out.push(e);
