@@ -7,7 +7,7 @@
 #   scripts/worker-bench.sh
 #   BENCH_ROUNDS=5 BENCH_OPS=500 BENCH_STARTS=3 scripts/worker-bench.sh   # shorter
 #
-# Builds the engine with the `worker` profile, checks its size (at most 3.5
+# Builds the engine with the `worker` profile, checks its size (at most 2.5
 # MiB; the goal is 1.5 MiB), builds a bundle with `contentkit build --worker`, then runs
 # worker/node/worker-bench.mjs, which explains what is timed and checks that
 # both sides answer byte-identical responses equal to the recorded output.
@@ -29,8 +29,8 @@ cargo build --quiet -p contentkit-worker --target wasm32-unknown-unknown --profi
 ENGINE=target/wasm32-unknown-unknown/worker/contentkit_worker.wasm
 SIZE=$(wc -c <"$ENGINE")
 echo "engine: $ENGINE, $SIZE bytes ($(awk "BEGIN {printf \"%.2f\", $SIZE / 1048576}") MiB)"
-if [ "$SIZE" -gt $((7 * 512 * 1024)) ]; then
-  echo "ERROR: the engine is over 3.5 MiB (the goal is 1.5 MiB)" >&2
+if [ "$SIZE" -gt $((5 * 512 * 1024)) ]; then
+  echo "ERROR: the engine is over 2.5 MiB (the goal is 1.5 MiB)" >&2
   exit 1
 fi
 
