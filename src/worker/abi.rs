@@ -188,6 +188,13 @@ macro_rules! export_worker {
     ($build:expr) => {
         static CONTENTKIT_ENGINE: $crate::worker::abi::Engine = $crate::worker::abi::Engine::new();
 
+        /// The language this engine reads, for `contentkit build` to check
+        /// against the one it compiles for (see `worker::bundle::FINGERPRINT_SECTION`).
+        #[cfg(target_arch = "wasm32")]
+        #[unsafe(link_section = "contentkit.fingerprint")]
+        #[used]
+        static CONTENTKIT_FINGERPRINT: [u8; 8] = $crate::lang::image::FINGERPRINT.to_le_bytes();
+
         /// The worker ABI's version.
         #[unsafe(no_mangle)]
         pub extern "C" fn ck_abi_version() -> u32 {

@@ -12,8 +12,9 @@
 //! `wasm32-unknown-unknown`); only its `contentkit.init` section differs, so
 //! building a bundle needs no Rust toolchain. The section holds the
 //! components compiled by the `contentkit` program building the bundle, which
-//! must come from the same build as the engine (an image names its build;
-//! another engine refuses it at start). A custom section is part of the
+//! must come from the same build as the engine: [`Bundle::files`] checks the
+//! engine's [`FINGERPRINT_SECTION`] (and an engine refuses an image of another
+//! build at start). A custom section is part of the
 //! module, so the compiled components cannot drift apart from the engine they
 //! were checked with, and the script reads them with
 //! `WebAssembly.Module.customSections` once per isolate.
@@ -39,6 +40,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use super::{InitError, WorkerInit};
+use crate::lang::image::FINGERPRINT;
 
 /// The script every bundle runs.
 pub const WORKER_SCRIPT: &str = include_str!("worker.mjs");
@@ -51,6 +53,11 @@ pub const WASM_FILE: &str = "contentkit.wasm";
 pub const CAPNP_FILE: &str = "config.capnp";
 /// The `wrangler` config.
 pub const WRANGLER_FILE: &str = "wrangler.toml";
+
+/// The custom section where [`export_worker!`](crate::export_worker) puts the
+/// fingerprint of the language the engine reads
+/// ([`FINGERPRINT`](crate::lang::image::FINGERPRINT), 8 bytes little-endian).
+pub const FINGERPRINT_SECTION: &str = "contentkit.fingerprint";
 
 /// The custom section that holds the [`WorkerImage`](super::WorkerImage).
 pub const INIT_SECTION: &str = "contentkit.init";
@@ -84,6 +91,18 @@ pub enum BundleError {
     /// The engine lacks exports of the worker ABI.
     #[error("the engine is not a contentkit worker engine: it does not export {}", .0.join(", "))]
     NotAnEngine(Vec<String>),
+    /// The engine was built from another version of contentkit than this
+    /// program: it would refuse the compiled components at start.
+    #[error(
+        "the engine was built from another version of contentkit than this program \
+         ({found}; this program compiles for {FINGERPRINT:016x}): build both from the \
+         same sources (cargo build -p contentkit-worker --target wasm32-unknown-unknown \
+         --profile worker)"
+    )]
+    OtherBuild {
+        /// What the engine's `contentkit.fingerprint` section holds.
+        found: String,
+    },
     /// The integration's files do not compile (or their paths are wrong).
     #[error(transparent)]
     Init(#[from] InitError),
@@ -152,6 +171,7 @@ impl Bundle {
         if !missing.is_empty() {
             return Err(BundleError::NotAnEngine(missing));
         }
+        check_fingerprint(&self.engine)?;
         check_name(&self.name)?;
         check_addr(&self.addr)?;
         let image = self.init.image()?;
@@ -219,6 +239,27 @@ compatibility_date = "{COMPATIBILITY_DATE}"
 }
 
 /// Cloudflare's rule for worker names.
+/// The engine reads what this program compiles: its fingerprint section
+/// matches [`FINGERPRINT`].
+fn check_fingerprint(engine: &[u8]) -> Result<(), BundleError> {
+    let found = sections(engine)?
+        .into_iter()
+        .find(|s| s.id == 0 && s.custom_name(engine) == Some(FINGERPRINT_SECTION))
+        .and_then(|s| s.custom_payload(engine));
+    match found {
+        Some(bytes) if bytes == FINGERPRINT.to_le_bytes() => Ok(()),
+        Some(bytes) => Err(BundleError::OtherBuild {
+            found: match <[u8; 8]>::try_from(bytes) {
+                Ok(word) => format!("{:016x}", u64::from_le_bytes(word)),
+                Err(_) => format!("{} bytes", bytes.len()),
+            },
+        }),
+        None => Err(BundleError::OtherBuild {
+            found: format!("no {FINGERPRINT_SECTION} section"),
+        }),
+    }
+}
+
 fn check_name(name: &str) -> Result<(), BundleError> {
     let ok = (1..=63).contains(&name.len())
         && name
@@ -445,6 +486,50 @@ mod tests {
         assert!(error.to_string().starts_with(
             "the engine is not a contentkit worker engine: it does not export memory, ck_abi_version"
         ));
+    }
+
+    /// An engine carrying this build's fingerprint, and others that do not.
+    #[test]
+    fn an_engine_of_another_build_is_refused_before_anything_is_written() {
+        let mut engine = MAGIC.to_vec();
+        // Empty type and export sections would do for the check; give it the exports.
+        let mut exports = Vec::new();
+        leb128(&mut exports, ENGINE_EXPORTS.len());
+        for name in ENGINE_EXPORTS {
+            leb128(&mut exports, name.len());
+            exports.extend_from_slice(name.as_bytes());
+            exports.extend_from_slice(&[0, 0]);
+        }
+        engine.push(7);
+        leb128(&mut engine, exports.len());
+        engine.extend_from_slice(&exports);
+        let with = |payload: &[u8]| {
+            let mut section = Vec::new();
+            leb128(&mut section, FINGERPRINT_SECTION.len());
+            section.extend_from_slice(FINGERPRINT_SECTION.as_bytes());
+            section.extend_from_slice(payload);
+            let mut out = engine.clone();
+            out.push(0);
+            leb128(&mut out, section.len());
+            out.extend_from_slice(&section);
+            out
+        };
+        let bundle = |engine: Vec<u8>| Bundle::new(engine, WorkerInit::default()).files();
+        assert!(bundle(with(&FINGERPRINT.to_le_bytes())).is_ok());
+        let other = (FINGERPRINT ^ 1).to_le_bytes();
+        let message = bundle(with(&other)).unwrap_err().to_string();
+        assert!(
+            message.starts_with(&format!(
+            "the engine was built from another version of contentkit than this program ({:016x};",
+            FINGERPRINT ^ 1
+        )),
+            "{message}"
+        );
+        let message = bundle(engine.clone()).unwrap_err().to_string();
+        assert!(
+            message.contains("(no contentkit.fingerprint section;"),
+            "{message}"
+        );
     }
 
     #[test]
