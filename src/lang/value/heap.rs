@@ -684,6 +684,84 @@ impl Heap {
 mod tests {
     use super::*;
 
+    /// A program heap's image, with `change` applied to it.
+    fn image_with(change: impl FnOnce(&mut HeapImage)) -> Result<Heap, String> {
+        let mut h = Heap::for_program(1 << 20);
+        let name = h.intern(b"label").unwrap();
+        let text = h.alloc_str(b"hello").unwrap();
+        let mut props = Props::new();
+        props.set(name, Value::Str(text));
+        h.alloc(Object::plain(props)).unwrap();
+        let mut image = h.image().unwrap();
+        change(&mut image);
+        Heap::from_image(image, 1 << 20)
+    }
+
+    #[test]
+    fn a_heap_image_reads_back_with_the_same_ids() {
+        let h = image_with(|_| {}).unwrap();
+        let name = h.lookup_atom(b"label").unwrap();
+        let Some(Value::Str(s)) = h.obj(ObjId(0)).props.get(name) else {
+            panic!("the object lost its property");
+        };
+        assert_eq!(h.str_bytes(s), b"hello");
+    }
+
+    /// Every id an image holds is checked against what it holds.
+    #[test]
+    fn a_heap_image_with_ids_out_of_range_is_refused() {
+        fn strs(image: &HeapImage) -> u32 {
+            image.strs.len() as u32
+        }
+        type Change = Box<dyn FnOnce(&mut HeapImage)>;
+        let cases: Vec<(&str, Change)> = vec![
+            (
+                "name of a missing string",
+                Box::new(|i| {
+                    let n = strs(i);
+                    i.atoms.push(n)
+                }),
+            ),
+            (
+                "a repeated name",
+                Box::new(|i| {
+                    let a = i.atoms[0];
+                    i.atoms.push(a)
+                }),
+            ),
+            (
+                "an index as a name",
+                Box::new(|i| {
+                    i.strs.push(b"7".to_vec());
+                    let n = strs(i) - 1;
+                    i.atoms.push(n)
+                }),
+            ),
+            (
+                "well-known names out of order",
+                Box::new(|i| i.atoms.swap(0, 1)),
+            ),
+            (
+                "a missing string",
+                Box::new(|i| {
+                    let n = strs(i);
+                    i.objects[0].props[0].1 = Value::Str(StrId(n))
+                }),
+            ),
+            (
+                "a missing object",
+                Box::new(|i| i.objects[0].props[0].1 = Value::Obj(ObjId(9))),
+            ),
+            (
+                "a missing name",
+                Box::new(|i| i.objects[0].props[0].0 = Atom(1 << 20)),
+            ),
+        ];
+        for (what, change) in cases {
+            assert!(image_with(change).is_err(), "{what} was read");
+        }
+    }
+
     #[test]
     fn strings_and_concatenation() {
         let mut h = Heap::for_program(1 << 20);
