@@ -194,14 +194,18 @@ impl WorkerInit {
             if file::may_be_bare_markup(path, &source.text) {
                 let options = CompileOptions::default();
                 if let Ok(compiled) = Template::compile_unloaded(&source.text, path, &options) {
-                    markup.push(Built {
-                        path,
-                        image: compiled.to_image().map_err(|e| unwritable(path, e))?,
-                        ids: vec![file::markup_id(path)],
-                        read: Vec::new(),
-                        markup: true,
-                    });
-                    continue;
+                    let image = compiled.to_image().map_err(|e| unwritable(path, e))?;
+                    // Loaded here as the engine will load it: what fails there fails now.
+                    if Template::load(compiled, &options).is_ok() {
+                        markup.push(Built {
+                            path,
+                            image,
+                            ids: vec![file::markup_id(path)],
+                            read: Vec::new(),
+                            markup: true,
+                        });
+                        continue;
+                    }
                 }
             }
             let compiled = match Program::compile(path, &source.text, &sources) {
@@ -359,6 +363,21 @@ mod tests {
             json["element"]["children"][0]["children"],
             serde_json::json!(["Hi ", "Ada"])
         );
+    }
+
+    /// Bare markup that does not compile (here an invalid regular expression)
+    /// is read as a module, as the CLI reads it, and reported when the image
+    /// is made, not when the worker starts.
+    #[test]
+    fn markup_that_does_not_load_is_reported_when_the_image_is_made() {
+        let mut init = WorkerInit::default();
+        init.add_file(
+            "ui/bad.ckx",
+            "<block><text>{String(/(?<a>x)(?<a>y)/.test('x'))}</text></block>",
+        )
+        .unwrap();
+        let e = init.image().unwrap_err().to_string();
+        assert!(e.contains("ui/bad.ckx:1:"), "{e}");
     }
 
     #[test]
