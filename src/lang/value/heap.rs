@@ -186,7 +186,17 @@ pub struct Heap {
 impl Heap {
     /// An empty heap for building a program: the well-known names are interned first.
     pub(crate) fn for_program(limit: usize) -> Heap {
-        let mut h = Heap {
+        let mut h = Heap::empty(limit);
+        for name in WELL_KNOWN {
+            // The well-known names are tiny; the budget of a new heap holds them.
+            let _ = h.intern(name.as_bytes());
+        }
+        h
+    }
+
+    /// A heap with nothing in it, not even the well-known names.
+    fn empty(limit: usize) -> Heap {
+        Heap {
             base: Arc::new(Base::default()),
             strs: StrTable::default(),
             atoms: AtomTable::default(),
@@ -194,12 +204,7 @@ impl Heap {
             envs: Vec::new(),
             used: 0,
             limit,
-        };
-        for name in WELL_KNOWN {
-            // The well-known names are tiny; the budget of a new heap holds them.
-            let _ = h.intern(name.as_bytes());
         }
-        h
     }
 
     /// Freezes this heap into the base of later requests.
@@ -615,15 +620,7 @@ impl Heap {
     /// The program heap an image holds, with a budget of `limit` bytes; `Err`
     /// when the image is not one [`Heap::image`] writes (an id out of range).
     pub(crate) fn from_image(image: HeapImage, limit: usize) -> Result<Heap, String> {
-        let mut h = Heap {
-            base: Arc::new(Base::default()),
-            strs: StrTable::default(),
-            atoms: AtomTable::default(),
-            objects: Objects::default(),
-            envs: Vec::new(),
-            used: 0,
-            limit,
-        };
+        let mut h = Heap::empty(limit);
         let too_large = |_| "the image's heap is over its budget".to_owned();
         for bytes in &image.strs {
             h.alloc_str(bytes).map_err(too_large)?;
