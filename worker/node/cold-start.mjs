@@ -10,11 +10,11 @@
 // the reference counter's recorded `inc` step, as scripts/worker-bench.sh sends.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTENT_TYPE, requestBody } from './counter-request.mjs';
 
 const here = fileURLToPath(import.meta.url);
-const repo = resolve(dirname(here), '../..');
 
 if (process.argv[2] === '--one') {
     console.log(JSON.stringify(await once(process.argv[3])));
@@ -45,17 +45,8 @@ if (process.argv[2] === '--one') {
 
 async function once(dir) {
     const bytes = readFileSync(join(dir, 'contentkit.wasm'));
-    const recorded = JSON.parse(readFileSync(join(repo, 'fixtures/reference/runtime-outputs.json'), 'utf8'));
-    const environment = JSON.stringify(JSON.parse(readFileSync(join(repo, 'fixtures/events/environment.json'), 'utf8')));
-    const boundary = 'cold-start';
-    const body = Buffer.from(
-        [
-            `--${boundary}\r\nContent-Disposition: form-data; name="event"\r\n\r\n${JSON.stringify(recorded.counter[1].request)}\r\n`,
-            `--${boundary}\r\nContent-Disposition: form-data; name="environment"\r\n\r\n${environment}\r\n`,
-            `--${boundary}--\r\n`,
-        ].join(''),
-    );
-    const head = Buffer.from(`POST\nhttp://localhost/v1\ncontent-type:multipart/form-data; boundary=${boundary}\n`);
+    const head = Buffer.from(`POST\nhttp://localhost/v1\ncontent-type:${CONTENT_TYPE}\n`);
+    const body = requestBody;
 
     const t0 = performance.now();
     const module = await WebAssembly.compile(bytes);

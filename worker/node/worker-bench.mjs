@@ -33,6 +33,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { build } from 'esbuild';
+import { CONTENT_TYPE, requestBody, step } from './counter-request.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -46,24 +47,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '15');
 const OPS = Number(process.env.BENCH_OPS ?? '2000');
 const STARTS = Number(process.env.BENCH_STARTS ?? '7');
 
-// ---- the request: the recorded counter `inc` step, as GitBook sends it --------
-
-const recorded = JSON.parse(readFileSync(join(repo, 'fixtures/reference/runtime-outputs.json'), 'utf8'));
-const step = recorded.counter[1];
-if (step.request.action?.action !== 'inc') {
-    throw new Error('runtime-outputs.json: counter[1] is no longer the `inc` step');
-}
-const environment = JSON.stringify(JSON.parse(readFileSync(join(repo, 'fixtures/events/environment.json'), 'utf8')));
-const BOUNDARY = 'contentkit-bench-boundary';
-const CONTENT_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
-const requestBody = Buffer.from(
-    [
-        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="event"\r\n\r\n${JSON.stringify(step.request)}\r\n`,
-        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="environment"\r\n\r\n${environment}\r\n`,
-        `--${BOUNDARY}--\r\n`,
-    ].join(''),
-    'utf8',
-);
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
 // ---- the workers ---------------------------------------------------------------
