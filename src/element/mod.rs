@@ -40,6 +40,7 @@ mod number;
 mod output;
 pub mod placement;
 pub mod shape;
+pub mod slots;
 pub mod tape;
 pub mod transcode;
 

@@ -20,6 +20,7 @@
 
 use crate::element::placement;
 use crate::element::shape::{Field, RecordShape, Shape};
+use crate::element::slots::Slots;
 use crate::lang::builtins::table::Native;
 use crate::lang::compile::ir::Site;
 use crate::lang::diagnostic::{Diagnostic, DiagnosticKind};
@@ -150,7 +151,7 @@ impl<'v> JsonView for View<'v> {
             },
         )
     }
-    fn for_each_member(&self, f: &mut dyn FnMut(MemberKey<'_>, Self)) {
+    fn for_each_member(&self, mut f: impl FnMut(MemberKey<'_>, Self)) {
         let Value::Obj(o) = self.v else { return };
         let heap = &self.vm.heap;
         for &(k, v) in heap.obj(o).props.enumerable_entries() {
@@ -191,10 +192,11 @@ impl<'v> JsonView for View<'v> {
     }
     fn get(self, key: &str) -> Option<Self> {
         let Value::Obj(o) = self.v else { return None };
-        let atom = if key == "type" {
-            Atom::TYPE
-        } else {
-            self.vm.heap.lookup_atom(key.as_bytes())?
+        // The keys the writer asks for are well known: no lookup by name.
+        let atom = match key {
+            "type" => Atom::TYPE,
+            "action" => Atom::ACTION,
+            _ => self.vm.heap.lookup_atom(key.as_bytes())?,
         };
         let v = self.vm.heap.obj(o).props.get(atom)?;
         let view = View::new(self.vm, v);
@@ -205,6 +207,28 @@ impl<'v> JsonView for View<'v> {
             Value::Obj(o) => self.vm.heap.obj(o).origin,
             _ => 0,
         }
+    }
+    fn slots(&self) -> Option<&Slots> {
+        let Value::Obj(o) = self.v else { return None };
+        let obj = self.vm.heap.obj(o);
+        if obj.origin == 0 || !obj.props.is_as_made() {
+            return None;
+        }
+        let slots = self
+            .vm
+            .p
+            .origins
+            .get(obj.origin as usize - 1)?
+            .slots
+            .as_ref()?;
+        (slots.len() == obj.props.len()).then_some(slots)
+    }
+    fn member(self, i: usize) -> Self {
+        let v = match self.v {
+            Value::Obj(o) => self.vm.heap.obj(o).props.entries().get(i).map(|e| e.1),
+            _ => None,
+        };
+        View::new(self.vm, v.unwrap_or(Value::Undefined))
     }
 }
 
@@ -926,5 +950,80 @@ mod tests {
         let (status, text) = body(&program, event, b"{nope");
         assert_eq!(status, 400, "{text}");
         assert!(text.contains("environment"), "{text}");
+    }
+
+    /// Status, body and error messages of the component rendering `make` then `edit`.
+    fn edited(make: &str, edit: &str) -> (u16, String, Vec<String>) {
+        let source = format!(
+            r#"import {{ createComponent }} from '@gitbook/runtime';
+            export const c = createComponent({{
+                componentId: 'c',
+                render: () => {{
+                    const el: any = {make};
+                    {edit}
+                    return <block><vstack>{{el}}</vstack></block>;
+                }},
+            }})"#
+        );
+        let program = Program::load("edit.tsx", &source, &NoSources).unwrap();
+        let event = br#"{"componentId":"c","props":{},"context":{}}"#;
+        match ui_render(
+            &program,
+            event,
+            b"{}",
+            Limits::default(),
+            HostState::default(),
+        ) {
+            Outcome::Done(r) => (
+                r.status,
+                String::from_utf8(r.body).unwrap(),
+                r.diagnostics.into_iter().map(|d| d.message).collect(),
+            ),
+            Outcome::NeedsHost(_) => panic!("no host operations here"),
+        }
+    }
+
+    #[test]
+    fn elements_changed_after_jsx_made_them_are_written_as_they_now_are() {
+        // A JSX element is written by position while it is as JSX made it; once
+        // changed, it must be written and checked exactly as the same object made
+        // as a literal (read by name).
+        let jsx = r#"<button label="Go" onPress={{ action: 'go' }} />"#;
+        let literal =
+            r#"{ type: 'button', label: 'Go', onPress: { action: 'go' }, children: undefined }"#;
+        let edits = [
+            "",
+            "el.label = 'Renamed';",
+            "el.label = 5;",
+            "el.style = 'primary';",
+            "el.bogus = 1;",
+            "delete el.onPress;",
+            "delete el.onPress; el.onPress = { action: 'again' };",
+            "delete el.label; el.label = 'Last';",
+            "el.type = 'divider';",
+            "el.type = 'divider'; delete el.label; delete el.onPress;",
+            "el.type = 'text';",
+            "el.children = ['x'];",
+            "Object.defineProperty(el, 'label', { enumerable: false });",
+            "Object.defineProperty(el, 'tooltip', { get: () => 'tip', enumerable: true });",
+            "Object.assign(el, { label: 'Assigned', disabled: true });",
+            "Object.freeze(el);",
+        ];
+        for edit in edits {
+            let want = edited(literal, edit);
+            let got = edited(jsx, edit);
+            assert_eq!(got, want, "after `{edit}`");
+        }
+        // The edits did reach the output (the comparison above is not vacuous).
+        assert!(edited(jsx, "el.label = 'Renamed';")
+            .1
+            .contains(r#""label":"Renamed""#));
+        assert!(edited(
+            jsx,
+            "el.type = 'divider'; delete el.label; delete el.onPress;"
+        )
+        .1
+        .contains(r#"{"type":"divider"}"#));
+        assert_eq!(edited(jsx, "el.type = 'text';").0, 500);
     }
 }

@@ -27,6 +27,7 @@ use std::borrow::Cow;
 use crate::element::action_names;
 use crate::element::placement::{self, Place};
 use crate::element::shape::{FieldLimit, RecordShape, Shape};
+use crate::element::slots::{Slot, Slots};
 use crate::element::{ElementKind, ErrorKind, ValidationError, ValidationErrors, MAX_DEPTH};
 use crate::lang::number::push_json_number;
 use crate::lang::value::string::push_json_string;
@@ -110,7 +111,7 @@ pub trait JsonView: Copy {
     fn item(self, i: usize) -> Self;
     /// Calls `f` with each member of an object, in order: key and value (absent ones
     /// included).
-    fn for_each_member(&self, f: &mut dyn FnMut(MemberKey<'_>, Self));
+    fn for_each_member(&self, f: impl FnMut(MemberKey<'_>, Self));
     /// Writes the string (for [`Kind::String`]) as a JSON string literal.
     fn write_string(&self, out: &mut Vec<u8>) {
         push_json_string(out, &self.string());
@@ -121,6 +122,14 @@ pub trait JsonView: Copy {
     fn origin(self) -> u32 {
         0
     }
+    /// For an element object whose properties are known to fill its shape in order
+    /// (one member per slot, absent ones included): those [`Slots`]. The writer then
+    /// reads the members with [`JsonView::member`] instead of by name.
+    fn slots(&self) -> Option<&Slots> {
+        None
+    }
+    /// Member `i` of an object [`JsonView::slots`] describes (`i` below its length).
+    fn member(self, i: usize) -> Self;
 }
 
 impl JsonView for &serde_json::Value {
@@ -153,7 +162,7 @@ impl JsonView for &serde_json::Value {
         static NULL: serde_json::Value = serde_json::Value::Null;
         self.get(i).unwrap_or(&NULL)
     }
-    fn for_each_member(&self, f: &mut dyn FnMut(MemberKey<'_>, Self)) {
+    fn for_each_member(&self, mut f: impl FnMut(MemberKey<'_>, Self)) {
         if let serde_json::Value::Object(o) = self {
             for (k, v) in o.iter() {
                 let key = MemberKey {
@@ -166,6 +175,13 @@ impl JsonView for &serde_json::Value {
     }
     fn get(self, key: &str) -> Option<Self> {
         self.as_object().and_then(|o| o.get(key))
+    }
+    fn member(self, i: usize) -> Self {
+        // Never asked: a JSON value has no slots.
+        static NULL: serde_json::Value = serde_json::Value::Null;
+        self.as_object()
+            .and_then(|o| o.values().nth(i))
+            .unwrap_or(&NULL)
     }
 }
 
@@ -262,6 +278,12 @@ fn field_index(r: &RecordShape, key: &[u8]) -> Option<usize> {
         let name = f.key.as_bytes();
         name.len() == key.len() && name.first() == first && name == key
     })
+}
+
+/// Whether `v` can be read through `slots`: what must be absent is (`children` on
+/// an element without children); otherwise it is read by name, and reported.
+fn fills<V: JsonView>(v: V, slots: &Slots) -> bool {
+    (0..slots.len()).all(|i| slots.slot(i) != Slot::Absent || v.member(i).kind() == Kind::Absent)
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -373,7 +395,7 @@ impl Writer {
             Kind::Object => {
                 out.push(b'{');
                 let mut first = true;
-                v.for_each_member(&mut |k, x| {
+                v.for_each_member(|k, x| {
                     if x.kind() == Kind::Absent {
                         return;
                     }
@@ -452,7 +474,7 @@ impl Writer {
                 Kind::Object => {
                     out.push(b'{');
                     let mut first = true;
-                    v.for_each_member(&mut |k, x| {
+                    v.for_each_member(|k, x| {
                         if x.kind() == Kind::Absent {
                             return;
                         }
@@ -588,6 +610,21 @@ impl Writer {
         if origin != 0 {
             self.origins.push(origin);
         }
+        if let Some(slots) = v.slots().filter(|s| fills(v, s)) {
+            let kind = slots.kind();
+            if place.allows(kind) {
+                self.members_in_slots(v, slots, out, depth);
+            } else {
+                self.error(ErrorKind::NotAllowedHere {
+                    found: kind.name(),
+                    allowed: place.names(),
+                });
+            }
+            if origin != 0 {
+                self.origins.pop();
+            }
+            return;
+        }
         match v.get("type") {
             Some(t) if t.kind() == Kind::String => {
                 let name = t.string();
@@ -675,7 +712,7 @@ impl Writer {
         out.push(b'{');
         let mut first = true;
         let mut seen = 0u64;
-        v.for_each_member(&mut |k, x| {
+        v.for_each_member(|k, x| {
             if x.kind() == Kind::Absent {
                 return;
             }
@@ -718,6 +755,61 @@ impl Writer {
         }
     }
 
+    /// [`Writer::members`] of an element read by position: each member's field is
+    /// known, its tag is the slots' kind, and no member is unknown ([`fills`]).
+    fn members_in_slots<V: JsonView>(
+        &mut self,
+        v: V,
+        slots: &Slots,
+        out: &mut Vec<u8>,
+        depth: usize,
+    ) {
+        let kind = slots.kind();
+        let r = kind.shape();
+        out.push(b'{');
+        let mut first = true;
+        let mut seen = 0u64;
+        for i in 0..slots.len() {
+            let x = v.member(i);
+            if x.kind() == Kind::Absent {
+                continue;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            match slots.slot(i) {
+                Slot::Tag => {
+                    out.extend_from_slice(b"\"type\":\"");
+                    out.extend_from_slice(kind.name().as_bytes());
+                    out.push(b'"');
+                }
+                Slot::Field(fi) => {
+                    seen |= 1 << fi;
+                    let f = &r.fields[fi];
+                    // Field names are ASCII identifiers: nothing to escape.
+                    out.push(b'"');
+                    out.extend_from_slice(f.key.as_bytes());
+                    out.extend_from_slice(b"\":");
+                    self.path.push(Segment::Field(f.key));
+                    self.value(x, &f.shape, out, depth + 1);
+                    if !r.limits.is_empty() {
+                        self.check_limit(r, f.key, x);
+                    }
+                    self.path.pop();
+                }
+                // `fills` found it absent.
+                Slot::Absent => {}
+            }
+        }
+        out.push(b'}');
+        for (fi, f) in r.fields.iter().enumerate() {
+            if f.required && seen & (1 << fi) == 0 {
+                self.error(ErrorKind::MissingField(f.key));
+            }
+        }
+    }
+
     /// The limit of field `key` of `r` (lengths, counts), if it has one.
     fn check_limit<V: JsonView>(&mut self, r: &RecordShape, key: &str, x: V) {
         match r.limit(key) {
@@ -744,7 +836,7 @@ impl Writer {
                 Kind::String | Kind::Bool | Kind::Number => true,
                 Kind::Object => {
                     let mut ok = true;
-                    v.for_each_member(&mut |k, x| {
+                    v.for_each_member(|k, x| {
                         if x.kind() == Kind::Absent {
                             return;
                         }
@@ -775,7 +867,7 @@ impl Writer {
             }
         }
         // The members are checked as plain values, then written as JSON.
-        v.for_each_member(&mut |k, x| {
+        v.for_each_member(|k, x| {
             if x.kind() == Kind::Absent {
                 return;
             }
@@ -832,7 +924,7 @@ impl Writer {
         out.push(b'{');
         let mut first = true;
         let mut seen = [false; 2];
-        v.for_each_member(&mut |k, x| {
+        v.for_each_member(|k, x| {
             if x.kind() == Kind::Absent {
                 return;
             }

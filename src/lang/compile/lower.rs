@@ -12,6 +12,8 @@ use super::scope::{resolve, Binding, BindingKind, Resolved, Scope, Slot};
 use super::{
     Builder, ImportBinding, ImportName, ModuleCode, Origin, ReExport, RegexSource, MARKUP_PARAMS,
 };
+use crate::element::slots::Slots;
+use crate::element::ElementKind;
 use crate::lang::builtins::table::{self, GlobalValue, Native, RuntimeExport};
 use crate::lang::diagnostic::{suggest, Diagnostic, DiagnosticKind, Diagnostics};
 use crate::lang::source::{SourceFile, Span};
@@ -2466,6 +2468,7 @@ impl Lower<'_> {
         };
         let mut attrs = Vec::with_capacity(el.attrs.len());
         let mut attr_sites = Vec::new();
+        let mut spread = false;
         for a in &el.attrs {
             match a {
                 JsxAttr::Named { name: an, value } => {
@@ -2488,9 +2491,19 @@ impl Lower<'_> {
                     attr_sites.push((an.name.clone().into_boxed_str(), at));
                     attrs.push(ir::Member::Prop(ir::Key::Static(k), v));
                 }
-                JsxAttr::Spread(x) => attrs.push(ir::Member::Spread(self.expr(x))),
+                JsxAttr::Spread(x) => {
+                    spread = true;
+                    attrs.push(ir::Member::Spread(self.expr(x)));
+                }
             }
         }
+        let slots = match ElementKind::from_name(&name.name) {
+            Some(kind) if !spread => {
+                let names: Vec<&str> = attr_sites.iter().map(|(n, _)| &**n).collect();
+                Slots::for_element(kind, &names)
+            }
+            _ => None,
+        };
         let children = el
             .children
             .as_ref()
@@ -2500,6 +2513,7 @@ impl Lower<'_> {
         self.b.origins.push(Origin {
             site,
             attrs: attr_sites.into_boxed_slice(),
+            slots,
         });
         let origin = self.b.origins.len() as u32;
         let _ = span;

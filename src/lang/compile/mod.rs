@@ -30,6 +30,10 @@ pub(crate) struct Origin {
     /// The attributes written on the element, with where each is written: a value
     /// found wrong at render time is reported at its attribute.
     pub attrs: Box<[(Box<str>, ir::Site)]>,
+    /// Where the element's properties sit in its shape, when the tag is known and
+    /// the attributes are plainly named (no spread, no repeats): the JSON writer
+    /// then reads the element by position while it is as JSX made it.
+    pub slots: Option<crate::element::slots::Slots>,
 }
 
 impl Origin {

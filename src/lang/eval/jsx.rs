@@ -16,7 +16,23 @@ impl Vm<'_> {
     pub(crate) fn element(&mut self, node: &ElementNode) -> R<Value> {
         let mut props = Props::with_capacity(node.attrs.len() + 2);
         props.push_new_name(Atom::TYPE, Value::Str(node.tag));
-        self.props_into(&mut props, &node.attrs)?;
+        // With slots, the compiler found the attributes named plainly, each once,
+        // none of them `type` or `children`: each is a new key.
+        let slotted = node
+            .origin
+            .checked_sub(1)
+            .and_then(|i| self.p.origins.get(i as usize))
+            .is_some_and(|o| o.slots.is_some());
+        if slotted {
+            for m in &node.attrs {
+                if let Member::Prop(crate::lang::compile::ir::Key::Static(k), e) = m {
+                    let v = self.eval(e)?;
+                    props.push_new_name(*k, v);
+                }
+            }
+        } else {
+            self.props_into(&mut props, &node.attrs)?;
+        }
         let children = match &node.children {
             // Written children: gathered straight into their normalized array.
             Some(children) => self.written_children(children)?,
@@ -26,7 +42,12 @@ impl Vm<'_> {
                 self.normalize_children(raw)?
             }
         };
-        props.set(Atom::CHILDREN, children);
+        if slotted {
+            props.push_new_name(Atom::CHILDREN, children);
+            props.mark_as_made();
+        } else {
+            props.set(Atom::CHILDREN, children);
+        }
         self.alloc(
             Object {
                 props,

@@ -138,6 +138,10 @@ pub struct Props {
     special: bool,
     /// What few objects have: an object to inherit from, private fields.
     extra: Option<Box<Extra>>,
+    /// Whether the properties are exactly as a JSX element made them (no write,
+    /// addition, deletion or attribute since): the JSON writer may then read them by
+    /// position, through the element's [`crate::element::slots::Slots`].
+    as_made: bool,
 }
 
 /// The attributes of a property (`Object.defineProperty`'s `writable`, `enumerable`
@@ -205,6 +209,7 @@ impl Props {
             frozen: false,
             special: false,
             extra: None,
+            as_made: false,
         }
     }
 
@@ -257,6 +262,7 @@ impl Props {
     /// Notes that a property now holds an accessor.
     pub(crate) fn mark_accessors(&mut self) {
         self.accessors = true;
+        self.as_made = false;
     }
 
     /// The object this one inherits from, if the program gave it one.
@@ -313,6 +319,7 @@ impl Props {
         if attrs == Attrs::PLAIN && !self.special {
             return;
         }
+        self.as_made = false;
         let e = self.extra.get_or_insert_with(Default::default);
         let at = e.attrs.iter().position(|(k, _)| *k == key);
         match (at, attrs == Attrs::PLAIN) {
@@ -331,6 +338,17 @@ impl Props {
         self.entries
             .iter()
             .filter(move |(k, _)| !self.special || self.is_enumerable(*k))
+    }
+
+    /// Notes that the properties are exactly as a JSX element made them; the next
+    /// change to them ends it.
+    pub(crate) fn mark_as_made(&mut self) {
+        self.as_made = true;
+    }
+
+    /// Whether the properties are as a JSX element made them, all enumerable.
+    pub(crate) fn is_as_made(&self) -> bool {
+        self.as_made && !self.special
     }
 
     /// Whether the object is frozen.
@@ -379,6 +397,7 @@ impl Props {
     /// (a name after every other key): the fast path of object literals and JSON.
     pub fn push_new_name(&mut self, key: Atom, value: Value) {
         debug_assert!(key.as_index().is_none());
+        self.as_made = false;
         let i = self.entries.len();
         self.entries.push((key, value));
         self.note_insert(key, i);
@@ -387,6 +406,7 @@ impl Props {
     /// Sets `key`: an existing key keeps its position; a new one takes its place in
     /// JavaScript's order. Returns whether the key was new.
     pub fn set(&mut self, key: Atom, value: Value) -> bool {
+        self.as_made = false;
         if let Some(i) = self.position(key) {
             self.entries[i].1 = value;
             return false;
@@ -419,6 +439,7 @@ impl Props {
         let Some(i) = self.position(key) else {
             return false;
         };
+        self.as_made = false;
         self.entries.remove(i);
         if key.as_index().is_some() {
             self.ints -= 1;
