@@ -715,8 +715,9 @@ fn build_worker(args: BuildArgs) -> Result<(), Failure> {
         init.add_file(path, text)
             .map_err(|e| Failure(e.to_string()))?;
     }
-    // The files' own errors first: they need no engine to be found.
-    init.image().map_err(|e| Failure(e.to_string()))?;
+    // The files' own errors first: they need no engine to be found. Compiled once:
+    // the bundle takes the image.
+    let image = init.image().map_err(|e| Failure(e.to_string()))?;
     let candidates = engine_candidates(args.engine);
     let Some(engine_path) = candidates.iter().find(|p| p.is_file()) else {
         let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
@@ -739,7 +740,9 @@ fn build_worker(args: BuildArgs) -> Result<(), Failure> {
             .unwrap_or_default();
         worker_name(&folder)
     });
-    let bundle = Bundle::new(engine, init).name(name).addr(&args.addr);
+    let bundle = Bundle::with_image(engine, image)
+        .name(name)
+        .addr(&args.addr);
     let written = bundle
         .write_to(&args.out)
         .map_err(|e| Failure(e.to_string()))?;

@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::{InitError, WorkerInit};
+use super::{InitError, WorkerImage, WorkerInit};
 use crate::lang::image::FINGERPRINT;
 
 /// The script every bundle runs.
@@ -127,9 +127,16 @@ pub enum BundleError {
 #[derive(Debug, Clone)]
 pub struct Bundle {
     engine: Vec<u8>,
-    init: WorkerInit,
+    components: Components,
     name: String,
     addr: String,
+}
+
+/// What the engine starts with: files still to compile, or their image.
+#[derive(Debug, Clone)]
+enum Components {
+    Files(WorkerInit),
+    Image(WorkerImage),
 }
 
 impl Bundle {
@@ -138,9 +145,19 @@ impl Bundle {
     pub fn new(engine: Vec<u8>, init: WorkerInit) -> Self {
         Bundle {
             engine,
-            init,
+            components: Components::Files(init),
             name: "contentkit-integration".to_owned(),
             addr: DEFAULT_ADDR.to_owned(),
+        }
+    }
+
+    /// A bundle of `engine` started with components already compiled
+    /// ([`WorkerInit::image`]): for a caller that compiled them first, to report
+    /// their errors before looking for an engine, and should not compile twice.
+    pub fn with_image(engine: Vec<u8>, image: WorkerImage) -> Self {
+        Bundle {
+            components: Components::Image(image),
+            ..Bundle::new(engine, WorkerInit::default())
         }
     }
 
@@ -174,9 +191,12 @@ impl Bundle {
         check_fingerprint(&self.engine)?;
         check_name(&self.name)?;
         check_addr(&self.addr)?;
-        let image = self.init.image()?;
+        let image = match &self.components {
+            Components::Files(init) => init.image()?.to_vec(),
+            Components::Image(image) => image.to_vec(),
+        };
         Ok(vec![
-            (WASM_FILE, with_init_section(&self.engine, &image.to_vec())?),
+            (WASM_FILE, with_init_section(&self.engine, &image)?),
             (SCRIPT_FILE, WORKER_SCRIPT.as_bytes().to_vec()),
             (CAPNP_FILE, workerd_config(&self.addr).into_bytes()),
             (WRANGLER_FILE, wrangler_config(&self.name).into_bytes()),
@@ -488,9 +508,8 @@ mod tests {
         ));
     }
 
-    /// An engine carrying this build's fingerprint, and others that do not.
-    #[test]
-    fn an_engine_of_another_build_is_refused_before_anything_is_written() {
+    /// A module with the engine's exports and, when given, a fingerprint section.
+    fn fake_engine(fingerprint: Option<&[u8]>) -> Vec<u8> {
         let mut engine = MAGIC.to_vec();
         // Empty type and export sections would do for the check; give it the exports.
         let mut exports = Vec::new();
@@ -503,21 +522,25 @@ mod tests {
         engine.push(7);
         leb128(&mut engine, exports.len());
         engine.extend_from_slice(&exports);
-        let with = |payload: &[u8]| {
+        if let Some(payload) = fingerprint {
             let mut section = Vec::new();
             leb128(&mut section, FINGERPRINT_SECTION.len());
             section.extend_from_slice(FINGERPRINT_SECTION.as_bytes());
             section.extend_from_slice(payload);
-            let mut out = engine.clone();
-            out.push(0);
-            leb128(&mut out, section.len());
-            out.extend_from_slice(&section);
-            out
-        };
+            engine.push(0);
+            leb128(&mut engine, section.len());
+            engine.extend_from_slice(&section);
+        }
+        engine
+    }
+
+    /// An engine carrying this build's fingerprint, and others that do not.
+    #[test]
+    fn an_engine_of_another_build_is_refused_before_anything_is_written() {
         let bundle = |engine: Vec<u8>| Bundle::new(engine, WorkerInit::default()).files();
-        assert!(bundle(with(&FINGERPRINT.to_le_bytes())).is_ok());
+        assert!(bundle(fake_engine(Some(&FINGERPRINT.to_le_bytes()))).is_ok());
         let other = (FINGERPRINT ^ 1).to_le_bytes();
-        let message = bundle(with(&other)).unwrap_err().to_string();
+        let message = bundle(fake_engine(Some(&other))).unwrap_err().to_string();
         assert!(
             message.starts_with(&format!(
             "the engine was built from another version of contentkit than this program ({:016x};",
@@ -525,11 +548,32 @@ mod tests {
         )),
             "{message}"
         );
-        let message = bundle(engine.clone()).unwrap_err().to_string();
+        let message = bundle(fake_engine(None)).unwrap_err().to_string();
         assert!(
             message.contains("(no contentkit.fingerprint section;"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_bundle_of_an_image_holds_what_a_bundle_of_its_files_does() {
+        let engine = fake_engine(Some(&FINGERPRINT.to_le_bytes()));
+        let mut init = WorkerInit::default();
+        init.add_file(
+            "hello.tsx",
+            "import { createComponent } from '@gitbook/runtime';\n\
+             export const hello = createComponent({ componentId: 'hello', \
+             render: () => <block><text>hi</text></block> });\n",
+        )
+        .unwrap();
+        let from_files = Bundle::new(engine.clone(), init.clone()).files().unwrap();
+        let from_image = Bundle::with_image(engine.clone(), init.image().unwrap())
+            .files()
+            .unwrap();
+        assert_eq!(from_image, from_files);
+        // The image is in the engine: the bundle is not the empty integration's.
+        let empty = Bundle::new(engine, WorkerInit::default()).files().unwrap();
+        assert_ne!(from_image[0], empty[0]);
     }
 
     #[test]
