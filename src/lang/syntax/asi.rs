@@ -90,6 +90,31 @@ mod tests {
     }
 
     #[test]
+    fn a_type_ends_at_a_line_break_before_brackets() {
+        // As TypeScript reads them: `T[]` and `T[K]` take their `[` on the type's
+        // line; on the next line it opens a member (or a statement) of its own.
+        let parses = [
+            "type A = {\n  x: number\n  [Symbol.iterator]: number\n};",
+            "interface A {\n  x: Map<string, number>\n  ['k']: number\n}",
+            "type A = { x: A.B /* c */\n  [k: string]: unknown };",
+            "let a: { x: typeof y\n [Symbol.iterator](): number } = y;",
+            "type A = number\n[1].forEach(f);",
+            "type A = B . C < D > [ ] [ 'k' ];\nlet b: string[] = [];",
+            "type A<T> = T extends string[] ? T[0] : never;",
+        ];
+        for text in parses {
+            let file = SourceFile::new("a.ts", text);
+            assert!(parse_module(&file, 64).is_ok(), "{text:?}");
+        }
+        let file = SourceFile::new("a.ts", "type A = { x: number [Symbol.iterator]: number };");
+        let e = parse_module(&file, 64).unwrap_err().to_string();
+        assert!(e.starts_with("a.ts:1:39: error:"), "{e}");
+        // The statement after a type alias that ends at a line break is one of its own.
+        let file = SourceFile::new("a.ts", "type A = number\n[1].forEach(f);");
+        assert_eq!(parse_module(&file, 64).unwrap().body.len(), 2);
+    }
+
+    #[test]
     fn line_breaks_and_comments_before_a_position() {
         let cases = [
             ("a = 1\nb", true),
