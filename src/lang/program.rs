@@ -348,38 +348,46 @@ impl Program {
                 }
             };
             if let Some(m) = &ast {
-                for s in &m.body {
-                    if let syntax::ast::StmtKind::Import(imp) = &s.kind {
-                        if imp.source.starts_with("./") || imp.source.starts_with("../") {
-                            let target = resolve_path(&paths[i], &imp.source);
-                            let found = candidates(&target).into_iter().find_map(|c| {
-                                if index.contains_key(&c) {
-                                    return Some((c, None));
-                                }
-                                sources.read(&c).map(|t| (c, Some(t)))
-                            });
-                            match found {
-                                Some((path, text)) => {
-                                    if let Some(text) = text {
-                                        if paths.len() >= MAX_FILES {
-                                            errors.push(Diagnostic::new(&file, DiagnosticKind::TooLarge, imp.source_span, format!("too many files: at most {MAX_FILES}")));
-                                            continue;
-                                        }
-                                        index.insert(path.clone(), paths.len());
-                                        paths.push(path);
-                                        texts.push(text);
-                                    }
-                                }
-                                None => errors.push(
-                                    Diagnostic::new(
-                                        &file,
-                                        DiagnosticKind::UnknownImport,
-                                        imp.source_span,
-                                        format!("cannot find \"{}\"", imp.source),
-                                    )
-                                    .with_help(format!("looked for {target}.tsx, .ts, .jsx, .js and .ckx beside this file")),
-                                ),
+                // The files it imports, and those it re-exports from.
+                let named = m.body.iter().filter_map(|s| match &s.kind {
+                    syntax::ast::StmtKind::Import(imp) => Some((&imp.source, imp.source_span)),
+                    syntax::ast::StmtKind::ExportAll { source, .. }
+                    | syntax::ast::StmtKind::ExportNamed {
+                        source: Some(source),
+                        ..
+                    } => Some((&source.0, source.1)),
+                    _ => None,
+                });
+                for (source, source_span) in named {
+                    if source.starts_with("./") || source.starts_with("../") {
+                        let target = resolve_path(&paths[i], source);
+                        let found = candidates(&target).into_iter().find_map(|c| {
+                            if index.contains_key(&c) {
+                                return Some((c, None));
                             }
+                            sources.read(&c).map(|t| (c, Some(t)))
+                        });
+                        match found {
+                            Some((path, text)) => {
+                                if let Some(text) = text {
+                                    if paths.len() >= MAX_FILES {
+                                        errors.push(Diagnostic::new(&file, DiagnosticKind::TooLarge, source_span, format!("too many files: at most {MAX_FILES}")));
+                                        continue;
+                                    }
+                                    index.insert(path.clone(), paths.len());
+                                    paths.push(path);
+                                    texts.push(text);
+                                }
+                            }
+                            None => errors.push(
+                                Diagnostic::new(
+                                    &file,
+                                    DiagnosticKind::UnknownImport,
+                                    source_span,
+                                    format!("cannot find \"{source}\""),
+                                )
+                                .with_help(format!("looked for {target}.tsx, .ts, .jsx, .js and .ckx beside this file")),
+                            ),
                         }
                     }
                 }
@@ -600,6 +608,8 @@ impl Program {
         let mut vm = Vm::for_loading(self, heap, limits);
         let mut envs: Vec<Option<crate::lang::value::EnvId>> = vec![None; modules.len()];
         let mut exports: Vec<Vec<(String, Value)>> = vec![Vec::new(); modules.len()];
+        // The names each file exports as types only, its re-exports' included.
+        let mut types: Vec<Vec<String>> = vec![Vec::new(); modules.len()];
         for &i in &order {
             let m = &modules[i];
             let file = &vm.p.files[usize::from(m.file)];
@@ -639,8 +649,29 @@ impl Program {
                         vm.heap.alloc(Object::plain(props)).ok().map(Value::Obj)
                     }
                 };
+                let type_only = match &imp.name {
+                    ImportName::Named(n) if value.is_none() => types[d].contains(n),
+                    _ => false,
+                };
                 match value {
                     Some(v) => vm.heap.env_mut(env).slots[imp.slot as usize] = v,
+                    // A type imported without `type`, read only in types: nothing to
+                    // bind, as TypeScript's compilers drop it.
+                    None if type_only && !imp.as_value => {}
+                    None if type_only => {
+                        let ImportName::Named(n) = &imp.name else {
+                            continue;
+                        };
+                        errors.push(
+                            Diagnostic::new(
+                                file,
+                                DiagnosticKind::UnknownImport,
+                                imp.span,
+                                format!("\"{}\" exports `{n}` as a type, not a value", imp.from),
+                            )
+                            .with_help("use it in type positions only"),
+                        );
+                    }
                     None => {
                         let what = match &imp.name {
                             ImportName::Named(n) => format!("`{n}`"),
@@ -700,6 +731,20 @@ impl Program {
                 }
             }
             exports[i] = out;
+            let mut own_types = m.type_exports.clone();
+            for r in &m.reexports {
+                let Some(d) = resolve(m, &r.from) else {
+                    continue;
+                };
+                match &r.names {
+                    None => own_types.extend(types[d].iter().cloned()),
+                    Some((imported, exported)) if types[d].contains(imported) => {
+                        own_types.push(exported.clone());
+                    }
+                    Some(_) => {}
+                }
+            }
+            types[i] = own_types;
         }
         let registry = vm.registry.take().unwrap_or_default();
         let mut heap = std::mem::replace(&mut vm.heap, Heap::for_program(0));
@@ -891,6 +936,57 @@ fn load_error(vm: &mut Vm<'_>, f: Fault) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn types_of_other_files_import_without_type_but_are_not_values() {
+        let files: HashMap<String, String> = [
+            (
+                "types.ts".to_owned(),
+                "export interface Config { n: number }\nexport type Name = string;\n\
+                 export const LIMIT = 3;\n"
+                    .to_owned(),
+            ),
+            (
+                "more.ts".to_owned(),
+                "export * from './types';\n".to_owned(),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let component = |imports: &str, body: &str| {
+            format!(
+                "import {{ createComponent }} from '@gitbook/runtime';\n\
+                 import {{ {imports} }} from './more';\n\
+                 export const c = createComponent({{ componentId: 'c', \
+                 render: () => {{ {body} return <block><text>ok</text></block>; }} }});\n"
+            )
+        };
+        // Read only in types (through a re-export too): nothing to bind.
+        let typed = component(
+            "Config, Name, LIMIT",
+            "const c: Config = { n: LIMIT }; const n: Name = 'x';",
+        );
+        if let Err(e) = Program::load("index.tsx", &typed, &files) {
+            panic!("{e}");
+        }
+        // Read as a value: an error at the import.
+        let value = component("Config", "const c = Config;");
+        let e = Program::load("index.tsx", &value, &files)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("index.tsx:2:10: error: \"./more\" exports `Config` as a type, not a value"),
+            "{e}"
+        );
+        // A name the file exports neither way is still unknown.
+        let missing = component("Confg", "");
+        let e = Program::load("index.tsx", &missing, &files)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("\"./more\" has no export `Confg`"), "{e}");
+    }
 
     #[test]
     fn paths() {

@@ -414,7 +414,9 @@ impl Walker {
             StmtKind::ExportDecl(inner) => self.statement(inner),
             StmtKind::Class(c) => self.class(c),
             StmtKind::Labeled(_, body) => self.statement(body),
-            StmtKind::ExportNamed { specifiers, source } => {
+            StmtKind::ExportNamed {
+                specifiers, source, ..
+            } => {
                 if source.is_none() {
                     for (local, _) in specifiers {
                         self.reference(&local.name);
@@ -425,6 +427,7 @@ impl Walker {
             | StmtKind::Continue(_)
             | StmtKind::Empty
             | StmtKind::TypeOnly
+            | StmtKind::ExportTypes(_)
             | StmtKind::Import(_)
             | StmtKind::ExportAll { .. } => {}
         }

@@ -66,6 +66,9 @@ struct Lower<'b> {
     label_count: u32,
     /// The next function lowered is a class method (static or not).
     next_method: Option<bool>,
+    /// Where the bindings read as values were declared (imports read only in
+    /// types are not: they may name another file's types).
+    value_reads: HashSet<Span>,
 }
 
 /// Compiles a module.
@@ -93,6 +96,7 @@ pub(crate) fn lower_module(
         check_elements: true,
         root_pending: false,
         memory_exceeded: false,
+        value_reads: HashSet::new(),
     };
     // The module scope: every binding in the module environment.
     l.scopes.push(Scope {
@@ -135,8 +139,12 @@ pub(crate) fn lower_module(
     let hoisted = l.hoisted_functions(&hoisted_fns);
     let mut exports: Vec<(String, u32)> = Vec::new();
     let mut reexports = Vec::new();
+    let mut type_exports = Vec::new();
     for s in &module.body {
         match &s.kind {
+            StmtKind::ExportTypes(names) => {
+                type_exports.extend(names.iter().map(|n| n.name.clone()));
+            }
             StmtKind::ExportDecl(inner) => {
                 let mut exported = Vec::new();
                 collect_decl(inner, &mut exported);
@@ -176,32 +184,39 @@ pub(crate) fn lower_module(
                     exports.push(("default".into(), default_slot));
                 }
             },
-            StmtKind::ExportNamed { specifiers, source } => match source {
-                None => {
-                    for (local, exported) in specifiers {
-                        match l.module_slot(&local.name) {
-                            Some(slot) => exports.push((exported.name.clone(), slot)),
-                            None => l.error(
-                                DiagnosticKind::UnknownIdentifier,
-                                local.span,
-                                format!(
-                                    "cannot export `{}`: it is not declared in this file",
-                                    local.name
+            StmtKind::ExportNamed {
+                specifiers,
+                source,
+                types,
+            } => {
+                type_exports.extend(types.iter().map(|n| n.name.clone()));
+                match source {
+                    None => {
+                        for (local, exported) in specifiers {
+                            match l.module_slot(&local.name) {
+                                Some(slot) => exports.push((exported.name.clone(), slot)),
+                                None => l.error(
+                                    DiagnosticKind::UnknownIdentifier,
+                                    local.span,
+                                    format!(
+                                        "cannot export `{}`: it is not declared in this file",
+                                        local.name
+                                    ),
                                 ),
-                            ),
+                            }
+                        }
+                    }
+                    Some((from, span)) => {
+                        for (local, exported) in specifiers {
+                            reexports.push(ReExport {
+                                from: from.clone(),
+                                names: Some((local.name.clone(), exported.name.clone())),
+                                span: *span,
+                            });
                         }
                     }
                 }
-                Some((from, span)) => {
-                    for (local, exported) in specifiers {
-                        reexports.push(ReExport {
-                            from: from.clone(),
-                            names: Some((local.name.clone(), exported.name.clone())),
-                            span: *span,
-                        });
-                    }
-                }
-            },
+            }
             StmtKind::ExportAll { name, source } => {
                 if let Some(n) = name {
                     l.error(
@@ -248,6 +263,9 @@ pub(crate) fn lower_module(
     let b = l.b;
     b.functions.push(init);
     let init = (b.functions.len() - 1) as u32;
+    for imp in &mut imports {
+        imp.as_value = l.value_reads.contains(&imp.span);
+    }
     errors.into_result(ModuleCode {
         file: file_idx,
         init,
@@ -255,6 +273,7 @@ pub(crate) fn lower_module(
         exports,
         reexports,
         imports,
+        type_exports,
     })
 }
 
@@ -315,6 +334,7 @@ pub(crate) fn lower_markup(
         check_elements,
         root_pending,
         memory_exceeded: false,
+        value_reads: HashSet::new(),
     };
     if let (true, FunctionBody::Expr(expr)) = (require_root, &f.body) {
         root_shape(&mut l, expr);
@@ -703,6 +723,7 @@ impl Lower<'_> {
                     from: i.source.clone(),
                     name,
                     span: local.span,
+                    as_value: false,
                 });
             }
         };
@@ -871,7 +892,10 @@ impl Lower<'_> {
                 let b = self.block(s.span, stmts);
                 out.push(ir::Stmt::Block(Box::new(b)));
             }
-            StmtKind::Empty | StmtKind::TypeOnly | StmtKind::Import(_) => {}
+            StmtKind::Empty
+            | StmtKind::TypeOnly
+            | StmtKind::ExportTypes(_)
+            | StmtKind::Import(_) => {}
             StmtKind::If {
                 branches,
                 otherwise,
@@ -1588,7 +1612,10 @@ impl Lower<'_> {
                 );
                 ir::Expr::Const(Value::Undefined)
             }
-            Resolved::Var(place, _) => ir::Expr::Load(place),
+            Resolved::Var(place, b) => {
+                self.value_reads.insert(b.span);
+                ir::Expr::Load(place)
+            }
             Resolved::Unreachable => {
                 self.error(
                     DiagnosticKind::UnknownIdentifier,

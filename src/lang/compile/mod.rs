@@ -78,6 +78,9 @@ pub(crate) struct ImportBinding {
     pub name: ImportName,
     /// Where the import is written.
     pub span: Span,
+    /// Whether the file reads it as a value (not only in types): an import of a
+    /// name the other file exports as a type only is then an error.
+    pub as_value: bool,
 }
 
 /// A compiled module.
@@ -95,6 +98,8 @@ pub(crate) struct ModuleCode {
     pub reexports: Vec<ReExport>,
     /// Its imports of other files.
     pub imports: Vec<ImportBinding>,
+    /// The names it exports as types only (`export interface A`, `export type B`).
+    pub type_exports: Vec<String>,
 }
 
 /// A re-export.

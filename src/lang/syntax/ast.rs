@@ -150,6 +150,8 @@ pub enum StmtKind {
         specifiers: Vec<(Ident, Ident)>,
         /// `from 'source'`: a re-export.
         source: Option<(String, Span)>,
+        /// The names exported as types (`export { type A }`): no effect.
+        types: Vec<Ident>,
     },
     /// `export * from 'source'` / `export * as name from 'source'`.
     ExportAll {
@@ -160,6 +162,10 @@ pub enum StmtKind {
     },
     /// A TypeScript declaration (`type`, `interface`, `declare …`): no effect.
     TypeOnly,
+    /// An exported TypeScript declaration (`export interface A`, `export type B = …`,
+    /// `export type { C }`): no effect, but the names are exports an import may name
+    /// without `type`, as TypeScript allows.
+    ExportTypes(Vec<Ident>),
 }
 
 /// An `import` declaration.

@@ -718,10 +718,31 @@ impl<'f> Builder<'f> {
                     StmtKind::ExportDefault(self.expr(first(first(d))))
                 }
             }
-            Rule::k_type => StmtKind::TypeOnly,
+            // `export type { A, B as C }`: the exported names.
+            Rule::k_type => {
+                let mut names = Vec::new();
+                if let Some(stmt) = it.next() {
+                    for c in inner(first(stmt)) {
+                        if c.as_rule() != Rule::named_exports {
+                            continue;
+                        }
+                        for spec in inner(c) {
+                            let mut spec_names: Vec<Ident> = inner(spec)
+                                .filter(|n| n.as_rule() == Rule::name)
+                                .map(|n| self.ident(&n))
+                                .collect();
+                            if let Some(exported) = spec_names.pop() {
+                                names.push(exported);
+                            }
+                        }
+                    }
+                }
+                StmtKind::ExportTypes(names)
+            }
             Rule::named_exports_stmt => {
                 let inner_pair = first(p);
                 let mut specifiers = Vec::new();
+                let mut types = Vec::new();
                 let mut source = None;
                 for c in inner(inner_pair) {
                     match c.as_rule() {
@@ -736,7 +757,11 @@ impl<'f> Builder<'f> {
                                         names.push(self.ident(&n));
                                     }
                                 }
-                                if type_only || names.is_empty() {
+                                if type_only {
+                                    types.extend(names.pop());
+                                    continue;
+                                }
+                                if names.is_empty() {
                                     continue;
                                 }
                                 let local = names[0].clone();
@@ -749,7 +774,11 @@ impl<'f> Builder<'f> {
                         _ => {}
                     }
                 }
-                StmtKind::ExportNamed { specifiers, source }
+                StmtKind::ExportNamed {
+                    specifiers,
+                    source,
+                    types,
+                }
             }
             Rule::export_all_stmt => {
                 let mut name = None;
@@ -763,7 +792,17 @@ impl<'f> Builder<'f> {
                 }
                 StmtKind::ExportAll { name, source }
             }
-            Rule::ts_declaration => StmtKind::TypeOnly,
+            Rule::ts_declaration => {
+                // `type A = …` and `interface A …` name what they export; `declare`
+                // forms export nothing a value import could name here.
+                let decl = first(p);
+                let named = match decl.as_rule() {
+                    Rule::type_alias => inner(first(decl)).find(|n| n.as_rule() == Rule::ident),
+                    Rule::interface_decl => inner(decl).find(|n| n.as_rule() == Rule::ident),
+                    _ => None,
+                };
+                StmtKind::ExportTypes(named.map(|n| vec![self.ident(&n)]).unwrap_or_default())
+            }
             Rule::unsupported_stmt => {
                 self.unsupported_stmt(&p);
                 StmtKind::Empty
