@@ -952,6 +952,55 @@ mod tests {
         assert!(text.contains("environment"), "{text}");
     }
 
+    #[test]
+    fn the_runtime_logger_prefixes_its_namespace() {
+        let program = Program::load(
+            "log.tsx",
+            r#"import { createComponent, Logger } from '@gitbook/runtime';
+            const logger = Logger('demo');
+            export const c = createComponent({
+                componentId: 'c',
+                render: () => {
+                    logger.info('rendering', { n: 1 }, [2]);
+                    logger.debug(`step ${3}`);
+                    const { error } = logger;
+                    error(404);
+                    return <block><text>{Object.keys(logger).join(',')}</text></block>;
+                },
+            })"#,
+            &NoSources,
+        )
+        .unwrap();
+        let event = br#"{"componentId":"c","props":{},"context":{}}"#;
+        let (outcome, host) = ui_render_host(
+            &program,
+            event,
+            b"{}",
+            Limits::default(),
+            HostState::default(),
+            None,
+        );
+        match outcome {
+            Some(Outcome::Done(r)) => {
+                let body = String::from_utf8(r.body).unwrap();
+                assert!(
+                    body.contains(r#""children":["info,debug,error"]"#),
+                    "{body}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            host.logs,
+            // The other arguments as `console.log` writes them.
+            [
+                r#"[demo] rendering {"n":1} [2]"#,
+                "[demo] step 3",
+                "[demo] 404"
+            ]
+        );
+    }
+
     /// Status, body and error messages of the component rendering `make` then `edit`.
     fn edited(make: &str, edit: &str) -> (u16, String, Vec<String>) {
         let source = format!(

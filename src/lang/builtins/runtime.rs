@@ -8,8 +8,49 @@ use crate::lang::compile::ir::Site;
 use crate::lang::eval::{error_class, Vm, R};
 use crate::lang::host::HostOp;
 use crate::lang::value::{
-    Atom, HostData, HostKind, ObjId, ObjKind, Object, PromiseState, Props, Value,
+    Atom, Func, HostData, HostKind, ObjId, ObjKind, Object, PromiseState, Props, Value,
 };
+
+/// `Logger(namespace)` of `@gitbook/runtime`: `{ info, debug, error }`, each logging
+/// `[namespace] message` followed by its other arguments, as `console.log` does.
+pub(super) fn logger(vm: &mut Vm<'_>, namespace: Value, site: Site) -> R<Value> {
+    let namespace = vm.to_string(namespace, site)?;
+    let prefix = format!("[{}] ", vm.heap.str_lossy(namespace));
+    let prefix = vm.str_value(&prefix, site)?;
+    let mut props = Props::with_capacity(3);
+    for name in ["info", "debug", "error"] {
+        let line = vm.alloc(
+            Object {
+                props: Props::new(),
+                kind: ObjKind::Function(Func::Native {
+                    id: Native::LoggerLine.id(),
+                    this: prefix,
+                }),
+                origin: 0,
+            },
+            site,
+        )?;
+        let key = vm.intern(name, site)?;
+        props.push_new_name(key, line);
+    }
+    vm.alloc(Object::plain(props), site)
+}
+
+/// One method of a [`logger`]: `prefix` is its `[namespace] `.
+pub(super) fn logger_line(vm: &mut Vm<'_>, prefix: Value, args: &[Value], site: Site) -> R<Value> {
+    let message = vm.to_string(arg(args, 0), site)?;
+    let mut line = match prefix {
+        Value::Str(p) => vm.heap.str_lossy(p).into_owned(),
+        _ => String::new(),
+    };
+    line.push_str(&vm.heap.str_lossy(message));
+    for a in args.iter().skip(1) {
+        line.push(' ');
+        line.push_str(&super::json::inspect(vm, *a, site)?);
+    }
+    vm.host.log(line);
+    Ok(Value::Undefined)
+}
 
 /// Runtime functions.
 pub(super) fn call(

@@ -155,6 +155,7 @@ natives! {
     CreateIntegration = "createIntegration",
     CreateOAuthHandler = "createOAuthHandler",
     GetOAuthToken = "getOAuthToken",
+    Logger = "Logger",
     // ---- methods of the objects the runtime passes
     ElementDynamicState = "dynamicState",
     ElementSetCache = "setCache",
@@ -162,6 +163,7 @@ natives! {
     QueueTask = "queueTask",
     ApiRequest = "api",
     OAuthHandler = "oauthHandler",
+    LoggerLine = "logger",
     // ---- methods (dispatched by receiver; these ids name them as values)
     Method = "method",
 }
@@ -459,6 +461,7 @@ pub(crate) const RUNTIME_EXPORTS: &[(&str, RuntimeExport)] = &[
         RuntimeExport::Fn(Native::CreateOAuthHandler),
     ),
     ("getOAuthToken", RuntimeExport::Fn(Native::GetOAuthToken)),
+    ("Logger", RuntimeExport::Fn(Native::Logger)),
     (
         "ExposableError",
         RuntimeExport::Class(Native::NewExposableError),

@@ -687,7 +687,7 @@ impl Lower<'_> {
                         local.span,
                         format!("@gitbook/runtime has no export `{imported}` here"),
                     )
-                    .with_suggestion_or(s, "the runtime's values here are createComponent, createIntegration and ExposableError");
+                    .with_suggestion_or(s, "the runtime's values here are createComponent, createIntegration, createOAuthHandler, getOAuthToken, Logger and ExposableError");
                     l.push_diag(d);
                     return;
                 };
