@@ -989,6 +989,53 @@ mod tests {
     }
 
     #[test]
+    fn package_imports_read_only_in_types_are_dropped() {
+        let load = |source: &str| {
+            Program::load("index.tsx", source, &NoSources)
+                .err()
+                .map(|e| e.to_string())
+        };
+        let component = "export const c = createComponent({ componentId: 'c', \
+                         render: () => <block><text>ok</text></block> });\n";
+        let typed = format!(
+            "import {{ createComponent }} from '@gitbook/runtime';\n\
+             import {{ ContentKitBlock }} from '@gitbook/api';\n\
+             import * as api from '@gitbook/api';\n\
+             const b: ContentKitBlock | api.ContentKitModal | undefined = undefined;\n{component}"
+        );
+        assert_eq!(load(&typed), None);
+        let read = format!(
+            "import {{ createComponent }} from '@gitbook/runtime';\n\
+             import {{ ContentKitIcon }} from '@gitbook/api';\n\
+             const icon = ContentKitIcon.Maximize;\nconst again = ContentKitIcon;\n{component}"
+        );
+        let e = load(&read).unwrap();
+        assert!(
+            e.starts_with("index.tsx:2:32: error: cannot import \"@gitbook/api\": packages other than @gitbook/runtime are not available"),
+            "{e}"
+        );
+        // Once, at the import, however many reads.
+        assert_eq!(e.matches("cannot import").count(), 1, "{e}");
+        let bare = format!("import {{ createComponent }} from '@gitbook/runtime';\nimport 'polyfill';\n{component}");
+        assert!(load(&bare).unwrap().contains("cannot import \"polyfill\""));
+        // Exporting a runtime type re-exports a type (it once indexed a slot that
+        // does not exist).
+        let files: HashMap<String, String> = [(
+            "types.ts".to_owned(),
+            "import { PlainObject } from '@gitbook/runtime';\nexport { PlainObject };\n".to_owned(),
+        )]
+        .into_iter()
+        .collect();
+        let uses = format!(
+            "import {{ createComponent }} from '@gitbook/runtime';\n\
+             import {{ PlainObject }} from './types';\nconst p: PlainObject = {{}};\n{component}"
+        );
+        if let Err(e) = Program::load("index.tsx", &uses, &files) {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
     fn paths() {
         assert_eq!(resolve_path("src/index.tsx", "./helpers"), "src/helpers");
         assert_eq!(resolve_path("src/a/b.tsx", "../c"), "src/c");

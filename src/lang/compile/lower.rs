@@ -69,6 +69,9 @@ struct Lower<'b> {
     /// Where the bindings read as values were declared (imports read only in
     /// types are not: they may name another file's types).
     value_reads: HashSet<Span>,
+    /// Imports of packages: the module name, where it is written, and where each
+    /// name it binds is declared.
+    package_imports: Vec<(String, Span, Vec<Span>)>,
 }
 
 /// Compiles a module.
@@ -97,6 +100,7 @@ pub(crate) fn lower_module(
         root_pending: false,
         memory_exceeded: false,
         value_reads: HashSet::new(),
+        package_imports: Vec::new(),
     };
     // The module scope: every binding in the module environment.
     l.scopes.push(Scope {
@@ -193,9 +197,21 @@ pub(crate) fn lower_module(
                 match source {
                     None => {
                         for (local, exported) in specifiers {
-                            match l.module_slot(&local.name) {
-                                Some(slot) => exports.push((exported.name.clone(), slot)),
-                                None => l.error(
+                            let kind = l.scopes[0].bindings.get(&local.name).map(|b| b.kind);
+                            match (kind, l.module_slot(&local.name)) {
+                                // A type imported without `type` is exported as one.
+                                (Some(BindingKind::TypeOnly), _) => {
+                                    type_exports.push(exported.name.clone());
+                                }
+                                // What a package stands for is not here: exporting
+                                // it reads it.
+                                (Some(BindingKind::Package), _) => {
+                                    if let Some(b) = l.scopes[0].bindings.get(&local.name) {
+                                        l.value_reads.insert(b.span);
+                                    }
+                                }
+                                (_, Some(slot)) => exports.push((exported.name.clone(), slot)),
+                                (_, None) => l.error(
                                     DiagnosticKind::UnknownIdentifier,
                                     local.span,
                                     format!(
@@ -259,6 +275,7 @@ pub(crate) fn lower_module(
             "the program's constants exceed its memory budget",
         );
     }
+    l.package_import_errors();
     let errors = std::mem::take(&mut l.errors);
     let b = l.b;
     b.functions.push(init);
@@ -335,6 +352,7 @@ pub(crate) fn lower_markup(
         root_pending,
         memory_exceeded: false,
         value_reads: HashSet::new(),
+        package_imports: Vec::new(),
     };
     if let (true, FunctionBody::Expr(expr)) = (require_root, &f.body) {
         root_shape(&mut l, expr);
@@ -621,6 +639,35 @@ impl Lower<'_> {
         slot
     }
 
+    /// The error of an import of a package the file reads as a value.
+    fn package_import_error(&mut self, source: &str, source_span: Span) {
+        let help = if source.starts_with("@gitbook/api") {
+            "types from @gitbook/api need no import at run time: use them in types only"
+        } else {
+            "only @gitbook/runtime and files of this integration (./name) can be imported"
+        };
+        self.push_diag(
+            Diagnostic::new(
+                &self.file,
+                DiagnosticKind::UnknownImport,
+                source_span,
+                format!(
+                    "cannot import \"{source}\": packages other than @gitbook/runtime are not available"
+                ),
+            )
+            .with_help(help),
+        );
+    }
+
+    /// Reports the imports of packages the file read as values.
+    fn package_import_errors(&mut self) {
+        for (source, span, locals) in std::mem::take(&mut self.package_imports) {
+            if locals.iter().any(|l| self.value_reads.contains(l)) {
+                self.package_import_error(&source, span);
+            }
+        }
+    }
+
     fn declare_import(
         &mut self,
         i: &Import,
@@ -630,20 +677,40 @@ impl Lower<'_> {
         let is_runtime = i.source == RUNTIME_MODULE || i.source.starts_with("@gitbook/runtime/");
         let relative = i.source.starts_with("./") || i.source.starts_with("../");
         if !is_runtime && !relative {
-            let help = if i.source.starts_with("@gitbook/api") {
-                "types from @gitbook/api need no import at run time: use `import type`"
-            } else {
-                "only @gitbook/runtime and files of this integration (./name) can be imported"
-            };
-            self.push_diag(
-                Diagnostic::new(
-                    &self.file,
-                    DiagnosticKind::UnknownImport,
-                    i.source_span,
-                    format!("cannot import \"{}\": packages other than @gitbook/runtime are not available", i.source),
-                )
-                .with_help(help),
-            );
+            // Its names stand for nothing here: fine while only types read them
+            // (`import { ContentKitBlock } from '@gitbook/api'`), reported at the
+            // import once the file reads one as a value (`package_import_errors`).
+            let locals: Vec<&Ident> = i
+                .default
+                .iter()
+                .chain(i.namespace.iter())
+                .chain(i.named.iter().map(|(_, local)| local))
+                .collect();
+            if locals.is_empty() {
+                self.package_import_error(&i.source, i.source_span);
+                return;
+            }
+            for local in &locals {
+                if self.scopes[0].bindings.contains_key(&local.name) {
+                    self.error(
+                        DiagnosticKind::InvalidDeclaration,
+                        local.span,
+                        format!("`{}` is declared twice", local.name),
+                    );
+                    continue;
+                }
+                self.scopes[0].bindings.insert(
+                    local.name.clone(),
+                    Binding {
+                        slot: Slot::Env(u32::MAX),
+                        kind: BindingKind::Package,
+                        span: local.span,
+                    },
+                );
+            }
+            let spans = locals.iter().map(|l| l.span).collect();
+            self.package_imports
+                .push((i.source.clone(), i.source_span, spans));
             return;
         }
         let mut bind = |l: &mut Self, local: &Ident, name: ImportName| {
@@ -1610,6 +1677,17 @@ impl Lower<'_> {
                     )
                     .with_help("use it in type positions only"),
                 );
+                ir::Expr::Const(Value::Undefined)
+            }
+            Resolved::Var(
+                _,
+                b @ Binding {
+                    kind: BindingKind::Package,
+                    ..
+                },
+            ) => {
+                // Reported once, at the import (`package_import_errors`).
+                self.value_reads.insert(b.span);
                 ir::Expr::Const(Value::Undefined)
             }
             Resolved::Var(place, b) => {

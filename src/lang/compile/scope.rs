@@ -28,6 +28,10 @@ pub(crate) enum BindingKind {
     Runtime(RuntimeExport),
     /// An import of a type: no value at run time.
     TypeOnly,
+    /// An import of a package other than `@gitbook/runtime`: allowed while the file
+    /// reads it only in types (as bundlers drop such imports), an error once it is
+    /// read as a value.
+    Package,
 }
 
 /// A declared name.
