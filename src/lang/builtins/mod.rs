@@ -103,6 +103,7 @@ pub(crate) fn call_native(
         CreateOAuthHandler => oauth::create_handler(vm, arg(args, 0), arg(args, 1), site),
         OAuthHandler => oauth::handle(vm, this, args, site),
         GetOAuthToken => oauth::get_token(vm, args, site),
+        DefaultOAuthExtractCredentials => oauth::default_extract(vm, arg(args, 0), site),
         Logger => runtime::logger(vm, arg(args, 0), site),
         LoggerLine => runtime::logger_line(vm, this, args, site),
         ApiRequest => api::call(vm, this, args, site),

@@ -90,6 +90,44 @@ pub(super) fn create_handler(
     )
 }
 
+/// `defaultOAuthExtractCredentials(response)` of `@gitbook/runtime`, step by step as
+/// it is written there: the token or an error, then
+/// `{ configuration: { oauth_credentials: { access_token, expires_at, refresh_token? } } }`
+/// with `expires_at = Date.now() + response.expires_in * 1000`.
+pub(super) fn default_extract(vm: &mut Vm<'_>, response: Value, site: Site) -> R<Value> {
+    let key = |vm: &mut Vm<'_>, name: &str| vm.intern(name, site);
+    let access_token = key(vm, "access_token")?;
+    let token = vm.get(response, access_token, site)?;
+    if !truthy(vm, token) {
+        let message = "Failed to retrieve access_token from response";
+        let mut json = Vec::new();
+        super::json::stringify_into(vm, &mut json, response, site)?;
+        vm.host.log(format!(
+            "[oauth] {message} {} ",
+            String::from_utf8_lossy(&json)
+        ));
+        return Err(vm.throw(error_class::ERROR, message, site));
+    }
+    let expires_in = key(vm, "expires_in")?;
+    let expires_in = vm.get(response, expires_in, site)?;
+    let expires_at = vm.host.now() + vm.to_number(expires_in, site)? * 1000.0;
+    let refresh_token = key(vm, "refresh_token")?;
+    let refresh = vm.get(response, refresh_token, site)?;
+    let mut credentials = Props::with_capacity(3);
+    credentials.push_new_name(access_token, token);
+    credentials.push_new_name(key(vm, "expires_at")?, Value::Num(expires_at));
+    if truthy(vm, refresh) {
+        credentials.push_new_name(refresh_token, refresh);
+    }
+    let credentials = vm.alloc(Object::plain(credentials), site)?;
+    let mut configuration = Props::with_capacity(1);
+    configuration.push_new_name(key(vm, "oauth_credentials")?, credentials);
+    let configuration = vm.alloc(Object::plain(configuration), site)?;
+    let mut update = Props::with_capacity(1);
+    update.push_new_name(key(vm, "configuration")?, configuration);
+    vm.alloc(Object::plain(update), site)
+}
+
 /// `obj.name` (`undefined` on `null` and `undefined`).
 fn prop(vm: &mut Vm<'_>, obj: Value, name: &str, site: Site) -> R<Value> {
     if obj.is_nullish() {

@@ -156,6 +156,7 @@ natives! {
     CreateOAuthHandler = "createOAuthHandler",
     GetOAuthToken = "getOAuthToken",
     Logger = "Logger",
+    DefaultOAuthExtractCredentials = "defaultOAuthExtractCredentials",
     // ---- methods of the objects the runtime passes
     ElementDynamicState = "dynamicState",
     ElementSetCache = "setCache",
@@ -462,6 +463,10 @@ pub(crate) const RUNTIME_EXPORTS: &[(&str, RuntimeExport)] = &[
     ),
     ("getOAuthToken", RuntimeExport::Fn(Native::GetOAuthToken)),
     ("Logger", RuntimeExport::Fn(Native::Logger)),
+    (
+        "defaultOAuthExtractCredentials",
+        RuntimeExport::Fn(Native::DefaultOAuthExtractCredentials),
+    ),
     (
         "ExposableError",
         RuntimeExport::Class(Native::NewExposableError),
