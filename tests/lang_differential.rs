@@ -147,8 +147,10 @@ fn run_cases(load: fn(&str, &HashMap<String, String>) -> Result<Program, String>
         .filter_map(|e| {
             let p = e.unwrap().path();
             let name = p.file_name()?.to_str()?.to_owned();
-            (name.ends_with(".ts") || name.ends_with(".tsx"))
-                .then(|| (name, std::fs::read_to_string(&p).unwrap()))
+            (name.ends_with(".ts")
+                || name.ends_with(".tsx")
+                || contentkit::lang::program::is_text_module(&name))
+            .then(|| (name, std::fs::read_to_string(&p).unwrap()))
         })
         .collect();
     let expected: Value = serde_json::from_str(&lone_surrogates_replaced(

@@ -36,6 +36,8 @@ export async function bundleAsGitBook({ contents, resolveDir, sourcefile, outfil
         },
         jsx: 'automatic',
         jsxImportSource: '@gitbook/runtime',
+        // As GitBook's CLI: `import script from './x.raw.js'` is the file's text.
+        loader: { '.raw.js': 'text', '.raw.css': 'text' },
         // Component files live outside this package: their `@gitbook/runtime`
         // resolves to this package's node_modules.
         nodePaths: [join(HERE, 'node_modules')],

@@ -672,7 +672,7 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, Failure> {
             }
             if path.is_dir() {
                 pending.push(path);
-            } else if contentkit::worker::WorkerInit::is_component_file(name) {
+            } else if contentkit::worker::WorkerInit::is_source_file(name) {
                 let relative = path
                     .strip_prefix(dir)
                     .unwrap_or(&path)

@@ -44,11 +44,15 @@ use crate::markup::{Scope, Template};
 /// The file extensions of component files.
 pub const EXTENSIONS: &[&str] = &["tsx", "ts", "jsx", "js", "ckx"];
 
-/// Whether a path names a component file.
+/// Whether a path names a component file (not a text file imports read, such as
+/// `script.raw.js`: see [`crate::lang::program::is_text_module`]).
 pub fn is_component_file(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.contains(&e))
+        && !path
+            .to_str()
+            .is_some_and(crate::lang::program::is_text_module)
 }
 
 /// The extensions of files that are always modules: TypeScript or JavaScript, with

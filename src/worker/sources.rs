@@ -160,6 +160,13 @@ impl WorkerInit {
     pub fn is_component_file(path: &str) -> bool {
         path.rsplit_once('.')
             .is_some_and(|(_, ext)| COMPONENT_EXTENSIONS.contains(&ext))
+            && !crate::lang::program::is_text_module(path)
+    }
+
+    /// Whether `path` belongs in a worker's files: a component file, or a text
+    /// file a component imports (`script.raw.js`).
+    pub fn is_source_file(path: &str) -> bool {
+        Self::is_component_file(path) || crate::lang::program::is_text_module(path)
     }
 
     /// Compiles every component file; all diagnostics of all files at once.
@@ -336,6 +343,35 @@ mod tests {
         let components = init.compile().unwrap();
         let ids: Vec<&str> = components.iter().map(|c| c.id()).collect();
         assert_eq!(ids, ["hello"]);
+    }
+
+    /// A browser script kept as `.raw.js` is text a component imports, not a
+    /// module of its own (it would not compile: `window` is not available).
+    #[test]
+    fn raw_scripts_are_text_the_components_import() {
+        use crate::component::RenderRequest;
+        let script = "(function (w) { w.seen = true; })(window);\n";
+        assert!(WorkerInit::is_source_file("src/script.raw.js"));
+        assert!(!WorkerInit::is_component_file("src/script.raw.js"));
+        let mut init = WorkerInit::default();
+        init.add_file("src/script.raw.js", script).unwrap();
+        init.add_file(
+            "src/index.tsx",
+            "import { createComponent } from '@gitbook/runtime';\n\
+             import script from './script.raw.js';\n\
+             export const raw = createComponent({ componentId: 'raw', \
+             render: () => <block><text>{script}</text></block> });\n",
+        )
+        .unwrap();
+        let components = init.compile().unwrap();
+        let rendered = components[0]
+            .render(&RenderRequest::new("raw", serde_json::Map::new()))
+            .unwrap();
+        let json = serde_json::to_value(&rendered.output).unwrap();
+        assert_eq!(
+            json["element"]["children"][0]["children"],
+            serde_json::json!([script])
+        );
     }
 
     /// A `.ckx` file of bare markup is a component named after the file, as in
