@@ -639,6 +639,30 @@ impl Lower<'_> {
         slot
     }
 
+    /// Binds an imported name that has no value at run time (a type, a package):
+    /// no slot, only a kind that says what reading it means.
+    fn bind_no_value(&mut self, local: &Ident, kind: BindingKind) {
+        let binding = Binding {
+            slot: Slot::Env(u32::MAX),
+            kind,
+            span: local.span,
+        };
+        self.scopes[0].bindings.insert(local.name.clone(), binding);
+    }
+
+    /// Whether the module already binds the name an import binds (reported).
+    fn imported_twice(&mut self, local: &Ident) -> bool {
+        if !self.scopes[0].bindings.contains_key(&local.name) {
+            return false;
+        }
+        self.error(
+            DiagnosticKind::InvalidDeclaration,
+            local.span,
+            format!("`{}` is declared twice", local.name),
+        );
+        true
+    }
+
     /// The error of an import of a package the file reads as a value.
     fn package_import_error(&mut self, source: &str, source_span: Span) {
         let help = if source.starts_with("@gitbook/api") {
@@ -691,22 +715,9 @@ impl Lower<'_> {
                 return;
             }
             for local in &locals {
-                if self.scopes[0].bindings.contains_key(&local.name) {
-                    self.error(
-                        DiagnosticKind::InvalidDeclaration,
-                        local.span,
-                        format!("`{}` is declared twice", local.name),
-                    );
-                    continue;
+                if !self.imported_twice(local) {
+                    self.bind_no_value(local, BindingKind::Package);
                 }
-                self.scopes[0].bindings.insert(
-                    local.name.clone(),
-                    Binding {
-                        slot: Slot::Env(u32::MAX),
-                        kind: BindingKind::Package,
-                        span: local.span,
-                    },
-                );
             }
             let spans = locals.iter().map(|l| l.span).collect();
             self.package_imports
@@ -714,12 +725,7 @@ impl Lower<'_> {
             return;
         }
         let mut bind = |l: &mut Self, local: &Ident, name: ImportName| {
-            if l.scopes[0].bindings.contains_key(&local.name) {
-                l.error(
-                    DiagnosticKind::InvalidDeclaration,
-                    local.span,
-                    format!("`{}` is declared twice", local.name),
-                );
+            if l.imported_twice(local) {
                 return;
             }
             if is_runtime {
@@ -735,14 +741,7 @@ impl Lower<'_> {
                     }
                 };
                 if table::RUNTIME_TYPES.contains(&imported) {
-                    l.scopes[0].bindings.insert(
-                        local.name.clone(),
-                        Binding {
-                            slot: Slot::Env(u32::MAX),
-                            kind: BindingKind::TypeOnly,
-                            span: local.span,
-                        },
-                    );
+                    l.bind_no_value(local, BindingKind::TypeOnly);
                     return;
                 }
                 let Some((_, export)) = table::RUNTIME_EXPORTS.iter().find(|(n, _)| *n == imported)
