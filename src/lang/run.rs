@@ -236,6 +236,14 @@ impl<'v> JsonView for View<'v> {
 pub(crate) fn fault_diagnostic(vm: &mut Vm<'_>, f: Fault) -> Diagnostic {
     match f {
         Fault::Throw(v, site) => {
+            // An error out of an async function: where it was thrown there.
+            let site = match v {
+                Value::Obj(o) => match vm.heap.obj(o).kind {
+                    ObjKind::Error { thrown_at, .. } if thrown_at != 0 => thrown_at,
+                    _ => site,
+                },
+                _ => site,
+            };
             let (kind, message) = match v {
                 Value::Obj(o) => match vm.heap.obj(o).kind {
                     ObjKind::Error { class, .. } => {
@@ -368,6 +376,7 @@ pub(crate) fn failure(vm: &mut Vm<'_>, f: Fault) -> Outcome {
         if let ObjKind::Error {
             class: error_class::EXPOSABLE_ERROR,
             message: m,
+            ..
         } = vm.heap.obj(o).kind
         {
             let code = vm
@@ -950,6 +959,49 @@ mod tests {
         let (status, text) = body(&program, event, b"{nope");
         assert_eq!(status, 400, "{text}");
         assert!(text.contains("environment"), "{text}");
+    }
+
+    #[test]
+    fn errors_out_of_async_functions_point_where_they_were_thrown() {
+        // Most components render with `async`: an error thrown there reaches the
+        // runtime as a rejected promise, which once pointed at createComponent.
+        let source = r#"import { createComponent } from '@gitbook/runtime';
+async function load(): Promise<string> {
+    throw new Error('deep failure');
+}
+export const deep = createComponent({
+    componentId: 'deep',
+    render: async () => <block><text>{await load()}</text></block>,
+});
+export const member = createComponent({
+    componentId: 'member',
+    render: async (element, context: any) => {
+        const url = context.environment.nope.deeper;
+        return <block><text>{url}</text></block>;
+    },
+});
+"#;
+        let program = Program::load("async.tsx", source, &NoSources).unwrap();
+        let at = |id: &str| {
+            let event = format!(r#"{{"componentId":"{id}","props":{{}},"context":{{}}}}"#);
+            match ui_render(
+                &program,
+                event.as_bytes(),
+                b"{}",
+                Limits::default(),
+                HostState::default(),
+            ) {
+                Outcome::Done(r) => {
+                    assert_eq!(r.status, 500);
+                    let d = &r.diagnostics[0];
+                    (d.line, d.column, d.message.clone())
+                }
+                Outcome::NeedsHost(_) => panic!("no host operations here"),
+            }
+        };
+        assert_eq!(at("deep"), (3, 5, "Error: deep failure".to_owned()));
+        let (line, column, message) = at("member");
+        assert_eq!((line, column), (12, 46), "{message}");
     }
 
     #[test]

@@ -224,7 +224,11 @@ pub(super) fn new_error(vm: &mut Vm<'_>, n: Native, args: &[Value], site: Site) 
     vm.alloc(
         Object {
             props,
-            kind: ObjKind::Error { class, message },
+            kind: ObjKind::Error {
+                class,
+                message,
+                thrown_at: 0,
+            },
             origin: 0,
         },
         site,

@@ -67,6 +67,17 @@ impl Vm<'_> {
         }
     }
 
+    /// Records on error `e` where it left an async function, the first time.
+    fn note_thrown_at(&mut self, e: Value, thrown: Site) {
+        if let Value::Obj(o) = e {
+            if let ObjKind::Error { thrown_at, .. } = &mut self.heap.obj_mut(o).kind {
+                if *thrown_at == 0 {
+                    *thrown_at = thrown;
+                }
+            }
+        }
+    }
+
     pub(crate) fn not_a_function(&mut self, f: Value, site: Site) -> Fault {
         if let Some(callee) = self.p.callee_texts.get(&site) {
             return self.type_error(format!("{callee} is not a function"), site);
@@ -135,7 +146,10 @@ impl Vm<'_> {
             // the operations are performed goes further in the function.)
             return match result {
                 Ok(v) => self.promise(PromiseState::Fulfilled(v), site),
-                Err(Fault::Throw(e, _)) => self.promise(PromiseState::Rejected(e), site),
+                Err(Fault::Throw(e, thrown)) => {
+                    self.note_thrown_at(e, thrown);
+                    self.promise(PromiseState::Rejected(e), site)
+                }
                 Err(Fault::Suspend) if self.host.requested.len() > self.host.results.len() => {
                     let first = self.host.results.len() as u32;
                     self.promise(PromiseState::Pending(first), site)

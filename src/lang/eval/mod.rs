@@ -264,6 +264,7 @@ impl<'p> Vm<'p> {
                 kind: ObjKind::Error {
                     class,
                     message: msg,
+                    thrown_at: 0,
                 },
                 origin: 0,
             },

@@ -143,7 +143,7 @@ impl Vm<'_> {
                         self.joining.pop();
                         r?;
                     }
-                    ObjKind::Error { class, message } => {
+                    ObjKind::Error { class, message, .. } => {
                         let name = self.error_name(v, class);
                         out.extend_from_slice(name.as_bytes());
                         if let Value::Str(m) = message {

@@ -110,7 +110,7 @@ impl Vm<'_> {
         match &object.kind {
             ObjKind::Array(_) => self.method_value(obj, key, table::ARRAY_METHODS, site),
             ObjKind::Plain => self.prototype_member(obj, key, site),
-            ObjKind::Error { class, message } => {
+            ObjKind::Error { class, message, .. } => {
                 let (class, message) = (*class, *message);
                 match key {
                     Atom::MESSAGE => Ok(message),

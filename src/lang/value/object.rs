@@ -540,6 +540,10 @@ pub enum ObjKind {
         class: u8,
         /// The message (a string, or `undefined`).
         message: Value,
+        /// Where it was thrown out of an async function (0: it was not): the
+        /// rejection carries no place, so a diagnostic of it points here rather
+        /// than at the `await` (or the component) it reached.
+        thrown_at: u32,
     },
     /// A date: milliseconds since the epoch (NaN for an invalid date).
     Date(f64),
