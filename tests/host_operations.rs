@@ -31,9 +31,7 @@ fn mocks() -> tokio::runtime::Runtime {
 fn integration(source: &str) -> Integration {
     let program = Program::load("index.tsx", source, &NoSources).unwrap_or_else(|d| panic!("{d}"));
     let mut integration = Integration::new();
-    for c in components(Arc::new(program)) {
-        integration.add(c);
-    }
+    integration.add_program(Arc::new(program));
     integration
 }
 
@@ -275,8 +273,7 @@ fn events_queue_tasks_and_tasks_run() {
     let rt = mocks();
     let api = rt.block_on(MockServer::start(|_, _| Reply::empty(204)));
     let source = r#"
-        import { createIntegration, createComponent } from '@gitbook/runtime';
-        const none = createComponent({ componentId: 'none', render: () => <block><text>-</text></block> });
+        import { createIntegration } from '@gitbook/runtime';
         export default createIntegration({
             events: {
                 installation_setup: async (event, context) => {
@@ -287,7 +284,6 @@ fn events_queue_tasks_and_tasks_run() {
             task: async (task, context) => {
                 if (task.type !== 'sync') throw new Error('unexpected task');
             },
-            components: [none],
         });
     "#;
     let integration = integration(source);
@@ -385,8 +381,7 @@ fn wait_until_work_goes_on_after_the_response() {
     }));
     let source = format!(
         r#"
-        import {{ createIntegration, createComponent }} from '@gitbook/runtime';
-        const none = createComponent({{ componentId: 'none', render: () => <block><text>-</text></block> }});
+        import {{ createIntegration }} from '@gitbook/runtime';
         const followUp = async () => {{
             const first = await fetch('{base}/slow');
             const {{ step }} = await first.json();
@@ -397,7 +392,6 @@ fn wait_until_work_goes_on_after_the_response() {
                 context.waitUntil(followUp());
                 return new Response('accepted', {{ status: 202 }});
             }},
-            components: [none],
         }});
         "#,
         base = mock.base
@@ -565,7 +559,6 @@ fn the_oauth_handler_refuses_without_writing() {
                 clientId: 'c', clientSecret: 's',
                 authorizeURL: '{provider}/authorize', accessTokenURL: '{provider}/token',
             }}),
-            components: [none],
         }});
         "#,
         provider = provider.base
@@ -693,8 +686,8 @@ fn operations_are_bounded() {
 #[test]
 fn published_scripts_and_visitor_authentication_are_answered() {
     let source = r#"
-        import { createIntegration, createComponent } from '@gitbook/runtime';
-        const none = createComponent({ componentId: 'none', render: () => <block><text>-</text></block> });
+        import { createIntegration } from '@gitbook/runtime';
+        // No component: GitBook's analytics integrations are only this.
         export default createIntegration({
             fetch_published_script: async (event) =>
                 event.siteId === 'site_script'
@@ -702,7 +695,6 @@ fn published_scripts_and_visitor_authentication_are_answered() {
                     : undefined,
             fetch_visitor_authentication: async (event, context) =>
                 Response.redirect(`https://login.example/?site=${event.siteId}&from=${context.environment.integration.name}`),
-            components: [none],
         });
     "#;
     let integration = integration(source);

@@ -198,3 +198,53 @@ fn built_in_examples_all_compile() {
     assert!(files.current().get("counter").is_some());
     assert!(files.current().get("todo").is_some());
 }
+
+/// A folder holding an integration with handlers and no component (a site's
+/// tracking script, as GitBook's analytics integrations are) answers its events
+/// on `POST /v1`, and keeps answering from its last good build while broken.
+#[test]
+fn an_integration_without_components_is_served_and_keeps_its_last_good_build() {
+    use contentkit::runtime::{handle, IncomingRequest};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("script.raw.js"), "track('<ID>');\n").unwrap();
+    let index = "import { createIntegration } from '@gitbook/runtime';\n\
+                 import script from './script.raw.js';\n\
+                 export default createIntegration({\n\
+                 \x20   fetch_published_script: async (event) => new Response(script.replace('<ID>', event.siteId)),\n\
+                 });\n";
+    std::fs::write(dir.path().join("index.ts"), index).unwrap();
+    let files = ComponentFiles::load(dir.path()).unwrap();
+    let environment = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/events/environment.json"
+    ))
+    .unwrap();
+    let script = |files: &ComponentFiles| {
+        let event = br#"{"eventId":"e1","type":"fetch_published_script","installationId":"i1","siteId":"site_1"}"#;
+        let response = handle(
+            &files.current(),
+            IncomingRequest::new("/v1", event.to_vec(), environment.clone()),
+        );
+        (
+            response.status,
+            String::from_utf8_lossy(&response.body).into_owned(),
+        )
+    };
+    assert_eq!(script(&files), (200, "track('site_1');\n".to_owned()));
+    let listing = files.listing();
+    assert_eq!(listing["files"].as_array().unwrap().len(), 1, "{listing}");
+
+    let broken = files
+        .update("index.ts", index.replace("async (event)", "async (event"))
+        .unwrap();
+    assert!(broken.error.is_some());
+    assert_eq!(script(&files), (200, "track('site_1');\n".to_owned()));
+
+    files
+        .update(
+            "index.ts",
+            index.replace("event.siteId)", "event.siteId.toUpperCase())"),
+        )
+        .unwrap();
+    assert_eq!(script(&files), (200, "track('SITE_1');\n".to_owned()));
+}

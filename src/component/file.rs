@@ -172,6 +172,45 @@ pub fn components(program: Arc<Program>) -> Vec<Component> {
         .collect()
 }
 
+/// One loaded component file: bare markup (one component named after the file), or
+/// a program (the components it declares, and the handlers of its
+/// `createIntegration`, which a file may define without any component).
+#[derive(Debug)]
+pub enum Loaded {
+    /// A file of bare markup.
+    Markup(Component),
+    /// A module.
+    Program(Arc<Program>),
+}
+
+impl Loaded {
+    /// The ids of the components the file declares.
+    pub fn component_ids(&self) -> Vec<String> {
+        match self {
+            Loaded::Markup(c) => vec![c.id().to_owned()],
+            Loaded::Program(p) => p.component_ids().into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// The components the file declares.
+    pub fn into_components(self) -> Vec<Component> {
+        match self {
+            Loaded::Markup(c) => vec![c],
+            Loaded::Program(p) => components(p),
+        }
+    }
+
+    /// Adds the file to `integration` (see [`Integration::add_program`]).
+    ///
+    /// [`Integration::add_program`]: crate::component::Integration::add_program
+    pub fn add_to(self, integration: &mut crate::component::Integration) {
+        match self {
+            Loaded::Markup(c) => integration.add(c),
+            Loaded::Program(p) => integration.add_program(p),
+        }
+    }
+}
+
 /// Files read from a folder, by paths relative to it.
 #[derive(Debug, Clone)]
 pub struct FolderSources {

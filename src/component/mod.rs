@@ -420,6 +420,9 @@ pub struct Rendered {
 pub struct Integration {
     components: Vec<Arc<Component>>,
     handlers: crate::runtime::handler::Handlers,
+    /// The component file whose `createIntegration` answers the events no Rust
+    /// handler takes; it may declare no component at all (a site's tracking script).
+    program: Option<Arc<crate::lang::program::Program>>,
 }
 
 impl Integration {
@@ -446,6 +449,55 @@ impl Integration {
         let component = component.clone();
         self.components.retain(|c| c.id != component.id);
         self.components.push(component);
+    }
+
+    /// Adds what a compiled component file defines: each of its components (sharing
+    /// the program), and, when it calls `createIntegration`, its handlers of the
+    /// other events (`fetch`, `fetch_published_script`, `events`…). A file with
+    /// handlers and no component is served too. Of several files with handlers, the
+    /// first added answers.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use contentkit::component::Integration;
+    /// use contentkit::lang::program::{NoSources, Program};
+    ///
+    /// let source = r#"export default createIntegration({
+    ///     fetch_published_script: async () => new Response('track();'),
+    /// });"#;
+    /// let program = Program::load("index.ts", source, &NoSources).unwrap();
+    /// let mut integration = Integration::new();
+    /// integration.add_program(Arc::new(program));
+    /// assert!(integration.components().is_empty());
+    /// assert!(integration.integration_program().is_some());
+    /// ```
+    pub fn add_program(&mut self, program: Arc<crate::lang::program::Program>) {
+        for id in program.component_ids() {
+            self.add(Component::from_program(id, program.clone()));
+        }
+        if self.program.is_none() && crate::lang::handlers::has_integration(&program) {
+            self.program = Some(program);
+        }
+    }
+
+    /// Keeps `program`'s handlers, not its components (a playground keeps the last
+    /// good build of a file that stopped compiling this way).
+    pub(crate) fn keep_program(&mut self, program: &Arc<crate::lang::program::Program>) {
+        if self.program.is_none() {
+            self.program = Some(program.clone());
+        }
+    }
+
+    /// The program whose `createIntegration` answers events no Rust handler takes:
+    /// the first added with [`Integration::add_program`], else the first among the
+    /// components' programs that defines one.
+    pub fn integration_program(&self) -> Option<&Arc<crate::lang::program::Program>> {
+        self.program.as_ref().or_else(|| {
+            self.components
+                .iter()
+                .filter_map(|c| c.program())
+                .find(|p| crate::lang::handlers::has_integration(p))
+        })
     }
 
     /// The components, in the order added.

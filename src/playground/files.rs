@@ -13,8 +13,9 @@ use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
+use crate::component::file::Loaded;
 use crate::component::{file as component_file, Component, Integration};
-use crate::lang::program::{NoSources, Sources};
+use crate::lang::program::{NoSources, Program, Sources};
 use crate::markup::Template;
 use crate::runtime::server::IntegrationSource;
 
@@ -78,12 +79,21 @@ pub fn compile_source_with(
     name: &str,
     sources: &dyn Sources,
 ) -> Result<Vec<Component>, String> {
+    load_source_with(text, name, sources).map(Loaded::into_components)
+}
+
+/// Compiles one file: its components, and the handlers of its `createIntegration`.
+fn load_source_with(text: &str, name: &str, sources: &dyn Sources) -> Result<Loaded, String> {
     if component_file::may_be_bare_markup(name, text) {
         if let Ok(template) = Template::compile(text, name) {
-            return Ok(vec![component_file::markup_component(name, template)]);
+            return Ok(Loaded::Markup(component_file::markup_component(
+                name, template,
+            )));
         }
     }
-    component_file::compile_with(text, name, sources).map_err(|d| d.to_string())
+    Program::load(name, text, sources)
+        .map(|p| Loaded::Program(Arc::new(p)))
+        .map_err(|d| d.to_string())
 }
 
 /// One component file.
@@ -288,16 +298,14 @@ impl ComponentFiles {
             let sources = LoadedSources::new(&files, self.folder.as_deref());
             let compiled: Vec<_> = files
                 .iter()
-                .map(|file| compile_source_with(&file.text, &file.name, &sources))
+                .map(|file| load_source_with(&file.text, &file.name, &sources))
                 .collect();
             for (file, compiled) in files.iter_mut().zip(compiled) {
                 match compiled {
-                    Ok(components) => {
+                    Ok(loaded) => {
                         file.error = None;
-                        file.components = components.iter().map(|c| c.id().to_owned()).collect();
-                        for c in components {
-                            integration.add(c);
-                        }
+                        file.components = loaded.component_ids();
+                        loaded.add_to(&mut integration);
                     }
                     Err(message) => {
                         file.error = Some(message);
@@ -306,8 +314,14 @@ impl ComponentFiles {
                 }
             }
         }
-        // Components of a broken file stay as they last compiled, so the preview keeps working.
+        // Components of a broken file stay as they last compiled, so the preview keeps
+        // working; so do the integration's handlers when no file defines them now.
         let old = self.current();
+        if !previous.is_empty() && integration.integration_program().is_none() {
+            if let Some(program) = old.integration_program() {
+                integration.keep_program(program);
+            }
+        }
         for (_, ids) in previous {
             for id in ids {
                 if integration.get(&id).is_none() {

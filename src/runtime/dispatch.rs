@@ -527,7 +527,7 @@ fn dispatch(
     let handlers = integration.handlers();
     // An event no Rust handler takes goes to the integration of a component file.
     if !matches!(event, Event::UiRender(_)) && !handlers.handles(event.type_name()) {
-        if let Some(program) = integration_program(integration) {
+        if let Some(program) = integration.integration_program() {
             let environment = request.environment.unwrap_or_default();
             let fetch_body = request.fetch_body.unwrap_or_default();
             let run = ProgramRun::event(program.clone(), raw_event, fetch_body, environment);
@@ -603,16 +603,6 @@ fn run_events(
         )),
         None => Err(unhandled(event)),
     }
-}
-
-/// The integration a component file defines (`createIntegration`): the first
-/// program among the components' that has one.
-fn integration_program(integration: &Integration) -> Option<&Arc<crate::lang::program::Program>> {
-    integration
-        .components()
-        .iter()
-        .filter_map(|c| c.program())
-        .find(|p| crate::lang::handlers::has_integration(p))
 }
 
 /// A program's reply as the response, its diagnostics in the log.

@@ -24,7 +24,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::InitError;
-use crate::component::{file, Component};
+use crate::component::file::{self, Loaded};
+use crate::component::{Component, Integration};
 use crate::lang::image::Compiled;
 use crate::markup::{CompileOptions, Template};
 
@@ -80,20 +81,37 @@ impl WorkerImage {
     /// each program's top-level code; parses nothing.
     pub fn components(&self) -> Result<Vec<Component>, InitError> {
         let mut components = Vec::new();
+        for entry in self.load()? {
+            components.extend(entry.into_components());
+        }
+        Ok(components)
+    }
+
+    /// Loads every entry into `integration`: the components, in order, and the
+    /// handlers of a program that calls `createIntegration` (with or without
+    /// components). Runs each program's top-level code; parses nothing.
+    pub fn load_into(&self, integration: &mut Integration) -> Result<(), InitError> {
+        for entry in self.load()? {
+            entry.add_to(integration);
+        }
+        Ok(())
+    }
+
+    fn load(&self) -> Result<Vec<Loaded>, InitError> {
+        let mut loaded = Vec::with_capacity(self.entries.len());
         for entry in &self.entries {
             let compiled = Compiled::from_image(&entry.image)
                 .map_err(|e| InitError::Malformed(format!("{}: {e}", entry.path)))?;
             let failed =
                 |d: crate::lang::diagnostic::Diagnostics| InitError::Compile(d.to_string());
-            if entry.markup {
+            loaded.push(if entry.markup {
                 let template =
                     Template::load(compiled, &CompileOptions::default()).map_err(failed)?;
-                components.push(file::markup_component(&entry.path, template));
+                Loaded::Markup(file::markup_component(&entry.path, template))
             } else {
-                let program = compiled.load().map_err(failed)?;
-                components.extend(file::components(Arc::new(program)));
-            }
+                Loaded::Program(Arc::new(compiled.load().map_err(failed)?))
+            });
         }
-        Ok(components)
+        Ok(loaded)
     }
 }

@@ -217,13 +217,11 @@ impl Worker {
         Worker::from_image(integration, init.image()?)
     }
 
-    /// `integration` plus the components of a compiled image, with its body
-    /// limit: what the engine does when it starts (it parses nothing). Fails
+    /// `integration` plus the components (and `createIntegration` handlers) of a
+    /// compiled image, with its body limit: what the engine does when it starts (it parses nothing). Fails
     /// when the image is not one this build reads.
     pub fn from_image(mut integration: Integration, image: WorkerImage) -> Result<Self, InitError> {
-        for component in image.components()? {
-            integration.add(component);
-        }
+        image.load_into(&mut integration)?;
         let limits = Limits {
             body: image.body_limit(),
             ..Limits::default()

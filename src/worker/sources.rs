@@ -345,6 +345,48 @@ mod tests {
         assert_eq!(ids, ["hello"]);
     }
 
+    /// An integration with handlers and no component (a site's tracking script,
+    /// as GitBook's analytics integrations are) is served: its entry is kept
+    /// and its handlers answer.
+    #[test]
+    fn an_integration_without_components_answers_its_events() {
+        use crate::component::Integration;
+        use crate::runtime::{handle, IncomingRequest};
+        let mut init = WorkerInit::default();
+        init.add_file("src/script.raw.js", "track('<ID>');\n")
+            .unwrap();
+        init.add_file(
+            "src/index.ts",
+            "import { createIntegration } from '@gitbook/runtime';\n\
+             import script from './script.raw.js';\n\
+             export default createIntegration({\n\
+                 fetch_published_script: async (event) =>\n\
+                     new Response(script.replace('<ID>', event.siteId), { headers: { 'Content-Type': 'application/javascript' } }),\n\
+             });\n",
+        )
+        .unwrap();
+        assert!(init.compile().unwrap().is_empty());
+        let worker = super::super::Worker::build(Integration::new(), init).unwrap();
+        let event = br#"{"eventId":"e1","type":"fetch_published_script","installationId":"i1","siteId":"site_1"}"#;
+        let environment = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/events/environment.json"
+        ))
+        .unwrap();
+        let response = handle(
+            worker.integration(),
+            IncomingRequest::new("/v1", event.to_vec(), environment),
+        );
+        assert_eq!(
+            (response.status, response.body.as_slice()),
+            (200, b"track('site_1');\n".as_slice())
+        );
+        assert_eq!(
+            response.header("content-type"),
+            Some("application/javascript")
+        );
+    }
+
     /// A browser script kept as `.raw.js` is text a component imports, not a
     /// module of its own (it would not compile: `window` is not available).
     #[test]
