@@ -371,6 +371,40 @@ fn check_and_render_read_imports_beside_the_file() {
     );
 }
 
+/// An integration's `src/` reads `../package.json` (its version) as esbuild
+/// bundles it; a broken JSON file is an error at its line.
+#[test]
+fn a_file_reads_json_from_above_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{ \"name\": \"x\", \"version\": \"1.4.2\" }\n",
+    )
+    .unwrap();
+    let component = dir.path().join("src/index.tsx");
+    std::fs::write(
+        &component,
+        "import { createComponent } from '@gitbook/runtime';\nimport { version } from '../package.json';\n\
+         export const v = createComponent({ componentId: 'v', render: () => <block><text>{version}</text></block> });\n",
+    )
+    .unwrap();
+    let path = component.display().to_string();
+    let (code, out, err) = contentkit(&["render", &path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(r#"["1.4.2"]"#), "{out}");
+
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{\n  \"version\": 1.4.2\n}\n",
+    )
+    .unwrap();
+    let (code, out, _) = contentkit(&["check", &path]);
+    assert_eq!(code, 1);
+    assert!(out.contains("package.json:2:"), "{out}");
+    assert!(out.contains("invalid JSON"), "{out}");
+}
+
 #[test]
 fn a_typescript_file_is_a_module_whatever_it_declares() {
     let dir = tempfile::tempdir().unwrap();

@@ -149,7 +149,7 @@ fn run_cases(load: fn(&str, &HashMap<String, String>) -> Result<Program, String>
             let name = p.file_name()?.to_str()?.to_owned();
             (name.ends_with(".ts")
                 || name.ends_with(".tsx")
-                || contentkit::lang::program::is_text_module(&name))
+                || contentkit::lang::asset::is_asset_module(&name))
             .then(|| (name, std::fs::read_to_string(&p).unwrap()))
         })
         .collect();

@@ -215,18 +215,33 @@ impl Loaded {
 #[derive(Debug, Clone)]
 pub struct FolderSources {
     root: PathBuf,
+    parents: bool,
 }
 
 impl FolderSources {
-    /// Sources under `root`.
+    /// Sources under `root`, none above it: what a page may edit (the playground)
+    /// cannot import `../../secret.raw.js`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        FolderSources { root: root.into() }
+        FolderSources {
+            root: root.into(),
+            parents: false,
+        }
+    }
+
+    /// Sources under `root` and above it (`../package.json`): for the file a user
+    /// names on the command line, whose imports may leave its folder as they do
+    /// in an integration's `src/`.
+    pub fn with_parents(root: impl Into<PathBuf>) -> Self {
+        FolderSources {
+            root: root.into(),
+            parents: true,
+        }
     }
 }
 
 impl Sources for FolderSources {
     fn read(&self, path: &str) -> Option<String> {
-        if path.split('/').any(|seg| seg == "..") {
+        if !self.parents && path.split('/').any(|seg| seg == "..") {
             return None;
         }
         let full = self.root.join(path);
@@ -237,7 +252,8 @@ impl Sources for FolderSources {
     }
 }
 
-/// Loads the program whose entry is the file at `path` (its imports read beside it).
+/// Loads the program whose entry is the file at `path` (its imports read beside it,
+/// and above its folder: `../package.json`).
 pub fn load_program(path: &Path) -> Result<Program, Diagnostics> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -253,7 +269,8 @@ pub fn load_program(path: &Path) -> Result<Program, Diagnostics> {
         .and_then(|n| n.to_str())
         .unwrap_or(&name)
         .to_owned();
-    Program::load(&file_name, &text, &FolderSources::new(root)).map_err(|d| rename(d, root))
+    Program::load(&file_name, &text, &FolderSources::with_parents(root))
+        .map_err(|d| rename(d, root))
 }
 
 /// Diagnostics name files relative to their folder while loading; put the folder back.
@@ -261,9 +278,28 @@ fn rename(d: Diagnostics, root: &Path) -> Diagnostics {
     let mut out = Diagnostics::new();
     for mut diag in d {
         if root != Path::new("") && root != Path::new(".") {
-            diag.file = root.join(&diag.file).display().to_string();
+            diag.file = joined(root, &diag.file).display().to_string();
         }
         out.push(diag);
+    }
+    out
+}
+
+/// `root` joined with `relative`, each `..` of it taking a folder off `root` where
+/// `root` has one to take (`src` + `../package.json` is `package.json`).
+fn joined(root: &Path, relative: &str) -> PathBuf {
+    use std::path::Component as Part;
+    let mut out = root.to_path_buf();
+    for part in Path::new(relative).components() {
+        match part {
+            Part::ParentDir if matches!(out.components().next_back(), Some(Part::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
     }
     out
 }

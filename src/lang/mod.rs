@@ -47,6 +47,7 @@
 //! );
 //! ```
 
+pub mod asset;
 pub(crate) mod builtins;
 pub mod compile;
 pub mod diagnostic;

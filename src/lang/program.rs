@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
+pub use crate::lang::asset::{is_asset_module, is_text_module, TEXT_MODULE_SUFFIXES};
 use crate::lang::builtins::{regexp::JsRegex, Method, METHOD_NAMES};
 use crate::lang::compile::{self, ir, Builder, ImportName, ModuleCode, Origin};
 use crate::lang::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
@@ -182,37 +183,6 @@ fn resolve_path(from: &str, spec: &str) -> String {
     parts.join("/")
 }
 
-/// The endings of files an import reads as text, as GitBook's CLI bundles them
-/// (esbuild's `text` loader): `import script from './tracker.raw.js'` is the file's
-/// text, its default export. Integrations keep browser scripts and styles so.
-pub const TEXT_MODULE_SUFFIXES: &[&str] = &[".raw.js", ".raw.css"];
-
-/// Whether `path` is read as text when imported (see [`TEXT_MODULE_SUFFIXES`]).
-///
-/// ```
-/// use contentkit::lang::program::is_text_module;
-/// assert!(is_text_module("src/script.raw.js"));
-/// assert!(!is_text_module("src/script.js"));
-/// ```
-pub fn is_text_module(path: &str) -> bool {
-    TEXT_MODULE_SUFFIXES.iter().any(|s| path.ends_with(s))
-}
-
-/// A text module: `export default "<text>"`.
-fn text_module(text: &str) -> syntax::ast::Module {
-    use syntax::ast::{Expr, ExprKind, Stmt, StmtKind};
-    let span = Span::new(0, text.len());
-    syntax::ast::Module {
-        body: vec![Stmt {
-            kind: StmtKind::ExportDefault(Expr {
-                kind: ExprKind::String(text.to_owned()),
-                span,
-            }),
-            span,
-        }],
-    }
-}
-
 /// The file names an import may mean, in the order they are tried.
 fn candidates(path: &str) -> Vec<String> {
     let mut out = vec![path.to_owned()];
@@ -371,8 +341,8 @@ impl Program {
                 i += 1;
                 continue;
             }
-            let parsed = if is_text_module(&paths[i]) {
-                Ok(text_module(&text))
+            let parsed = if is_asset_module(&paths[i]) {
+                crate::lang::asset::module(&file)
             } else {
                 syntax::parse_module(&file, MAX_NESTING)
             };

@@ -166,7 +166,7 @@ impl WorkerInit {
     /// Whether `path` belongs in a worker's files: a component file, or a text
     /// file a component imports (`script.raw.js`).
     pub fn is_source_file(path: &str) -> bool {
-        Self::is_component_file(path) || crate::lang::program::is_text_module(path)
+        Self::is_component_file(path) || crate::lang::asset::is_asset_module(path)
     }
 
     /// Compiles every component file; all diagnostics of all files at once.
