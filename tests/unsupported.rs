@@ -11,7 +11,6 @@ const DIR: &str = "fixtures/unsupported";
 const FEATURES: &[(&str, &str)] = &[
     ("bigint", "BigInt literals are not supported"),
     ("decorator", "decorators are not supported"),
-    ("enum", "`enum` is not supported"),
     (
         "generator-expression",
         "generator functions are not supported",

@@ -141,53 +141,12 @@ fn top_level_keys(text: &str) -> Result<Vec<String>, serde_json::Error> {
 /// A name a module can export as a binding: an ASCII identifier that is not a
 /// reserved word.
 fn is_plain_name(key: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "await",
-        "break",
-        "case",
-        "catch",
-        "class",
-        "const",
-        "continue",
-        "debugger",
-        "default",
-        "delete",
-        "do",
-        "else",
-        "enum",
-        "export",
-        "extends",
-        "false",
-        "finally",
-        "for",
-        "function",
-        "if",
-        "import",
-        "in",
-        "instanceof",
-        "let",
-        "new",
-        "null",
-        "return",
-        "super",
-        "switch",
-        "this",
-        "throw",
-        "true",
-        "try",
-        "typeof",
-        "var",
-        "void",
-        "while",
-        "with",
-        "yield",
-    ];
     let mut chars = key.chars();
     chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-        && !RESERVED.contains(&key)
+        && !crate::lang::syntax::is_reserved_word(key)
 }
 
 fn string(text: &str, span: Span) -> Expr {

@@ -185,6 +185,27 @@ pub fn array_index(s: &str) -> Option<u32> {
         .map(|n| n as u32)
 }
 
+/// `ToInt32` of a number: what bitwise operators work on.
+///
+/// ```
+/// use contentkit::lang::number::to_int32;
+/// assert_eq!(to_int32(4_294_967_297.5), 1);
+/// assert_eq!(to_int32(-1.0), -1);
+/// assert_eq!(to_int32(f64::NAN), 0);
+/// ```
+pub fn to_int32(n: f64) -> i32 {
+    if !n.is_finite() {
+        return 0;
+    }
+    let t = n.trunc();
+    let m = t.rem_euclid(4_294_967_296.0);
+    (if m >= 2_147_483_648.0 {
+        m - 4_294_967_296.0
+    } else {
+        m
+    }) as i32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -474,16 +474,4 @@ pub(crate) fn js_pow(x: f64, y: f64) -> f64 {
     }
 }
 
-/// `ToInt32` of a number.
-pub(crate) fn to_int32(n: f64) -> i32 {
-    if !n.is_finite() {
-        return 0;
-    }
-    let t = n.trunc();
-    let m = t.rem_euclid(4_294_967_296.0);
-    (if m >= 2_147_483_648.0 {
-        m - 4_294_967_296.0
-    } else {
-        m
-    }) as i32
-}
+pub(crate) use crate::lang::number::to_int32;

@@ -18,6 +18,7 @@ mod asi;
 pub mod ast;
 mod budget;
 mod depth;
+mod enums;
 mod errors;
 mod grammar;
 mod parser;
@@ -78,4 +79,59 @@ pub fn is_jsx_attribute_name(s: &str) -> bool {
 /// Whether `s` can be written as a property name without quotes (`a`, `$x`, `default`).
 pub fn is_property_name(s: &str) -> bool {
     matches_rule(grammar::Rule::name, s)
+}
+
+/// The words the grammar keeps from being names (`ident`): JavaScript's reserved
+/// words, with `let`, `await`, `yield` and `enum`.
+const RESERVED_WORDS: &[&str] = &[
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "import",
+    "in",
+    "instanceof",
+    "let",
+    "new",
+    "null",
+    "return",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+/// Whether `word` is reserved: it cannot name a variable.
+///
+/// ```
+/// use contentkit::lang::syntax::is_reserved_word;
+/// assert!(is_reserved_word("class"));
+/// assert!(!is_reserved_word("version"));
+/// ```
+pub fn is_reserved_word(word: &str) -> bool {
+    RESERVED_WORDS.contains(&word)
 }

@@ -310,6 +310,7 @@ impl<'f> Builder<'f> {
             Rule::expr_stmt => StmtKind::Expr(self.expr(first(first(pair)))),
             Rule::return_stmt => StmtKind::Return(inner(pair).next().map(|p| self.expr(first(p)))),
             Rule::if_stmt => self.if_stmt(pair),
+            Rule::enum_decl => self.enum_decl(pair),
             Rule::block => StmtKind::Block(self.statements(pair)),
             Rule::empty_stmt | Rule::ts_declaration => StmtKind::Empty,
             Rule::for_stmt => self.for_stmt(pair),
@@ -366,13 +367,10 @@ impl<'f> Builder<'f> {
     }
 
     fn unsupported_stmt(&mut self, pair: &Pair<'_, Rule>) {
-        // A decorated declaration or an enum: the error points at the decorator or at
-        // `enum`, not at the whole declaration.
+        // A decorated declaration: the error points at the decorator, not at the whole
+        // declaration.
         let at = match pair.clone().into_inner().next() {
             Some(p) if p.as_rule() == Rule::decorator => Some(p),
-            Some(p) if p.as_rule() == Rule::enum_decl => {
-                p.into_inner().find(|k| k.as_rule() == Rule::k_enum)
-            }
             _ => None,
         };
         // The declaration a decorator stands on may hold errors of its own.
@@ -393,10 +391,6 @@ impl<'f> Builder<'f> {
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$' || *c == '@')
             .collect();
         let (what, help) = match word.as_str() {
-            "enum" => (
-                "`enum` is not supported",
-                "use a union of string literals (`type Kind = 'a' | 'b'`) or a const object",
-            ),
             "namespace" | "module" => (
                 "namespaces are not supported",
                 "use modules (import/export)",
@@ -467,6 +461,58 @@ impl<'f> Builder<'f> {
             constructor: Constructor::No,
             span,
         })
+    }
+
+    /// `enum E { … }`: a variable bound to the object esbuild makes of it (see
+    /// [`super::enums`]); `declare enum` declares a type only.
+    fn enum_decl(&mut self, pair: Pair<'_, Rule>) -> StmtKind {
+        let span = span_of(&pair);
+        if pair
+            .clone()
+            .into_inner()
+            .any(|p| p.as_rule() == Rule::k_declare)
+        {
+            return StmtKind::Empty;
+        }
+        let mut name = None;
+        let mut members = Vec::new();
+        for p in inner(pair) {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.ident(&p)),
+                Rule::enum_member => {
+                    let mut it = inner(p);
+                    let key = next(&mut it);
+                    let key_span = span_of(&key);
+                    let key_name = if key.as_rule() == Rule::string {
+                        self.string(&key)
+                    } else {
+                        key.as_str().to_owned()
+                    };
+                    let init = it
+                        .find(|i| i.as_rule() == Rule::assign)
+                        .map(|i| self.expr(i));
+                    members.push(super::enums::Member {
+                        name: key_name,
+                        span: key_span,
+                        init,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let Some(name) = name else {
+            return StmtKind::Empty;
+        };
+        match super::enums::lower(&name, members, span) {
+            Ok(value) => StmtKind::Var(VarDecl {
+                kind: VarKind::Var,
+                declarators: vec![(Pattern::Ident(name), Some(value))],
+            }),
+            Err(e) => {
+                self.error(DiagnosticKind::Syntax, e.span, e.message);
+                StmtKind::Empty
+            }
+        }
     }
 
     fn if_stmt(&mut self, pair: Pair<'_, Rule>) -> StmtKind {
