@@ -21,6 +21,7 @@ use serde_json::Value;
 
 const SPEC: &str = "api/openapi.json";
 const TABLE: &str = "src/lang/builtins/api_table.rs";
+const ENUMS: &str = "src/lang/builtins/api_enums.rs";
 const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
 /// The words of an identifier as lodash's `words` splits it: case changes,
@@ -185,6 +186,114 @@ fn generate(spec: &Value) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// The key `@gitbook/api` gives an enum member of value `value`: a value in
+/// CONSTANT_CASE stays as written; any other is split at each run of characters
+/// that are not letters or digits, and each part starts with a capital
+/// (`link-external` → `LinkExternal`, `page_created` → `PageCreated`); a key that
+/// would start with a digit starts with `Value`.
+fn enum_key(value: &str) -> String {
+    let constant_case = value.chars().any(|c| c.is_ascii_uppercase())
+        && !value.chars().any(|c| c.is_ascii_lowercase());
+    let key: String = if constant_case {
+        value
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect()
+    } else {
+        value
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let mut chars = part.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                })
+            })
+            .collect()
+    };
+    if key.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("Value{key}")
+    } else {
+        key
+    }
+}
+
+/// The enums of the document's schemas, as `@gitbook/api` exports them: each
+/// schema with an `enum` of strings, its members in the document's order.
+/// `null` (of a nullable enum) is no member; neither is a value that is not a
+/// string (the document has four numbers where the client has strings that
+/// cannot be told back from them: `13500_1500` read as 135001500).
+fn enums(spec: &Value) -> Vec<(String, Vec<(String, String)>)> {
+    let Some(schemas) = spec["components"]["schemas"].as_object() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, schema) in schemas {
+        let Some(values) = schema["enum"].as_array() else {
+            continue;
+        };
+        let members = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|v| (enum_key(v), v.to_owned()))
+            .collect();
+        out.push((name.clone(), members));
+    }
+    out.sort();
+    out
+}
+
+fn generate_enums(spec: &Value) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "//! The enums `@gitbook/api` exports (`ContentKitIcon.Github` is `\"github\"`),\n\
+         //! sorted by name, each member's key and value in the document's order.\n\
+         //!\n\
+         //! Generated from `api/openapi.json` by `tests/api_table.rs`; do not edit\n\
+         //! (`UPDATE_API_TABLE=1 cargo test --test api_table` rewrites it).\n\n",
+    );
+    out.push_str("/// Each enum: its name, and its members' keys and values.\n");
+    out.push_str("pub(crate) const ENUMS: &[(&str, &[(&str, &str)])] = &[\n");
+    for (name, members) in enums(spec) {
+        let _ = writeln!(out, "    ({name:?}, &[");
+        for (key, value) in members {
+            let _ = writeln!(out, "        ({key:?}, {value:?}),");
+        }
+        out.push_str("    ]),\n");
+    }
+    out.push_str("];\n");
+    out
+}
+
+#[test]
+fn the_enum_table_is_what_the_document_gives() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec: Value =
+        serde_json::from_slice(&std::fs::read(root.join(SPEC)).expect("api/openapi.json"))
+            .expect("the document is JSON");
+    let table = generate_enums(&spec);
+    let path = root.join(ENUMS);
+    if std::env::var_os("UPDATE_API_TABLE").is_some() {
+        std::fs::write(&path, &table).expect("writing the table");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == table,
+        "{ENUMS} is out of date: run UPDATE_API_TABLE=1 cargo test --test api_table"
+    );
+}
+
+#[test]
+fn enum_keys_are_the_clients() {
+    assert_eq!(enum_key("link-external"), "LinkExternal");
+    assert_eq!(enum_key("page_created"), "PageCreated");
+    assert_eq!(enum_key("FETCH_TIMEOUT"), "FETCH_TIMEOUT");
+    assert_eq!(enum_key("free_2024"), "Free2024");
+    assert_eq!(enum_key("13500_1500"), "Value135001500");
+    assert_eq!(enum_key("github"), "Github");
 }
 
 #[test]

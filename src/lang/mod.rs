@@ -57,6 +57,7 @@ pub mod host;
 pub mod image;
 pub mod number;
 pub mod oauth;
+pub mod package;
 pub mod program;
 pub mod run;
 pub mod source;

@@ -18,6 +18,7 @@ use crate::lang::compile::{self, ir, Builder, ImportName, ModuleCode, Origin};
 use crate::lang::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::lang::eval::{Fault, Limits, Vm};
 use crate::lang::image::Compiled;
+use crate::lang::package;
 use crate::lang::source::{SourceFile, Span};
 use crate::lang::syntax::{self, MAX_NESTING};
 use crate::lang::value::{Atom, Base, Heap, ObjId, ObjKind, Object, Props, Value};
@@ -154,6 +155,16 @@ impl std::fmt::Debug for Program {
 /// The kind of a file, by its name.
 fn implicit_runtime(name: &str) -> bool {
     name.ends_with(".ckx")
+}
+
+/// The path of the module an import specifier names: a package made here by its
+/// name, a file resolved against the importing file's path.
+fn module_path(from: &str, spec: &str) -> String {
+    if package::is_package(spec) {
+        spec.to_owned()
+    } else {
+        resolve_path(from, spec)
+    }
 }
 
 /// Resolves an import specifier against the importing file's path.
@@ -343,6 +354,8 @@ impl Program {
             }
             let parsed = if is_asset_module(&paths[i]) {
                 crate::lang::asset::module(&file)
+            } else if package::is_package(&paths[i]) {
+                Ok(package::api_module())
             } else {
                 syntax::parse_module(&file, MAX_NESTING)
             };
@@ -364,6 +377,20 @@ impl Program {
                     } => Some((&source.0, source.1)),
                     _ => None,
                 });
+                // The module of a package made here, when the file reads its values.
+                let package = m.body.iter().find_map(|s| match &s.kind {
+                    syntax::ast::StmtKind::Import(imp) if package::reads_module(imp) => {
+                        Some(imp.source.clone())
+                    }
+                    _ => None,
+                });
+                if let Some(path) = package {
+                    if !index.contains_key(&path) {
+                        index.insert(path.clone(), paths.len());
+                        paths.push(path);
+                        texts.push(String::new());
+                    }
+                }
                 for (source, source_span) in named {
                     if source.starts_with("./") || source.starts_with("../") {
                         let target = resolve_path(&paths[i], source);
@@ -557,7 +584,7 @@ impl Program {
             .map(|(i, m)| (m.file, i))
             .collect();
         let resolve = |m: &ModuleCode, spec: &str| -> Option<usize> {
-            let target = resolve_path(&paths[usize::from(m.file)], spec);
+            let target = module_path(&paths[usize::from(m.file)], spec);
             candidates(&target)
                 .into_iter()
                 .find_map(|c| index.get(&c).copied())
@@ -1012,16 +1039,32 @@ mod tests {
         assert_eq!(load(&typed), None);
         let read = format!(
             "import {{ createComponent }} from '@gitbook/runtime';\n\
-             import {{ ContentKitIcon }} from '@gitbook/api';\n\
-             const icon = ContentKitIcon.Maximize;\nconst again = ContentKitIcon;\n{component}"
+             import {{ Router }} from 'itty-router';\n\
+             const router = Router();\nconst again = Router;\n{component}"
         );
         let e = load(&read).unwrap();
         assert!(
-            e.starts_with("index.tsx:2:32: error: cannot import \"@gitbook/api\": packages other than @gitbook/runtime are not available"),
+            e.starts_with("index.tsx:2:24: error: cannot import \"itty-router\": packages other than @gitbook/runtime are not available"),
             "{e}"
         );
         // Once, at the import, however many reads.
         assert_eq!(e.matches("cannot import").count(), 1, "{e}");
+        // @gitbook/api has values (its enums); a type of it read as a value is an
+        // error at that name.
+        let api = format!(
+            "import {{ createComponent }} from '@gitbook/runtime';\n\
+             import {{ ContentKitIcon, ContentKitBlock }} from '@gitbook/api';\n\
+             const icon = ContentKitIcon.Maximize;\n{component}"
+        );
+        assert_eq!(load(&api), None);
+        let wrong = api.replace("ContentKitIcon.Maximize", "ContentKitBlock");
+        let e = load(&wrong).unwrap();
+        assert!(
+            e.starts_with(
+                "index.tsx:2:26: error: @gitbook/api has no value `ContentKitBlock` here"
+            ),
+            "{e}"
+        );
         let bare = format!("import {{ createComponent }} from '@gitbook/runtime';\nimport 'polyfill';\n{component}");
         assert!(load(&bare).unwrap().contains("cannot import \"polyfill\""));
         // Exporting a runtime type re-exports a type (it once indexed a slot that

@@ -28,7 +28,7 @@ use crate::lang::value::{
 };
 
 /// Where `@gitbook/api` sends requests when the environment names no endpoint.
-const DEFAULT_ENDPOINT: &str = "https://api.gitbook.com";
+pub(crate) const DEFAULT_ENDPOINT: &str = "https://api.gitbook.com";
 
 /// An argument of an operation, in the order the client takes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

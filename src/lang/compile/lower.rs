@@ -686,7 +686,24 @@ impl Lower<'_> {
     /// Reports the imports of packages the file read as values.
     fn package_import_errors(&mut self) {
         for (source, span, locals) in std::mem::take(&mut self.package_imports) {
-            if locals.iter().any(|l| self.value_reads.contains(l)) {
+            if crate::lang::package::is_package(&source) {
+                // Some of its names are values: say which one is not.
+                let read: Vec<Span> = locals
+                    .into_iter()
+                    .filter(|l| self.value_reads.contains(l))
+                    .collect();
+                for local in &read {
+                    let name = self.file.text().get(local.start..local.end).unwrap_or("");
+                    let d = Diagnostic::new(
+                        &self.file,
+                        DiagnosticKind::UnknownImport,
+                        *local,
+                        format!("{source} has no value `{name}` here: it is read as a value"),
+                    )
+                    .with_help("of @gitbook/api, its enums (ContentKitIcon, …), ContentType and GITBOOK_DEFAULT_ENDPOINT are values here; its types need no import at run time");
+                    self.push_diag(d);
+                }
+            } else if locals.iter().any(|l| self.value_reads.contains(l)) {
                 self.package_import_error(&source, span);
             }
         }
@@ -700,7 +717,11 @@ impl Lower<'_> {
     ) {
         let is_runtime = i.source == RUNTIME_MODULE || i.source.starts_with("@gitbook/runtime/");
         let relative = i.source.starts_with("./") || i.source.starts_with("../");
-        if !is_runtime && !relative {
+        // A package made here (`@gitbook/api`): its values are a module's exports, its
+        // other names types.
+        let package = crate::lang::package::is_package(&i.source);
+        let module = relative || (package && crate::lang::package::reads_module(i));
+        if !is_runtime && !module {
             // Its names stand for nothing here: fine while only types read them
             // (`import { ContentKitBlock } from '@gitbook/api'`), reported at the
             // import once the file reads one as a value (`package_import_errors`).
@@ -724,8 +745,20 @@ impl Lower<'_> {
                 .push((i.source.clone(), i.source_span, spans));
             return;
         }
+        let mut types = Vec::new();
         let mut bind = |l: &mut Self, local: &Ident, name: ImportName| {
             if l.imported_twice(local) {
+                return;
+            }
+            let value = match &name {
+                ImportName::Named(n) => crate::lang::package::is_api_value(n),
+                ImportName::Namespace => true,
+                ImportName::Default => false,
+            };
+            if package && !value {
+                // A type of the package: nothing, unless read as a value.
+                l.bind_no_value(local, BindingKind::Package);
+                types.push(local.span);
                 return;
             }
             if is_runtime {
@@ -801,6 +834,10 @@ impl Lower<'_> {
         }
         for (imported, local) in &i.named {
             bind(self, local, ImportName::Named(imported.name.clone()));
+        }
+        if !types.is_empty() {
+            self.package_imports
+                .push((i.source.clone(), i.source_span, types));
         }
     }
 

@@ -1,0 +1,112 @@
+//! Packages a component file imports besides `@gitbook/runtime`, as modules made
+//! here. `@gitbook/api` gives its values: the enums of GitBook's API document
+//! (`ContentKitIcon.Github` is `"github"`), `ContentType` and
+//! `GITBOOK_DEFAULT_ENDPOINT`. Its types need no module: an import of names that
+//! are not values stands for nothing while only types read them.
+//!
+//! The module is a syntax tree compiled as any file is, loaded only by programs
+//! that import one of its values.
+
+use crate::lang::builtins::api::DEFAULT_ENDPOINT;
+use crate::lang::builtins::api_enums::ENUMS;
+use crate::lang::source::Span;
+use crate::lang::syntax::ast::{
+    Expr, ExprKind, Ident, Import, Module, ObjectMember, Pattern, PropKey, Stmt, StmtKind, VarDecl,
+    VarKind,
+};
+
+/// The package's name, also the path of its module in a program.
+pub const GITBOOK_API: &str = "@gitbook/api";
+
+/// How the client sends a request body (`ContentType.Json`).
+const CONTENT_TYPE: &[(&str, &str)] = &[
+    ("Json", "application/json"),
+    ("FormData", "multipart/form-data"),
+    ("UrlEncoded", "application/x-www-form-urlencoded"),
+    ("Text", "text/plain"),
+];
+
+/// Whether `source` names a package made here.
+pub fn is_package(source: &str) -> bool {
+    source == GITBOOK_API
+}
+
+/// Whether `@gitbook/api` exports `name` as a value here.
+///
+/// ```
+/// use contentkit::lang::package::is_api_value;
+/// assert!(is_api_value("ContentKitIcon"));
+/// assert!(is_api_value("GITBOOK_DEFAULT_ENDPOINT"));
+/// assert!(!is_api_value("ContentKitBlock")); // a type
+/// ```
+pub fn is_api_value(name: &str) -> bool {
+    name == "ContentType"
+        || name == "GITBOOK_DEFAULT_ENDPOINT"
+        || ENUMS.binary_search_by(|(n, _)| (*n).cmp(name)).is_ok()
+}
+
+/// Whether `import` reads the module of a package made here: a namespace, or a
+/// name that is one of its values.
+pub(crate) fn reads_module(import: &Import) -> bool {
+    is_package(&import.source)
+        && (import.namespace.is_some()
+            || import
+                .named
+                .iter()
+                .any(|(name, _)| is_api_value(&name.name)))
+}
+
+/// The module of `@gitbook/api`: `export const ContentKitIcon = { Close: "close", … }`
+/// for each enum (string enums have no reverse mapping), then `ContentType` and
+/// `GITBOOK_DEFAULT_ENDPOINT`.
+pub(crate) fn api_module() -> Module {
+    let span = Span::new(0, 0);
+    let string = |text: &str| Expr {
+        kind: ExprKind::String(text.to_owned()),
+        span,
+    };
+    let object = |members: &[(&str, &str)]| Expr {
+        kind: ExprKind::Object(
+            members
+                .iter()
+                .map(|(key, value)| {
+                    ObjectMember::Prop(PropKey::Named((*key).to_owned(), span), string(value))
+                })
+                .collect(),
+        ),
+        span,
+    };
+    let export = |name: &str, value: Expr| Stmt {
+        kind: StmtKind::ExportDecl(Box::new(Stmt {
+            kind: StmtKind::Var(VarDecl {
+                kind: VarKind::Const,
+                declarators: vec![(
+                    Pattern::Ident(Ident {
+                        name: name.to_owned(),
+                        span,
+                    }),
+                    Some(value),
+                )],
+            }),
+            span,
+        })),
+        span,
+    };
+    let mut body: Vec<Stmt> = ENUMS
+        .iter()
+        .map(|(name, members)| export(name, object(members)))
+        .collect();
+    body.push(export("ContentType", object(CONTENT_TYPE)));
+    body.push(export("GITBOOK_DEFAULT_ENDPOINT", string(DEFAULT_ENDPOINT)));
+    Module { body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ENUMS;
+
+    #[test]
+    fn the_enums_are_sorted_for_lookup() {
+        assert!(ENUMS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}
