@@ -405,6 +405,48 @@ fn a_file_reads_json_from_above_its_folder() {
     assert!(out.contains("invalid JSON"), "{out}");
 }
 
+/// Real components read their integration's URLs and installation from the
+/// environment: the default has the URLs, `--environment` gives the rest.
+#[test]
+fn render_runs_a_component_in_an_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let component = dir.path().join("embed.tsx");
+    std::fs::write(
+        &component,
+        "import { createComponent } from '@gitbook/runtime';\n\
+         export const embed = createComponent({ componentId: 'embed', render: async (_, { environment }) => \
+         <block><text>{`${environment.integration.urls.icon} ${environment.spaceInstallation?.configuration?.theme ?? 'none'}`}</text></block> });\n",
+    )
+    .unwrap();
+    let path = component.display().to_string();
+    let (code, out, err) = contentkit(&["render", &path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            r#"["https://integrations.gitbook.com/v1/integrations/test-integration/icon.png none"]"#
+        ),
+        "{out}"
+    );
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/events/environment.json"
+    );
+    let mut environment: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    environment["spaceInstallation"]["configuration"] = serde_json::json!({ "theme": "dark" });
+    let file = dir.path().join("environment.json");
+    std::fs::write(&file, environment.to_string()).unwrap();
+    let arg = format!("@{}", file.display());
+    let (code, out, err) = contentkit(&["render", &path, "--environment", &arg]);
+    assert_eq!(code, 0, "{err}");
+    let icon = environment["integration"]["urls"]["icon"].as_str().unwrap();
+    assert!(out.contains(&format!(r#"["{icon} dark"]"#)), "{out}");
+    // An environment that is not one is refused, naming the argument.
+    let (code, _, err) = contentkit(&["render", &path, "--environment", "{\"apiEndpoint\": 1}"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--environment: invalid type"), "{err}");
+}
+
 #[test]
 fn a_typescript_file_is_a_module_whatever_it_declares() {
     let dir = tempfile::tempdir().unwrap();

@@ -358,7 +358,17 @@ fn environment_for_tests_round_trips() {
         json!({
             "apiEndpoint": "https://api.gitbook.com",
             "apiTokens": {"integration": "test-integration-token"},
-            "integration": {"name": "test-integration"},
+            "integration": {
+                "name": "test-integration",
+                "urls": {
+                    "location": "https://api.gitbook.com/v1/integrations/test-integration",
+                    "app": "https://app.gitbook.com/integrations/test-integration",
+                    "assets": "https://integrations.gitbook.com/v1/integrations/test-integration/assets",
+                    "icon": "https://integrations.gitbook.com/v1/integrations/test-integration/icon.png",
+                    "publicEndpoint": "https://integrations.gitbook.com/v1/integrations/test-integration",
+                    "publicContentEndpoint": "https://integrations.gitbook.com/v1/integrations/test-integration/content"
+                }
+            },
             "secrets": {},
             "signingSecrets": {"integration": "test-signing-secret"}
         })

@@ -65,6 +65,11 @@ enum Command {
         /// --props); default: a light-theme, editable document.
         #[arg(long)]
         context: Option<String>,
+        /// The integration's environment, for component files: the `environment`
+        /// a runtime request carries (`@FILE` or `@-` as for --props); default: a
+        /// test integration with its URLs, no installation.
+        #[arg(long)]
+        environment: Option<String>,
     },
     /// Report every error in each file; exit 1 on any.
     Check {
@@ -265,6 +270,19 @@ impl ArgSource {
         Ok(Some(action))
     }
 
+    /// `--environment`: an integration environment, checked as a runtime request's.
+    fn environment(
+        &mut self,
+        arg: Option<&str>,
+    ) -> Result<Option<std::sync::Arc<contentkit::runtime::IntegrationEnvironment>>, Failure> {
+        let Some(environment) = arg.map(|a| self.json("environment", a)).transpose()? else {
+            return Ok(None);
+        };
+        serde_json::from_value(environment)
+            .map(|e| Some(std::sync::Arc::new(e)))
+            .map_err(|e| Failure(format!("--environment: {e}")))
+    }
+
     /// `--context`: a ContentKit context (`document`, `configuration_space`, …).
     fn context(&mut self, arg: Option<&str>) -> Result<Option<Value>, Failure> {
         let Some(context) = arg.map(|a| self.json("context", a)).transpose()? else {
@@ -315,6 +333,7 @@ struct RenderArgs<'a> {
     state: Option<Object>,
     action: Option<Object>,
     context: Option<Value>,
+    environment: Option<std::sync::Arc<contentkit::runtime::IntegrationEnvironment>>,
 }
 
 fn is_json(path: &Path) -> bool {
@@ -462,17 +481,28 @@ fn render_file(path: &Path, text: &str, args: RenderArgs<'_>) -> Result<Rendered
             state: args.state,
             context,
             action: args.action,
-            environment: None,
+            environment: args.environment,
         };
         // What the component asks of the outside world (fetch, the GitBook API) is
         // performed over HTTP.
         let driver: std::sync::Arc<dyn contentkit::runtime::host::HostDriver> =
             std::sync::Arc::new(contentkit::runtime::host::HttpDriver::default());
+        let environment = request
+            .environment
+            .as_ref()
+            .map(|e| serde_json::to_vec(&**e))
+            .transpose()
+            .map_err(|e| Failure(e.to_string()))?;
         let out = match integration
             .get(&request.component_id)
             .and_then(|c| c.program())
         {
-            Some(program) => component::file::render_with_host(program, &request, None, &driver),
+            Some(program) => component::file::render_with_host(
+                program,
+                &request,
+                environment.as_deref(),
+                &driver,
+            ),
             None => integration.render(&request),
         }
         .map_err(|e| Failure(format!("{name}: {e}")))?;
@@ -562,6 +592,7 @@ fn fmt_file(path: &Path) -> Result<(), Failure> {
             state: None,
             action: None,
             context: None,
+            environment: None,
         },
     )?;
     let value = match rendered {
@@ -772,6 +803,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             state,
             action,
             context,
+            environment,
         } => {
             if is_json(&file) {
                 // The arguments are for components and markup; a tree takes none, but
@@ -781,6 +813,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 source.object("state", state.as_deref())?;
                 source.action(action.as_deref())?;
                 source.context(context.as_deref())?;
+                source.environment(environment.as_deref())?;
                 return print_json_file(&file, format, pretty);
             }
             let text = read(&file)?;
@@ -794,6 +827,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 state: source.object("state", state.as_deref())?,
                 action: source.action(action.as_deref())?,
                 context: source.context(context.as_deref())?,
+                environment: source.environment(environment.as_deref())?,
             };
             let rendered = render_file(&file, &text, args)?;
             print(&rendered, format, pretty)

@@ -462,7 +462,8 @@ impl Integration {
     /// use contentkit::component::Integration;
     /// use contentkit::lang::program::{NoSources, Program};
     ///
-    /// let source = r#"export default createIntegration({
+    /// let source = r#"import { createIntegration } from '@gitbook/runtime';
+    /// export default createIntegration({
     ///     fetch_published_script: async () => new Response('track();'),
     /// });"#;
     /// let program = Program::load("index.ts", source, &NoSources).unwrap();
@@ -482,6 +483,7 @@ impl Integration {
 
     /// Keeps `program`'s handlers, not its components (a playground keeps the last
     /// good build of a file that stopped compiling this way).
+    #[cfg(feature = "server")]
     pub(crate) fn keep_program(&mut self, program: &Arc<crate::lang::program::Program>) {
         if self.program.is_none() {
             self.program = Some(program.clone());

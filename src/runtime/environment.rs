@@ -88,6 +88,32 @@ pub struct IntegrationUrls {
     pub extra: JsonObject,
 }
 
+impl IntegrationUrls {
+    /// The URLs GitBook gives the integration `name`, as its environment carries
+    /// them (the API, the app, the assets and icon, the public endpoints).
+    ///
+    /// ```
+    /// use contentkit::runtime::environment::IntegrationUrls;
+    /// let urls = IntegrationUrls::for_tests("acme");
+    /// assert_eq!(
+    ///     urls.public_endpoint.as_deref(),
+    ///     Some("https://integrations.gitbook.com/v1/integrations/acme")
+    /// );
+    /// ```
+    pub fn for_tests(name: &str) -> Self {
+        let public = format!("https://integrations.gitbook.com/v1/integrations/{name}");
+        IntegrationUrls {
+            location: Some(format!("https://api.gitbook.com/v1/integrations/{name}")),
+            app: Some(format!("https://app.gitbook.com/integrations/{name}")),
+            assets: Some(format!("{public}/assets")),
+            icon: Some(format!("{public}/icon.png")),
+            public_content_endpoint: Some(format!("{public}/content")),
+            public_endpoint: Some(public),
+            extra: JsonObject::new(),
+        }
+    }
+}
+
 /// The integration itself, with the fields an integration author reads.
 ///
 /// The API's `Integration` object is large (owner organization, blocks,
@@ -330,7 +356,10 @@ pub struct IntegrationEnvironment {
 
 impl IntegrationEnvironment {
     /// A minimal valid environment for tests and examples: fixed fake
-    /// endpoint, tokens and signing secret, no installation, no secrets.
+    /// endpoint, tokens and signing secret, the integration's URLs (components
+    /// read `environment.integration.urls.icon` and `.publicEndpoint`), no
+    /// installation, no secrets. Renders outside a runtime request (the CLI,
+    /// the playground, the harness) see it.
     ///
     /// ```
     /// use contentkit::runtime::IntegrationEnvironment;
@@ -349,7 +378,10 @@ impl IntegrationEnvironment {
                 extra: JsonObject::new(),
             },
             auth_token: None,
-            integration: Integration::named("test-integration"),
+            integration: Integration {
+                urls: Some(IntegrationUrls::for_tests("test-integration")),
+                ..Integration::named("test-integration")
+            },
             installation: None,
             space_installation: None,
             site_installation: None,
