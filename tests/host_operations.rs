@@ -268,6 +268,66 @@ fn context_api_calls_the_gitbook_api_as_gitbook_api_does() {
     );
 }
 
+/// `new GitBookAPI({ endpoint, authToken, userAgent })` of `@gitbook/api`, as
+/// bucket and launchdarkly make one with the installation's token: its requests
+/// go to its endpoint with its token and user agent, and a failure is a
+/// `GitBookAPIError`.
+#[test]
+fn a_client_made_with_gitbook_api_sends_its_own_token() {
+    let rt = mocks();
+    let api = rt.block_on(MockServer::start(|request, _| {
+        match request.path.as_str() {
+            "/v1/orgs/org_1/sites/site_1" => {
+                Reply::json(200, json!({"id": "site_1", "title": "Docs"}))
+            }
+            _ => Reply::json(
+                404,
+                json!({"error": {"code": 404, "message": "No such schema"}}),
+            ),
+        }
+    }));
+    let source = r#"
+        import { createComponent } from '@gitbook/runtime';
+        import { GitBookAPI, GitBookAPIError } from '@gitbook/api';
+        export const site = createComponent({
+            componentId: 'site',
+            render: async (element, context) => {
+                const api = new GitBookAPI({
+                    userAgent: context.api.userAgent,
+                    endpoint: context.environment.apiEndpoint,
+                    authToken: 'made-token',
+                });
+                const { data } = await api.orgs.getSiteById('org_1', 'site_1');
+                let missing = '';
+                try {
+                    await api.orgs.getSiteAdaptiveSchema('org_1', 'site_1');
+                } catch (error) {
+                    missing = error instanceof GitBookAPIError && error.code === 404 ? 'none yet' : 'other';
+                }
+                return <block><text>{data.title}</text><text>{missing}</text></block>;
+            },
+        });
+    "#;
+    let integration = integration(source);
+    let response = run(
+        &integration,
+        render_event("site"),
+        environment(&api.base, json!({})),
+    );
+    assert_eq!(response.status, 200, "{}", body(&response));
+    assert_eq!(texts(&response), ["Docs", "none yet"]);
+    let requests = api.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.header("authorization"), Some("Bearer made-token"));
+        assert_eq!(request.header("user-agent"), Some("integration-acme/3"));
+    }
+    assert_eq!(
+        requests[1].path,
+        "/v1/orgs/org_1/sites/site_1/adaptive-schema"
+    );
+}
+
 #[test]
 fn events_queue_tasks_and_tasks_run() {
     let rt = mocks();

@@ -1,7 +1,9 @@
 //! Packages a component file imports besides `@gitbook/runtime`, as modules made
 //! here. `@gitbook/api` gives its values: the enums of GitBook's API document
-//! (`ContentKitIcon.Github` is `"github"`), `ContentType` and
-//! `GITBOOK_DEFAULT_ENDPOINT`. Its types need no module: an import of names that
+//! (`ContentKitIcon.Github` is `"github"`), `ContentType`,
+//! `GITBOOK_DEFAULT_ENDPOINT`, and the client's classes: `new GitBookAPI({
+//! endpoint, authToken, userAgent })` is a client as `context.api` is, and API
+//! errors are `GitBookAPIError`s. Its types need no module: an import of names that
 //! are not values stands for nothing while only types read them.
 //!
 //! The module is a syntax tree compiled as any file is, loaded only by programs
@@ -17,6 +19,13 @@ use crate::lang::syntax::ast::{
 
 /// The package's name, also the path of its module in a program.
 pub const GITBOOK_API: &str = "@gitbook/api";
+
+/// Where the module imports its classes (`GitBookAPI`, `GitBookAPIError`) from:
+/// built-ins no other file can import.
+pub(crate) const CLASSES: &str = "@gitbook/api:classes";
+
+/// The classes, by name.
+const CLASS_NAMES: &[&str] = &["GitBookAPI", "GitBookAPIError"];
 
 /// How the client sends a request body (`ContentType.Json`).
 const CONTENT_TYPE: &[(&str, &str)] = &[
@@ -42,6 +51,7 @@ pub fn is_package(source: &str) -> bool {
 pub fn is_api_value(name: &str) -> bool {
     name == "ContentType"
         || name == "GITBOOK_DEFAULT_ENDPOINT"
+        || CLASS_NAMES.contains(&name)
         || ENUMS.binary_search_by(|(n, _)| (*n).cmp(name)).is_ok()
 }
 
@@ -92,10 +102,37 @@ pub(crate) fn api_module() -> Module {
         })),
         span,
     };
-    let mut body: Vec<Stmt> = ENUMS
-        .iter()
-        .map(|(name, members)| export(name, object(members)))
-        .collect();
+    let ident = |name: &str| Ident {
+        name: name.to_owned(),
+        span,
+    };
+    // import { GitBookAPI, GitBookAPIError } from CLASSES;
+    // export { GitBookAPI, GitBookAPIError };
+    let mut body = vec![
+        Stmt {
+            kind: StmtKind::Import(Import {
+                source: CLASSES.to_owned(),
+                source_span: span,
+                default: None,
+                namespace: None,
+                named: CLASS_NAMES.iter().map(|n| (ident(n), ident(n))).collect(),
+            }),
+            span,
+        },
+        Stmt {
+            kind: StmtKind::ExportNamed {
+                specifiers: CLASS_NAMES.iter().map(|n| (ident(n), ident(n))).collect(),
+                source: None,
+                types: Vec::new(),
+            },
+            span,
+        },
+    ];
+    body.extend(
+        ENUMS
+            .iter()
+            .map(|(name, members)| export(name, object(members))),
+    );
     body.push(export("ContentType", object(CONTENT_TYPE)));
     body.push(export("GITBOOK_DEFAULT_ENDPOINT", string(DEFAULT_ENDPOINT)));
     Module { body }

@@ -65,6 +65,18 @@ pub enum Token {
     Integration,
     /// One given (a client of `createInstallationClient`).
     Given(String),
+    /// A client made with `new GitBookAPI(options)`: its own endpoint, user
+    /// agent and token, nothing of the environment's.
+    Made(Box<MadeClient>),
+}
+
+/// The options of `new GitBookAPI({ endpoint, authToken, userAgent })`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MadeClient {
+    /// Without a trailing `/`.
+    endpoint: String,
+    auth_token: Option<String>,
+    user_agent: String,
 }
 
 /// What an API host object stands for.
@@ -92,6 +104,11 @@ impl ApiRef {
     pub(crate) fn bytes(&self) -> usize {
         64 + match &self.token {
             Token::Given(t) => t.len(),
+            Token::Made(m) => {
+                64 + m.endpoint.len()
+                    + m.user_agent.len()
+                    + m.auth_token.as_ref().map_or(0, String::len)
+            }
             _ => 0,
         }
     }
@@ -107,6 +124,153 @@ pub(crate) fn client(vm: &mut Vm<'_>, token: Token, site: Site) -> R<Value> {
         },
         site,
     )
+}
+
+/// `@gitbook/api`'s package name and version: the user agent of a client made
+/// without one.
+const PACKAGE_USER_AGENT: &str = "@gitbook/api/0.202.0";
+
+/// `new GitBookAPI({ endpoint, authToken, userAgent })`: a client of its own,
+/// sending the token (and the user agent) when there is one.
+pub(crate) fn construct_client(vm: &mut Vm<'_>, options: Value, site: Site) -> R<Value> {
+    let option = |vm: &mut Vm<'_>, name: &str| -> R<Option<String>> {
+        if options.is_nullish() {
+            return Ok(None);
+        }
+        let key = vm.intern(name, site)?;
+        match vm.get(options, key, site)? {
+            Value::Undefined => Ok(None),
+            v => {
+                let s = vm.to_string(v, site)?;
+                Ok(Some(vm.heap.str_lossy(s).into_owned()))
+            }
+        }
+    };
+    let endpoint = option(vm, "endpoint")?.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
+    let auth_token = option(vm, "authToken")?;
+    let user_agent = option(vm, "userAgent")?.unwrap_or_else(|| PACKAGE_USER_AGENT.to_owned());
+    let endpoint = endpoint.strip_suffix('/').unwrap_or(&endpoint).to_owned();
+    let made = MadeClient {
+        endpoint,
+        auth_token,
+        user_agent,
+    };
+    client(vm, Token::Made(Box::new(made)), site)
+}
+
+/// `new GitBookAPIError(errorMessage, response)`, as the client throws it: the
+/// message names the status and URL; `response`, `name`, `code` and
+/// `errorMessage` are own properties, in that order.
+pub(crate) fn new_error(
+    vm: &mut Vm<'_>,
+    error_message: Value,
+    response: Value,
+    site: Site,
+) -> R<Value> {
+    let status = vm.get(response, Atom::STATUS, site)?;
+    let url = vm.get(response, Atom::URL, site)?;
+    let text = |vm: &mut Vm<'_>, v: Value| -> R<String> {
+        let s = vm.to_string(v, site)?;
+        Ok(vm.heap.str_lossy(s).into_owned())
+    };
+    let message = format!(
+        "GitBook API failed with [{}] {}: {}",
+        text(vm, status)?,
+        text(vm, url)?,
+        text(vm, error_message)?
+    );
+    api_error(vm, &message, response, status, error_message, site)
+}
+
+/// A `GitBookAPIError` with its own properties set as the class sets them.
+fn api_error(
+    vm: &mut Vm<'_>,
+    message: &str,
+    response: Value,
+    code: Value,
+    error_message: Value,
+    site: Site,
+) -> R<Value> {
+    let error = vm.error_object(error_class::GITBOOK_API_ERROR, message, site)?;
+    let key = vm.intern("response", site)?;
+    vm.set(error, key, response, site)?;
+    let name = vm.str_value("GitBookAPIError", site)?;
+    vm.set(error, Atom::NAME, name, site)?;
+    vm.set(error, Atom::CODE, code, site)?;
+    let key = vm.intern("errorMessage", site)?;
+    vm.set(error, key, error_message, site)?;
+    Ok(error)
+}
+
+/// Whether an API host object is a client (`instanceof GitBookAPI`).
+pub(crate) fn is_client(data: &HostData) -> bool {
+    matches!(
+        data,
+        HostData::Api(ApiRef {
+            target: Target::Client,
+            ..
+        })
+    )
+}
+
+/// `client.endpoint`, `client.userAgent`, `client.authToken`: what a client sends
+/// (a copy of `context.api` is often made with `context.api.userAgent`).
+fn identity(vm: &mut Vm<'_>, token: &Token, name: &str, site: Site) -> R<Option<Value>> {
+    let (endpoint, user_agent, auth_token) = match token {
+        Token::Made(m) => (
+            m.endpoint.clone(),
+            m.user_agent.clone(),
+            m.auth_token.clone(),
+        ),
+        _ => {
+            let env = environment(vm);
+            let endpoint = env["apiEndpoint"].as_str().unwrap_or(DEFAULT_ENDPOINT);
+            let endpoint = endpoint.strip_suffix('/').unwrap_or(endpoint).to_owned();
+            (
+                endpoint,
+                integration_user_agent(&env),
+                env_token(&env, token),
+            )
+        }
+    };
+    let text = match name {
+        "endpoint" => Some(endpoint),
+        "userAgent" => Some(user_agent),
+        "authToken" => auth_token,
+        _ => return Ok(None),
+    };
+    Ok(Some(match text {
+        Some(t) => vm.str_value(&t, site)?,
+        None => Value::Undefined,
+    }))
+}
+
+/// The user agent of the runtime's clients: `integration-{name}/{version}`.
+fn integration_user_agent(env: &serde_json::Value) -> String {
+    let integration = &env["integration"];
+    let version = match &integration["version"] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "undefined".to_owned(),
+        other => other.to_string(),
+    };
+    format!(
+        "integration-{}/{version}",
+        integration["name"].as_str().unwrap_or("undefined")
+    )
+}
+
+/// The token a client of the runtime sends, from the environment.
+fn env_token(env: &serde_json::Value, token: &Token) -> Option<String> {
+    let tokens = &env["apiTokens"];
+    match token {
+        Token::Installation => tokens["installation"]
+            .as_str()
+            .or_else(|| tokens["integration"].as_str())
+            .map(str::to_owned),
+        Token::Integration => tokens["integration"].as_str().map(str::to_owned),
+        Token::Given(t) => Some(t.clone()),
+        Token::Made(m) => m.auth_token.clone(),
+    }
 }
 
 fn host(vm: &mut Vm<'_>, data: ApiRef, site: Site) -> R<Value> {
@@ -175,6 +339,9 @@ pub(crate) fn get(vm: &mut Vm<'_>, o: ObjId, key: Atom, site: Site) -> R<Value> 
             }
             if name == "createInstallationClient" {
                 return function(vm, token, Target::InstallationClient, site);
+            }
+            if let Some(value) = identity(vm, &token, &name, site)? {
+                return Ok(value);
             }
             match find("", &name) {
                 Some(op) => function(vm, token, Target::Operation(op), site),
@@ -270,17 +437,25 @@ fn installation_client(vm: &mut Vm<'_>, token: &Token, args: &[Value], site: Sit
     let response = vm.await_value(pending, site)?;
     let key = vm.intern("data", site)?;
     let data = vm.get(response, key, site)?;
-    let token = if data.is_nullish() {
+    let answered = if data.is_nullish() {
         Value::Undefined
     } else {
         let key = vm.intern("token", site)?;
         vm.get(data, key, site)?
     };
-    let Value::Str(s) = token else {
+    let Value::Str(s) = answered else {
         return Err(vm.type_error("the API answered no installation token", site));
     };
-    let token = vm.heap.str_lossy(s).into_owned();
-    let c = client(vm, Token::Given(token), site)?;
+    let given = vm.heap.str_lossy(s).into_owned();
+    // A made client's copy keeps its endpoint and user agent.
+    let token = match token {
+        Token::Made(m) => Token::Made(Box::new(MadeClient {
+            auth_token: Some(given),
+            ..MadeClient::clone(m)
+        })),
+        _ => Token::Given(given),
+    };
+    let c = client(vm, token, site)?;
     vm.promise(PromiseState::Fulfilled(c), site)
 }
 
@@ -349,34 +524,27 @@ pub(crate) fn http_request(
     body: Option<Vec<u8>>,
 ) -> HostOp {
     let env = environment(vm);
-    let endpoint = env["apiEndpoint"].as_str().unwrap_or(DEFAULT_ENDPOINT);
-    let endpoint = endpoint.strip_suffix('/').unwrap_or(endpoint);
-    let url = format!("{endpoint}/v1{path}");
-    let tokens = &env["apiTokens"];
-    let token = match token {
-        Token::Installation => tokens["installation"]
-            .as_str()
-            .or_else(|| tokens["integration"].as_str())
-            .map(str::to_owned),
-        Token::Integration => tokens["integration"].as_str().map(str::to_owned),
-        Token::Given(t) => Some(t.clone()),
+    let (endpoint, token, user_agent) = match token {
+        Token::Made(m) => (
+            m.endpoint.clone(),
+            m.auth_token.clone(),
+            m.user_agent.clone(),
+        ),
+        _ => {
+            let endpoint = env["apiEndpoint"].as_str().unwrap_or(DEFAULT_ENDPOINT);
+            let endpoint = endpoint.strip_suffix('/').unwrap_or(endpoint).to_owned();
+            (
+                endpoint,
+                env_token(&env, token),
+                integration_user_agent(&env),
+            )
+        }
     };
+    let url = format!("{endpoint}/v1{path}");
     let mut headers = Vec::new();
     if let Some(token) = token.filter(|t| !t.is_empty()) {
         headers.push(("authorization".to_owned(), format!("Bearer {token}")));
-        let integration = &env["integration"];
-        let version = match &integration["version"] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => "undefined".to_owned(),
-            other => other.to_string(),
-        };
-        headers.push((
-            "user-agent".to_owned(),
-            format!(
-                "integration-{}/{version}",
-                integration["name"].as_str().unwrap_or("undefined")
-            ),
-        ));
+        headers.push(("user-agent".to_owned(), user_agent));
     }
     if body.is_some() {
         headers.push(("content-type".to_owned(), "application/json".to_owned()));
@@ -451,17 +619,16 @@ pub(crate) fn settle(
             Some(HostOp::Fetch { url, .. }) => url.clone(),
             None => String::new(),
         };
-        let error = vm.error_object(
-            error_class::ERROR,
+        let text = vm.str_value(&message, site)?;
+        let response = super::runtime::response(vm, status, headers, body, site)?;
+        let error = api_error(
+            vm,
             &format!("GitBook API failed with [{status}] {url}: {message}"),
+            response,
+            Value::Num(f64::from(status)),
+            text,
             site,
         )?;
-        let name = vm.str_value("GitBookAPIError", site)?;
-        vm.set(error, Atom::NAME, name, site)?;
-        vm.set(error, Atom::CODE, Value::Num(f64::from(status)), site)?;
-        let text = vm.str_value(&message, site)?;
-        let key = vm.intern("errorMessage", site)?;
-        vm.set(error, key, text, site)?;
         return Err(Fault::Throw(error, site));
     }
     if kind == OpKind::ApiVoid {

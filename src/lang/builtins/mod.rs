@@ -99,6 +99,13 @@ pub(crate) fn call_native(
         NewError | NewTypeError | NewRangeError | NewSyntaxError | NewUriError
         | NewExposableError | NewDate | NewUrl | NewUrlSearchParams | NewResponse | NewRequest
         | NewHeaders | NewMap | NewSet | NewRegExp => construct_native(vm, id, args, site),
+        NewGitBookApi | NewGitBookApiError => Err(vm.type_error(
+            format!(
+                "Class constructor {} cannot be invoked without 'new'",
+                n.name()
+            ),
+            site,
+        )),
         Fetch | ResponseJson | ResponseRedirect => runtime::call(vm, n, this, args, site),
         CreateComponent | CreateIntegration | ElementDynamicState | ElementSetCache
         | ContextWaitUntil => runtime::call(vm, n, this, args, site),
@@ -128,6 +135,8 @@ pub(crate) fn construct_native(vm: &mut Vm<'_>, id: u16, args: &[Value], site: S
         NewMap | NewSet => object::new_collection(vm, n, args, site),
         NewRegExp => regexp::construct(vm, args, site),
         NewResponse | NewRequest => runtime::construct(vm, n, args, site),
+        NewGitBookApi => api::construct_client(vm, arg(args, 0), site),
+        NewGitBookApiError => api::new_error(vm, arg(args, 0), arg(args, 1), site),
         ArrayFn => array::call(vm, n, args, site),
         _ => {
             let name = n.name();

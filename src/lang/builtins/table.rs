@@ -165,6 +165,9 @@ natives! {
     ApiRequest = "api",
     OAuthHandler = "oauthHandler",
     LoggerLine = "logger",
+    // ---- @gitbook/api
+    NewGitBookApi = "GitBookAPI",
+    NewGitBookApiError = "GitBookAPIError",
     // ---- methods (dispatched by receiver; these ids name them as values)
     Method = "method",
 }
@@ -470,6 +473,16 @@ pub(crate) const RUNTIME_EXPORTS: &[(&str, RuntimeExport)] = &[
     (
         "ExposableError",
         RuntimeExport::Class(Native::NewExposableError),
+    ),
+];
+
+/// The classes of `@gitbook/api`, which its module (`crate::lang::package`)
+/// imports from [`PACKAGE_NATIVES`](crate::lang::package::PACKAGE_NATIVES).
+pub(crate) const API_CLASSES: &[(&str, RuntimeExport)] = &[
+    ("GitBookAPI", RuntimeExport::Class(Native::NewGitBookApi)),
+    (
+        "GitBookAPIError",
+        RuntimeExport::Class(Native::NewGitBookApiError),
     ),
 ];
 

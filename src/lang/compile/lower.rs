@@ -715,7 +715,11 @@ impl Lower<'_> {
         imports: &mut Vec<ImportBinding>,
         runtime: &mut Vec<(u32, Value)>,
     ) {
-        let is_runtime = i.source == RUNTIME_MODULE || i.source.starts_with("@gitbook/runtime/");
+        // `@gitbook/api`'s module takes its classes from the built-ins this way.
+        let classes = i.source == crate::lang::package::CLASSES
+            && self.file.name() == crate::lang::package::GITBOOK_API;
+        let is_runtime =
+            classes || i.source == RUNTIME_MODULE || i.source.starts_with("@gitbook/runtime/");
         let relative = i.source.starts_with("./") || i.source.starts_with("../");
         // A package made here (`@gitbook/api`): its values are a module's exports, its
         // other names types.
@@ -773,12 +777,16 @@ impl Lower<'_> {
                         return;
                     }
                 };
-                if table::RUNTIME_TYPES.contains(&imported) {
+                if table::RUNTIME_TYPES.contains(&imported) && !classes {
                     l.bind_no_value(local, BindingKind::TypeOnly);
                     return;
                 }
-                let Some((_, export)) = table::RUNTIME_EXPORTS.iter().find(|(n, _)| *n == imported)
-                else {
+                let exports = if classes {
+                    table::API_CLASSES
+                } else {
+                    table::RUNTIME_EXPORTS
+                };
+                let Some((_, export)) = exports.iter().find(|(n, _)| *n == imported) else {
                     let s = suggest(imported, table::RUNTIME_EXPORTS.iter().map(|(n, _)| *n));
                     let d = Diagnostic::new(
                         &l.file,

@@ -99,6 +99,8 @@ pub(crate) mod error_class {
     pub const EXPOSABLE_ERROR: u8 = 4;
     pub const REFERENCE_ERROR: u8 = 5;
     pub const URI_ERROR: u8 = 6;
+    /// `@gitbook/api`'s, thrown when the API answers an error.
+    pub const GITBOOK_API_ERROR: u8 = 7;
 
     /// The class's name.
     pub fn name(c: u8) -> &'static str {
@@ -109,6 +111,7 @@ pub(crate) mod error_class {
             EXPOSABLE_ERROR => "ExposableError",
             REFERENCE_ERROR => "ReferenceError",
             URI_ERROR => "URIError",
+            GITBOOK_API_ERROR => "GitBookAPIError",
             _ => "Error",
         }
     }

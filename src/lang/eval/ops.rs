@@ -448,6 +448,12 @@ impl Vm<'_> {
             (Native::NewExposableError, ObjKind::Error { class, .. }) => {
                 *class == error_class::EXPOSABLE_ERROR
             }
+            (Native::NewGitBookApiError, ObjKind::Error { class, .. }) => {
+                *class == error_class::GITBOOK_API_ERROR
+            }
+            (Native::NewGitBookApi, ObjKind::Host(HostKind::Api, data)) => {
+                crate::lang::builtins::api::is_client(data)
+            }
             (Native::NewDate, ObjKind::Date(_)) => true,
             (Native::NewRegExp, ObjKind::RegExp { .. }) => true,
             (Native::ArrayFn, ObjKind::Array(_)) => true,
