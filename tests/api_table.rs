@@ -269,21 +269,7 @@ fn generate_enums(spec: &Value) -> String {
 
 #[test]
 fn the_enum_table_is_what_the_document_gives() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let spec: Value =
-        serde_json::from_slice(&std::fs::read(root.join(SPEC)).expect("api/openapi.json"))
-            .expect("the document is JSON");
-    let table = generate_enums(&spec);
-    let path = root.join(ENUMS);
-    if std::env::var_os("UPDATE_API_TABLE").is_some() {
-        std::fs::write(&path, &table).expect("writing the table");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == table,
-        "{ENUMS} is out of date: run UPDATE_API_TABLE=1 cargo test --test api_table"
-    );
+    check_generated(ENUMS, generate_enums);
 }
 
 #[test]
@@ -298,20 +284,25 @@ fn enum_keys_are_the_clients() {
 
 #[test]
 fn the_api_table_is_what_the_document_gives() {
+    check_generated(TABLE, generate);
+}
+
+/// Compares the committed file at `path` with what `generate` makes of the
+/// document, or rewrites it with `UPDATE_API_TABLE` set.
+fn check_generated(path: &str, generate: fn(&Value) -> String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let spec: Value =
         serde_json::from_slice(&std::fs::read(root.join(SPEC)).expect("api/openapi.json"))
             .expect("the document is JSON");
     let table = generate(&spec);
-    let path = root.join(TABLE);
     if std::env::var_os("UPDATE_API_TABLE").is_some() {
-        std::fs::write(&path, &table).expect("writing the table");
+        std::fs::write(root.join(path), &table).expect("writing the table");
         return;
     }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let committed = std::fs::read_to_string(root.join(path)).unwrap_or_default();
     assert!(
         committed == table,
-        "{TABLE} is out of date: run UPDATE_API_TABLE=1 cargo test --test api_table"
+        "{path} is out of date: run UPDATE_API_TABLE=1 cargo test --test api_table"
     );
 }
 

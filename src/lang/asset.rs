@@ -8,9 +8,8 @@
 
 use crate::lang::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::lang::source::{SourceFile, Span};
-use crate::lang::syntax::ast::{
-    ArrayItem, Expr, ExprKind, Ident, Module, Pattern, Stmt, StmtKind, VarDecl, VarKind,
-};
+use crate::lang::syntax::ast::{ArrayItem, ExprKind, Module, Stmt, StmtKind};
+use crate::lang::syntax::build::{constant, export, expr, member, name, string};
 
 /// The endings of files an import reads as text: `import script from
 /// './tracker.raw.js'` is the file's text.
@@ -93,36 +92,27 @@ fn json_module(file: &SourceFile) -> Result<Module, Diagnostics> {
         ))
     })?;
     let span = Span::new(0, text.len());
-    let expr = |kind| Expr { kind, span };
-    let name = |name: &str| Ident {
-        name: name.to_owned(),
+    let parse = expr(
+        ExprKind::Call {
+            callee: Box::new(member(name("JSON", span), "parse", span)),
+            args: vec![ArrayItem::Item(string(text, span))],
+            optional: false,
+        },
         span,
-    };
-    let parse = expr(ExprKind::Call {
-        callee: Box::new(member(expr(ExprKind::Ident("JSON".into())), "parse", span)),
-        args: vec![ArrayItem::Item(string(text, span))],
-        optional: false,
-    });
-    let constant = |binding: &str, init: Expr| Stmt {
-        kind: StmtKind::Var(VarDecl {
-            kind: VarKind::Const,
-            declarators: vec![(Pattern::Ident(name(binding)), Some(init))],
-        }),
-        span,
-    };
+    );
     let mut body = vec![
-        constant(VALUE, parse),
+        constant(VALUE, span, parse),
         Stmt {
-            kind: StmtKind::ExportDefault(expr(ExprKind::Ident(VALUE.into()))),
+            kind: StmtKind::ExportDefault(name(VALUE, span)),
             span,
         },
     ];
-    for key in keys.iter().filter(|k| is_plain_name(k)) {
-        let read = member(expr(ExprKind::Ident(VALUE.into())), key, span);
-        body.push(Stmt {
-            kind: StmtKind::ExportDecl(Box::new(constant(key, read))),
-            span,
-        });
+    for key in keys
+        .iter()
+        .filter(|k| crate::lang::syntax::is_binding_name(k))
+    {
+        let read = member(name(VALUE, span), key, span);
+        body.push(export(constant(key, span, read)));
     }
     Ok(Module { body })
 }
@@ -136,36 +126,6 @@ fn top_level_keys(text: &str) -> Result<Vec<String>, serde_json::Error> {
         serde_json::Value::Object(map) => map.into_iter().map(|(k, _)| k).collect(),
         _ => Vec::new(),
     })
-}
-
-/// A name a module can export as a binding: an ASCII identifier that is not a
-/// reserved word.
-fn is_plain_name(key: &str) -> bool {
-    let mut chars = key.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-        && !crate::lang::syntax::is_reserved_word(key)
-}
-
-fn string(text: &str, span: Span) -> Expr {
-    Expr {
-        kind: ExprKind::String(text.to_owned()),
-        span,
-    }
-}
-
-fn member(object: Expr, name: &str, span: Span) -> Expr {
-    Expr {
-        kind: ExprKind::Member {
-            object: Box::new(object),
-            name: name.to_owned(),
-            name_span: span,
-            optional: false,
-        },
-        span,
-    }
 }
 
 /// The byte offset of a 1-based line and column (serde_json counts columns in
@@ -199,7 +159,7 @@ mod tests {
         );
         let exported: Vec<&str> = ["version", "default", "a-b", "$c", "1x", "class"]
             .into_iter()
-            .filter(|k| is_plain_name(k))
+            .filter(|k| crate::lang::syntax::is_binding_name(k))
             .collect();
         assert_eq!(exported, ["version", "$c"]);
         assert!(top_level_keys("[1, 2]").unwrap().is_empty());

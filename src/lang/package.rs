@@ -13,9 +13,9 @@ use crate::lang::builtins::api::DEFAULT_ENDPOINT;
 use crate::lang::builtins::api_enums::ENUMS;
 use crate::lang::source::Span;
 use crate::lang::syntax::ast::{
-    Expr, ExprKind, Ident, Import, Module, ObjectMember, Pattern, PropKey, Stmt, StmtKind, VarDecl,
-    VarKind,
+    Expr, ExprKind, Import, Module, ObjectMember, PropKey, Stmt, StmtKind,
 };
+use crate::lang::syntax::build::{constant, export, expr, ident, string};
 
 /// The package's name, also the path of its module in a program.
 pub const GITBOOK_API: &str = "@gitbook/api";
@@ -71,41 +71,24 @@ pub(crate) fn reads_module(import: &Import) -> bool {
 /// `GITBOOK_DEFAULT_ENDPOINT`.
 pub(crate) fn api_module() -> Module {
     let span = Span::new(0, 0);
-    let string = |text: &str| Expr {
-        kind: ExprKind::String(text.to_owned()),
-        span,
-    };
-    let object = |members: &[(&str, &str)]| Expr {
-        kind: ExprKind::Object(
-            members
-                .iter()
-                .map(|(key, value)| {
-                    ObjectMember::Prop(PropKey::Named((*key).to_owned(), span), string(value))
-                })
-                .collect(),
-        ),
-        span,
-    };
-    let export = |name: &str, value: Expr| Stmt {
-        kind: StmtKind::ExportDecl(Box::new(Stmt {
-            kind: StmtKind::Var(VarDecl {
-                kind: VarKind::Const,
-                declarators: vec![(
-                    Pattern::Ident(Ident {
-                        name: name.to_owned(),
-                        span,
-                    }),
-                    Some(value),
-                )],
-            }),
+    let object = |members: &[(&str, &str)]| {
+        expr(
+            ExprKind::Object(
+                members
+                    .iter()
+                    .map(|(key, value)| {
+                        ObjectMember::Prop(
+                            PropKey::Named((*key).to_owned(), span),
+                            string(value, span),
+                        )
+                    })
+                    .collect(),
+            ),
             span,
-        })),
-        span,
+        )
     };
-    let ident = |name: &str| Ident {
-        name: name.to_owned(),
-        span,
-    };
+    let export_const = |name: &str, value: Expr| export(constant(name, span, value));
+    let ident = |name: &str| ident(name, span);
     // import { GitBookAPI, GitBookAPIError } from CLASSES;
     // export { GitBookAPI, GitBookAPIError };
     let mut body = vec![
@@ -131,10 +114,13 @@ pub(crate) fn api_module() -> Module {
     body.extend(
         ENUMS
             .iter()
-            .map(|(name, members)| export(name, object(members))),
+            .map(|(name, members)| export_const(name, object(members))),
     );
-    body.push(export("ContentType", object(CONTENT_TYPE)));
-    body.push(export("GITBOOK_DEFAULT_ENDPOINT", string(DEFAULT_ENDPOINT)));
+    body.push(export_const("ContentType", object(CONTENT_TYPE)));
+    body.push(export_const(
+        "GITBOOK_DEFAULT_ENDPOINT",
+        string(DEFAULT_ENDPOINT, span),
+    ));
     Module { body }
 }
 

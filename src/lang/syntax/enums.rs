@@ -26,8 +26,11 @@
 use crate::lang::number::{js_number_to_string, to_int32};
 use crate::lang::source::Span;
 use crate::lang::syntax::ast::{
-    ArrayItem, AssignOp, BinaryOp, ChainOp, Constructor, Expr, ExprKind, Function, FunctionBody,
-    Ident, Pattern, Stmt, StmtKind, UnaryOp, VarDecl, VarKind,
+    ArrayItem, BinaryOp, ChainOp, Constructor, Expr, ExprKind, Function, FunctionBody, Ident, Stmt,
+    StmtKind, UnaryOp,
+};
+use crate::lang::syntax::build::{
+    assign, constant, expr, index, name as ident_expr, statement, string,
 };
 
 /// One member: its name (a name or a string), where it is written, its initializer.
@@ -94,7 +97,7 @@ pub(crate) fn lower(name: &Ident, members: Vec<Member>, span: Span) -> Result<Ex
             known.push((&member.name, c));
         }
         let set = assign(index(object(), string(&member.name, at), at), value, at);
-        let bound = is_name(&member.name) && member.name != name.name;
+        let bound = crate::lang::syntax::is_binding_name(&member.name) && member.name != name.name;
         match (bound, is_string) {
             (true, true) => body.push(constant(&member.name, at, set)),
             (true, false) => {
@@ -221,73 +224,6 @@ fn binary(op: BinaryOp, left: Constant, right: Constant) -> Option<Constant> {
         BinaryOp::Shr => int(to_int32(a) >> shift),
         BinaryOp::UShr => Some(Number(f64::from((to_int32(a) as u32) >> shift))),
         _ => None,
-    }
-}
-
-/// Whether a member's name can be bound in the initializers after it.
-fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
-        && !crate::lang::syntax::is_reserved_word(name)
-}
-
-fn expr(kind: ExprKind, span: Span) -> Expr {
-    Expr { kind, span }
-}
-
-fn ident_expr(name: &str, span: Span) -> Expr {
-    expr(ExprKind::Ident(name.to_owned()), span)
-}
-
-fn string(text: &str, span: Span) -> Expr {
-    expr(ExprKind::String(text.to_owned()), span)
-}
-
-fn index(object: Expr, key: Expr, span: Span) -> Expr {
-    expr(
-        ExprKind::Index {
-            object: Box::new(object),
-            index: Box::new(key),
-            optional: false,
-        },
-        span,
-    )
-}
-
-fn assign(target: Expr, value: Expr, span: Span) -> Expr {
-    expr(
-        ExprKind::Assign(
-            AssignOp::Assign,
-            Box::new(Pattern::Expr(Box::new(target))),
-            Box::new(value),
-        ),
-        span,
-    )
-}
-
-fn statement(e: Expr) -> Stmt {
-    Stmt {
-        span: e.span,
-        kind: StmtKind::Expr(e),
-    }
-}
-
-fn constant(name: &str, span: Span, init: Expr) -> Stmt {
-    Stmt {
-        kind: StmtKind::Var(VarDecl {
-            kind: VarKind::Const,
-            declarators: vec![(
-                Pattern::Ident(Ident {
-                    name: name.to_owned(),
-                    span,
-                }),
-                Some(init),
-            )],
-        }),
-        span,
     }
 }
 

@@ -17,6 +17,7 @@
 mod asi;
 pub mod ast;
 mod budget;
+pub(crate) mod build;
 mod depth;
 mod enums;
 mod errors;
@@ -134,4 +135,22 @@ const RESERVED_WORDS: &[&str] = &[
 /// ```
 pub fn is_reserved_word(word: &str) -> bool {
     RESERVED_WORDS.contains(&word)
+}
+
+/// Whether `name` can name a variable: an identifier that is not reserved
+/// (`version`, `$c`, `é`; not `a-b`, `1x` or `class`).
+///
+/// ```
+/// use contentkit::lang::syntax::is_binding_name;
+/// assert!(is_binding_name("version"));
+/// assert!(!is_binding_name("a-b"));
+/// assert!(!is_binding_name("default"));
+/// ```
+pub fn is_binding_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        && !is_reserved_word(name)
 }
