@@ -46,6 +46,28 @@ fn a_megabyte_data_literal_compiles_in_proportion_to_its_text() {
     assert_linear_work(&costs);
 }
 
+/// An enum of `n` members, each read by the next, lowers, compiles and runs in
+/// proportion to its text. (Its values map back under names, not indexes: an
+/// enum of numbers interleaves index keys with names, and an object inserts an
+/// index key before its names in time proportional to its size.)
+#[test]
+fn a_large_enum_compiles_in_proportion_to_its_text() {
+    let _alone = alone();
+    let mut costs = Vec::new();
+    for n in [2_000, 16_000] {
+        let mut body = String::from("enum Big { M0 = 'm'");
+        for i in 1..n {
+            body.push_str(&format!(", M{i} = `${{M{}.length}}m{i}`", i - 1));
+        }
+        body.push_str(" }\nconst last = Big.M1;\n");
+        let source = module(&body);
+        let (compiled, cost) = measure(|| components(&source, "big.tsx"));
+        assert_eq!(compiled, Ok(1));
+        costs.push((source.len(), cost));
+    }
+    assert_linear_work(&costs);
+}
+
 /// How many components `source` declares, or its diagnostics as text.
 fn components(source: &str, name: &str) -> Result<usize, String> {
     compile(source, name)

@@ -23,6 +23,8 @@
 //! earlier members of the same enum. Members are in scope, by name and as
 //! `Level.X`, in the initializers after them, as in TypeScript.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::lang::number::{js_number_to_string, to_int32};
 use crate::lang::source::Span;
 use crate::lang::syntax::ast::{
@@ -54,17 +56,17 @@ pub(crate) fn lower(name: &Ident, members: Vec<Member>, span: Span) -> Result<Ex
         name.span,
         expr(ExprKind::Object(Vec::new()), span),
     )];
-    let mut seen: Vec<&str> = Vec::new();
-    let mut known: Vec<(&str, Constant)> = Vec::new();
+    // By name: an enum of many members stays linear to lower.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut known: HashMap<&str, Constant> = HashMap::new();
     let mut previous: Option<Option<f64>> = None;
     for member in &members {
-        if seen.contains(&member.name.as_str()) {
+        if !seen.insert(&member.name) {
             return Err(EnumError {
                 span: member.span,
                 message: format!("duplicate enum member `{}`", member.name),
             });
         }
-        seen.push(&member.name);
         let at = member.span;
         let folded = match &member.init {
             Some(init) => fold(init, &name.name, &known),
@@ -94,7 +96,7 @@ pub(crate) fn lower(name: &Ident, members: Vec<Member>, span: Span) -> Result<Ex
             _ => None,
         });
         if let Some(c) = folded {
-            known.push((&member.name, c));
+            known.insert(&member.name, c);
         }
         let set = assign(index(object(), string(&member.name, at), at), value, at);
         let bound = crate::lang::syntax::is_binding_name(&member.name) && member.name != name.name;
@@ -146,13 +148,8 @@ enum Constant {
 /// The constant value of an initializer, folded as esbuild folds enum members:
 /// literals, `+ - ~`, arithmetic and bitwise operators, and earlier members of
 /// the same enum (`A`, `E.A`, `E['A']`). `None` when it is only known at run time.
-fn fold(e: &Expr, enum_name: &str, known: &[(&str, Constant)]) -> Option<Constant> {
-    let member = |name: &str| {
-        known
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, c)| c.clone())
-    };
+fn fold(e: &Expr, enum_name: &str, known: &HashMap<&str, Constant>) -> Option<Constant> {
+    let member = |name: &str| known.get(name).cloned();
     let is_enum = |object: &Expr| matches!(&object.kind, ExprKind::Ident(n) if n == enum_name);
     match &e.kind {
         ExprKind::Number(n) => Some(Constant::Number(*n)),
