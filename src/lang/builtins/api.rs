@@ -216,23 +216,11 @@ pub(crate) fn is_client(data: &HostData) -> bool {
 /// `client.endpoint`, `client.userAgent`, `client.authToken`: what a client sends
 /// (a copy of `context.api` is often made with `context.api.userAgent`).
 fn identity(vm: &mut Vm<'_>, token: &Token, name: &str, site: Site) -> R<Option<Value>> {
-    let (endpoint, user_agent, auth_token) = match token {
-        Token::Made(m) => (
-            m.endpoint.clone(),
-            m.user_agent.clone(),
-            m.auth_token.clone(),
-        ),
-        _ => {
-            let env = environment(vm);
-            let endpoint = env["apiEndpoint"].as_str().unwrap_or(DEFAULT_ENDPOINT);
-            let endpoint = endpoint.strip_suffix('/').unwrap_or(endpoint).to_owned();
-            (
-                endpoint,
-                integration_user_agent(&env),
-                env_token(&env, token),
-            )
-        }
-    };
+    let MadeClient {
+        endpoint,
+        auth_token,
+        user_agent,
+    } = sent(vm, token);
     let text = match name {
         "endpoint" => Some(endpoint),
         "userAgent" => Some(user_agent),
@@ -243,6 +231,21 @@ fn identity(vm: &mut Vm<'_>, token: &Token, name: &str, site: Site) -> R<Option<
         Some(t) => vm.str_value(&t, site)?,
         None => Value::Undefined,
     }))
+}
+
+/// What a client sends: its endpoint (without a trailing `/`), its token and its
+/// user agent; the runtime's clients take them from the request's environment.
+fn sent(vm: &Vm<'_>, token: &Token) -> MadeClient {
+    if let Token::Made(m) = token {
+        return MadeClient::clone(m);
+    }
+    let env = environment(vm);
+    let endpoint = env["apiEndpoint"].as_str().unwrap_or(DEFAULT_ENDPOINT);
+    MadeClient {
+        endpoint: endpoint.strip_suffix('/').unwrap_or(endpoint).to_owned(),
+        auth_token: env_token(&env, token),
+        user_agent: integration_user_agent(&env),
+    }
 }
 
 /// The user agent of the runtime's clients: `integration-{name}/{version}`.
@@ -523,23 +526,11 @@ pub(crate) fn http_request(
     path: &str,
     body: Option<Vec<u8>>,
 ) -> HostOp {
-    let env = environment(vm);
-    let (endpoint, token, user_agent) = match token {
-        Token::Made(m) => (
-            m.endpoint.clone(),
-            m.auth_token.clone(),
-            m.user_agent.clone(),
-        ),
-        _ => {
-            let endpoint = env["apiEndpoint"].as_str().unwrap_or(DEFAULT_ENDPOINT);
-            let endpoint = endpoint.strip_suffix('/').unwrap_or(endpoint).to_owned();
-            (
-                endpoint,
-                env_token(&env, token),
-                integration_user_agent(&env),
-            )
-        }
-    };
+    let MadeClient {
+        endpoint,
+        auth_token: token,
+        user_agent,
+    } = sent(vm, token);
     let url = format!("{endpoint}/v1{path}");
     let mut headers = Vec::new();
     if let Some(token) = token.filter(|t| !t.is_empty()) {
