@@ -68,6 +68,27 @@ fn a_large_enum_compiles_in_proportion_to_its_text() {
     assert_linear_work(&costs);
 }
 
+/// An object given index keys and names in turn (an enum of numbers maps each
+/// value back to its name) allocates in proportion to its size: an index key
+/// added before the names once rebuilt the object's key index every time.
+#[test]
+fn index_keys_added_before_names_do_not_rebuild_the_index() {
+    let _alone = alone();
+    let mut costs = Vec::new();
+    for n in [2_000, 16_000] {
+        let mut body = String::from("enum Big { M0 = 1");
+        for i in 1..n {
+            body.push_str(&format!(", M{i} = M{} + 1", i - 1));
+        }
+        body.push_str(" }\nconst last = Big.M1;\n");
+        let source = module(&body);
+        let (compiled, cost) = measure(|| components(&source, "big.tsx"));
+        assert_eq!(compiled, Ok(1));
+        costs.push((source.len(), cost));
+    }
+    assert_linear_work(&costs);
+}
+
 /// How many components `source` declares, or its diagnostics as text.
 fn components(source: &str, name: &str) -> Result<usize, String> {
     compile(source, name)

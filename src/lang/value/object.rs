@@ -123,7 +123,9 @@ const INDEX_FROM: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct Props {
     entries: Vec<(Atom, Value)>,
-    /// Key → position, once the object is large enough for hashing to pay.
+    /// Key → position, once the object is large enough for hashing to pay: an index
+    /// key's among the index keys, a name's among the names (after `ints`), so an
+    /// index key added before the names moves no name's position.
     index: Option<Box<FxHashMap<Atom, u32>>>,
     /// How many leading entries have index keys.
     ints: u32,
@@ -378,7 +380,13 @@ impl Props {
 
     fn position(&self, key: Atom) -> Option<usize> {
         match &self.index {
-            Some(index) => index.get(&key).map(|&i| i as usize),
+            Some(index) => index.get(&key).map(|&i| {
+                if key.as_index().is_some() {
+                    i as usize
+                } else {
+                    i as usize + self.ints as usize
+                }
+            }),
             None => self.entries.iter().position(|(k, _)| *k == key),
         }
     }
@@ -424,11 +432,17 @@ impl Props {
                     .partition_point(|(k, _)| k.as_index().is_some_and(|m| m < n));
                 self.entries.insert(at, (key, value));
                 self.ints += 1;
-                if at + 1 == self.entries.len() {
-                    self.note_insert(key, at);
-                } else {
-                    self.reindex();
+                // The index keys after it move up one; the names keep their positions
+                // among the names.
+                let ints = self.ints as usize;
+                if let Some(index) = &mut self.index {
+                    for (k, _) in &self.entries[at + 1..ints] {
+                        if let Some(i) = index.get_mut(k) {
+                            *i += 1;
+                        }
+                    }
                 }
+                self.note_insert(key, at);
             }
         }
         true
@@ -451,10 +465,12 @@ impl Props {
         true
     }
 
+    /// Notes `key` added at position `i`.
     fn note_insert(&mut self, key: Atom, i: usize) {
+        let at = self.index_position(key, i);
         match &mut self.index {
             Some(index) => {
-                index.insert(key, i as u32);
+                index.insert(key, at);
             }
             None if self.entries.len() > INDEX_FROM => self.reindex(),
             None => {}
@@ -466,11 +482,20 @@ impl Props {
             let mut index =
                 FxHashMap::with_capacity_and_hasher(self.entries.len(), Default::default());
             for (i, (k, _)) in self.entries.iter().enumerate() {
-                index.insert(*k, i as u32);
+                index.insert(*k, self.index_position(*k, i));
             }
             self.index = Some(Box::new(index));
         } else {
             self.index = None;
+        }
+    }
+
+    /// What the index holds for `key` at position `i` (see the `index` field).
+    fn index_position(&self, key: Atom, i: usize) -> u32 {
+        if key.as_index().is_some() {
+            i as u32
+        } else {
+            (i - self.ints as usize) as u32
         }
     }
 
@@ -703,6 +728,36 @@ mod tests {
         // Re-setting keeps the position.
         p.set(b, Value::Null);
         assert_eq!(p.entries()[2], (b, Value::Null));
+    }
+
+    /// Index keys added in any order among names, in an indexed object: every key
+    /// is found where it stands, and the order is JavaScript's.
+    #[test]
+    fn index_keys_among_names_keep_the_index_right() {
+        let mut p = Props::new();
+        let mut names = Vec::new();
+        for (i, n) in [7u32, 3, 12, 3, 0, 25, 9, 1].into_iter().enumerate() {
+            let name = Atom(100 + i as u32);
+            names.push(name);
+            p.set(name, Value::Num(f64::from(n)));
+            for extra in 0..2 {
+                // More names than INDEX_FROM, so the object is indexed early.
+                p.set(Atom(200 + 2 * i as u32 + extra), Value::Null);
+            }
+            p.set(Atom::index(n).unwrap(), Value::Num(f64::from(i as u32)));
+        }
+        let ints: Vec<u32> = p
+            .entries()
+            .iter()
+            .filter_map(|(k, _)| k.as_index())
+            .collect();
+        assert_eq!(ints, [0, 1, 3, 7, 9, 12, 25]);
+        for (position, (key, value)) in p.entries().iter().enumerate() {
+            assert_eq!(p.position(*key), Some(position), "{key:?}");
+            assert_eq!(p.get(*key), Some(*value));
+        }
+        assert_eq!(p.get(Atom::index(3).unwrap()), Some(Value::Num(3.0)));
+        assert_eq!(p.get(names[5]), Some(Value::Num(25.0)));
     }
 
     #[test]
